@@ -1,0 +1,303 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Shared helpers for vmsched test programs: KTAP output, module loading,
+ * /dev/vmsched, and workload VMs as child processes.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "vmsched_test.h"
+#include "workload_json.h"
+
+/* ---- KTAP ---------------------------------------------------------------- */
+
+static int ktap_n, ktap_pass, ktap_fail, ktap_skipped;
+int ktap_case_failures;
+
+void ktap_plan(int n)
+{
+	printf("TAP version 13\n1..%d\n", n);
+	fflush(stdout);
+}
+
+void ktap_result(bool ok, const char *name)
+{
+	ktap_n++;
+	if (ok)
+		ktap_pass++;
+	else
+		ktap_fail++;
+	printf("%sok %d %s\n", ok ? "" : "not ", ktap_n, name);
+	fflush(stdout);
+	ktap_case_failures = 0;
+}
+
+void ktap_skip(const char *name, const char *fmt, ...)
+{
+	va_list ap;
+
+	ktap_n++;
+	ktap_skipped++;
+	printf("ok %d %s # SKIP ", ktap_n, name);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
+	ktap_case_failures = 0;
+}
+
+void ktap_skip_all(const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("TAP version 13\n1..0 # SKIP ");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
+	exit(KSFT_SKIP);
+}
+
+void ktap_info(const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("# ");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
+}
+
+int ktap_finish(void)
+{
+	printf("# totals: pass:%d fail:%d skip:%d\n", ktap_pass, ktap_fail, ktap_skipped);
+	fflush(stdout);
+	if (ktap_fail)
+		return KSFT_FAIL;
+	if (ktap_skipped && !ktap_pass)
+		return KSFT_SKIP;
+	return KSFT_PASS;
+}
+
+/* ---- modules ------------------------------------------------------------- */
+
+static const char *moddir(void)
+{
+	const char *d = getenv("VMSCHED_MODDIR");
+
+	return d ? d : "/selftests/modules";
+}
+
+int mod_load(const char *name, const char *params)
+{
+	char path[PATH_MAX];
+	int fd, ret;
+
+	snprintf(path, sizeof(path), "%s/%s.ko", moddir(), name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ret = syscall(SYS_finit_module, fd, params ? params : "", 0);
+	ret = ret ? -errno : 0;
+	close(fd);
+	return ret;
+}
+
+int mod_unload(const char *name)
+{
+	return syscall(SYS_delete_module, name, O_NONBLOCK) ? -errno : 0;
+}
+
+bool mod_loaded(const char *name)
+{
+	char line[256];
+	size_t len = strlen(name);
+	bool found = false;
+	FILE *f = fopen("/proc/modules", "r");
+
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, name, len) && line[len] == ' ') {
+			found = true;
+			break;
+		}
+	}
+	fclose(f);
+	return found;
+}
+
+void mod_unload_all(void)
+{
+	char line[256], names[64][64];
+	int n = 0, i, pass;
+	FILE *f;
+
+	/* plugins first (they hold the core), then the core */
+	for (pass = 0; pass < 3; pass++) {
+		f = fopen("/proc/modules", "r");
+		if (!f)
+			return;
+		n = 0;
+		while (n < 64 && fgets(line, sizeof(line), f)) {
+			if (strstr(line, "_sched ") || strstr(line, "vmsched_test"))
+				sscanf(line, "%63s", names[n++]);
+		}
+		fclose(f);
+		for (i = 0; i < n; i++)
+			mod_unload(names[i]);
+	}
+	if (mod_loaded(CORE_MODULE))
+		mod_unload(CORE_MODULE);
+}
+
+/* ---- /dev/vmsched -------------------------------------------------------- */
+
+int vms_open(void)
+{
+	int fd = open(VMSCHED_DEVICE, O_RDWR | O_CLOEXEC);
+
+	return fd < 0 ? -errno : fd;
+}
+
+int vms_ioctl(int fd, unsigned long cmd, void *arg)
+{
+	return ioctl(fd, cmd, arg) ? -errno : 0;
+}
+
+int vms_activate(int fd, const char *name, const struct vmsched_kv *kv, unsigned int n)
+{
+	struct vmsched_activate a = {
+		.params = (unsigned long)kv,
+		.nr_params = n,
+		.kv_size = sizeof(*kv),
+	};
+
+	snprintf(a.name, sizeof(a.name), "%s", name);
+	return vms_ioctl(fd, VMSCHED_IOC_ACTIVATE, &a);
+}
+
+int vms_status(int fd, struct vmsched_status *st)
+{
+	memset(st, 0, sizeof(*st));
+	return vms_ioctl(fd, VMSCHED_IOC_STATUS, st);
+}
+
+/* ---- workload VMs -------------------------------------------------------- */
+
+const char *test_bin(const char *name)
+{
+	static char path[4][PATH_MAX];
+	static int next;
+	const char *d = getenv("VMSCHED_TESTDIR");
+	char *p = path[next++ % 4];
+
+	snprintf(p, PATH_MAX, "%s/bin/%s", d ? d : "/selftests", name);
+	return p;
+}
+
+bool have_kvm(void)
+{
+	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
+int workload_start(struct workload *w, const char *const args[])
+{
+	const char *argv[64];
+	int pfd[2], n = 0, i;
+
+	memset(w, 0, sizeof(*w));
+	argv[n++] = test_bin("workload");
+	for (i = 0; args[i] && n < 62; i++)
+		argv[n++] = args[i];
+	argv[n++] = "--json";
+	argv[n] = NULL;
+	if (pipe2(pfd, O_CLOEXEC))
+		return -errno;
+	w->pid = fork();
+	if (w->pid < 0) {
+		close(pfd[0]);
+		close(pfd[1]);
+		return -errno;
+	}
+	if (!w->pid) {
+		dup2(pfd[1], 1);
+		execv(argv[0], (char *const *)argv);
+		fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	close(pfd[1]);
+	w->out_fd = pfd[0];
+	return 0;
+}
+
+int workload_wait(struct workload *w)
+{
+	size_t len = 0;
+	ssize_t r;
+
+	while (len < sizeof(w->json) - 1) {
+		r = read(w->out_fd, w->json + len, sizeof(w->json) - 1 - len);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		len += r;
+	}
+	w->json[len] = '\0';
+	close(w->out_fd);
+	w->out_fd = -1;
+	while (waitpid(w->pid, &w->status, 0) < 0 && errno == EINTR)
+		;
+	if (WIFEXITED(w->status))
+		return WEXITSTATUS(w->status);
+	return 128 + WTERMSIG(w->status);
+}
+
+long long workload_get(const struct workload *w, const char *key, int vcpu)
+{
+	return wl_json_get(w->json, key, vcpu);
+}
+
+void workload_kill(struct workload *w)
+{
+	if (w->pid > 0) {
+		kill(w->pid, SIGKILL);
+		workload_wait(w);
+	}
+}
+
+int run_cmd(const char *fmt, ...)
+{
+	char cmd[1024];
+	va_list ap;
+	int st;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	st = system(cmd);
+	if (st < 0 || !WIFEXITED(st))
+		return -1;
+	return WEXITSTATUS(st);
+}

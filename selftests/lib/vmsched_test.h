@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Shared helpers for vmsched test programs: module loading, /dev/vmsched
+ * calls, and workload VMs run as child processes.
+ */
+#ifndef VMSCHED_TEST_H
+#define VMSCHED_TEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+#include <linux/vmsched.h>
+#include "ktap.h"
+
+#define CORE_MODULE "kvm_schedswap"
+
+/* load MODDIR/<name>.ko with params (may be NULL); returns 0 or -errno */
+int mod_load(const char *name, const char *params);
+/* unload a module; returns 0 or -errno */
+int mod_unload(const char *name);
+/* is a module loaded (listed in /proc/modules)? */
+bool mod_loaded(const char *name);
+/* unload the core and every vmsched module; for cleanup, ignores errors */
+void mod_unload_all(void);
+
+/* open /dev/vmsched read-write; -errno on failure */
+int vms_open(void);
+/* ioctl that returns 0 or -errno */
+int vms_ioctl(int fd, unsigned long cmd, void *arg);
+/* activate policy NAME with "key=value" pairs (times already in ns) */
+int vms_activate(int fd, const char *name, const struct vmsched_kv *kv, unsigned int n);
+int vms_status(int fd, struct vmsched_status *st);
+
+/* a workload VM running as a child process */
+struct workload {
+	pid_t pid;		/* VMM pid (the VM's identity) */
+	int out_fd;		/* its stdout (the JSON result) */
+	char json[65536];	/* result, after workload_wait() */
+	int status;		/* exit status, after workload_wait() */
+};
+
+/*
+ * Start the workload VMM with the given arguments (NULL terminated, without
+ * the program name); --json is added. Returns 0 or -errno.
+ */
+int workload_start(struct workload *w, const char *const args[]);
+/* wait for it to finish and read its JSON; returns its exit status */
+int workload_wait(struct workload *w);
+/* value of KEY for vCPU index (or -1 for the top level), -1 if absent */
+long long workload_get(const struct workload *w, const char *key, int vcpu);
+/* kill (SIGKILL) and reap */
+void workload_kill(struct workload *w);
+
+/* does /dev/kvm work here? */
+bool have_kvm(void);
+/* path of a helper binary shipped with the tests (workload, vmsched) */
+const char *test_bin(const char *name);
+
+/* run a shell command, return its exit status (or -1) */
+int run_cmd(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

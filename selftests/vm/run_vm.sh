@@ -1,0 +1,161 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Boot a test VM for one kernel and run the vmsched test suite (or a command)
+# inside it, under QEMU software emulation with emulated AMD SVM, so that the
+# guest kernel runs real KVM guests of its own.
+#
+#   run_vm.sh [--kernel 6.1|6.12|RELEASE] [--tests PATTERN]... [--guest-cmd CMD]
+#             [--timeout SECONDS] [--log FILE] [--smp N] [--mem MB] [--shell]
+#             [--no-build]
+#
+# Exit status is the verdict: 0 only if the command ran to its end and
+# succeeded, the guest powered off before the timeout and the guest kernel
+# printed no BUG/WARNING/Oops/lockdep/"scheduling while atomic"/RCU stall.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+KERNEL=6.12
+TIMEOUT=900
+SMP=2
+MEM=2048
+GUEST_CMD=
+TESTS=()
+LOG=
+SHELL_MODE=0
+BUILD_STEP=1
+
+usage() {
+	sed -n '8,11p' "$0" | sed 's/^# \{0,1\}//' >&2
+	exit 2
+}
+
+while [ $# -gt 0 ]; do
+	case $1 in
+	--kernel) KERNEL=$2; shift ;;
+	--tests|-t) TESTS+=("$2"); shift ;;
+	--guest-cmd) GUEST_CMD=$2; shift ;;
+	--timeout) TIMEOUT=$2; shift ;;
+	--log) LOG=$2; shift ;;
+	--smp) SMP=$2; shift ;;
+	--mem) MEM=$2; shift ;;
+	--shell) SHELL_MODE=1 ;;
+	--no-build) BUILD_STEP=0 ;;
+	-h|--help) usage ;;
+	*) echo "run_vm.sh: unknown option $1" >&2; usage ;;
+	esac
+	shift
+done
+
+KDIR=$(kernel_dir "$KERNEL")
+REL=$(kernel_release "$KDIR")
+OUT=$BUILD/$REL
+LOG=${LOG:-$OUT/console.log}
+RESULTS=${LOG%.log}.results
+
+if [ $BUILD_STEP = 1 ]; then
+	build_modules "$KDIR"
+	build_user
+fi
+
+# ---- initramfs ------------------------------------------------------------
+ROOT=$(mktemp -d "${TMPDIR:-/tmp}/vmsched-root.XXXXXX")
+trap 'rm -rf "$ROOT"' EXIT
+mkdir -p "$ROOT"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,etc,root,lib/modules/kvm}
+mkdir -p "$ROOT/selftests/bin" "$ROOT/selftests/modules"
+cp /bin/busybox "$ROOT/bin/busybox"
+for a in $(/bin/busybox --list); do
+	[ -e "$ROOT/bin/$a" ] || ln -s busybox "$ROOT/bin/$a"
+done
+
+# kvm-amd and what it needs, in load order, uncompressed (busybox insmod)
+MODROOT=$KDIR/root
+[ -f "$MODROOT/lib/modules/$REL/modules.dep" ] || depmod -b "$MODROOT" "$REL"
+: > "$ROOT/lib/modules/kvm/modules.load"
+modprobe -d "$MODROOT" -S "$REL" --show-depends kvm-amd |
+while read -r kw path _; do
+	[ "$kw" = insmod ] || continue
+	name=$(basename "$path")
+	case $name in
+	*.xz) xz -dc "$path" > "$ROOT/lib/modules/kvm/${name%.xz}"; name=${name%.xz} ;;
+	*.zst) zstd -qdc "$path" > "$ROOT/lib/modules/kvm/${name%.zst}"; name=${name%.zst} ;;
+	*) cp "$path" "$ROOT/lib/modules/kvm/$name" ;;
+	esac
+	echo "$name" >> "$ROOT/lib/modules/kvm/modules.load"
+done
+[ -s "$ROOT/lib/modules/kvm/modules.load" ] || die "no kvm-amd module in $REL"
+
+# our modules and test modules
+find "$OUT/src" -name '*.ko' -exec cp {} "$ROOT/selftests/modules/" \;
+# test programs, workload VMM, CLI
+cp -r "$BUILD/user/." "$ROOT/selftests/"
+cp "$SRC/selftests/run_tests.sh" "$ROOT/selftests/"
+cp "$SRC/selftests/vm/init.sh" "$ROOT/init"
+
+if [ $SHELL_MODE = 1 ]; then
+	echo shell > "$ROOT/vmsched.cmd"
+elif [ -n "$GUEST_CMD" ]; then
+	printf '%s\n' "$GUEST_CMD" > "$ROOT/vmsched.cmd"
+else
+	args=""
+	for t in "${TESTS[@]+"${TESTS[@]}"}"; do args="$args -t $t"; done
+	echo "/selftests/run_tests.sh$args" > "$ROOT/vmsched.cmd"
+fi
+
+INITRD=$OUT/initrd.gz
+(cd "$ROOT" && find . | cpio -o -H newc --quiet | gzip -1) > "$INITRD"
+
+# ---- boot -----------------------------------------------------------------
+QEMU=(qemu-system-x86_64 -accel tcg,thread=multi -cpu max -smp "$SMP" -m "$MEM"
+      -nographic -no-reboot -nodefaults
+      -kernel "$KDIR/vmlinuz" -initrd "$INITRD")
+APPEND="console=ttyS0 panic=-1 oops=panic loglevel=6 mitigations=off"
+
+if [ $SHELL_MODE = 1 ]; then
+	exec "${QEMU[@]}" -serial mon:stdio -serial null -append "$APPEND"
+fi
+
+mkdir -p "$(dirname "$LOG")"
+: > "$LOG"; : > "$RESULTS"
+log "booting $REL (timeout ${TIMEOUT}s), console: $LOG"
+start=$(date +%s)
+set +e
+timeout -k 10 "$TIMEOUT" "${QEMU[@]}" -serial "file:$LOG" -serial "file:$RESULTS" \
+	-append "$APPEND" < /dev/null > "$OUT/qemu.out" 2>&1
+qrc=$?
+set -e
+elapsed=$(( $(date +%s) - start ))
+
+# ---- verdict --------------------------------------------------------------
+tr -d '\r' < "$RESULTS" > "$RESULTS.txt"
+tr -d '\r' < "$LOG" > "$LOG.txt"
+grep -v '^vmsched-vm: ' "$RESULTS.txt" || true
+
+verdict=0
+if [ $qrc = 124 ] || [ $qrc = 137 ]; then
+	log "FAIL: guest did not finish within ${TIMEOUT}s (hang)"
+	verdict=1
+elif [ $qrc != 0 ]; then
+	log "FAIL: qemu exited with $qrc: $(tail -3 "$OUT/qemu.out")"
+	verdict=1
+fi
+SPLAT='BUG:|WARNING:|Oops|Kernel panic|general protection fault|scheduling while atomic|'
+SPLAT+='possible circular locking|possible recursive locking|inconsistent lock state|'
+SPLAT+='rcu: INFO|self-detected stall|detected stalls on CPU|blocked for more than|'
+SPLAT+='UBSAN:|KASAN:|kmemleak:|list_add corruption|list_del corruption|Call Trace:'
+if grep -Eq "$SPLAT" "$LOG.txt"; then
+	log "FAIL: the guest kernel splatted:"
+	grep -E -m 20 -B2 -A8 "$SPLAT" "$LOG.txt" | sed 's/^/    /' >&2
+	verdict=1
+fi
+rc_line=$(grep -m1 '^vmsched-vm: exit=' "$RESULTS.txt" || true)
+if [ -z "$rc_line" ]; then
+	log "FAIL: the guest command did not complete (see $LOG.txt)"
+	tail -20 "$LOG.txt" | sed 's/^/    /' >&2
+	verdict=1
+elif [ "${rc_line#vmsched-vm: exit=}" != 0 ]; then
+	log "FAIL: guest command exited with ${rc_line#vmsched-vm: exit=}"
+	verdict=1
+fi
+log "$REL: $([ $verdict = 0 ] && echo PASS || echo FAIL) in ${elapsed}s"
+exit $verdict

@@ -1,0 +1,221 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * vmsched: live-swappable vCPU scheduling policies for KVM hosts.
+ * The ioctl interface of /dev/vmsched.
+ *
+ * Versioning and extension
+ * ------------------------
+ * Every ioctl argument is a struct whose size is encoded in the command
+ * (_IOC_SIZE), the way pidfd's PIDFD_GET_INFO does it. The kernel accepts
+ * any size from the first published version of the struct (the *_SIZE_VER0
+ * constants) upwards: a smaller struct fails with -EINVAL; a larger one
+ * from a newer userspace is accepted if the bytes the kernel does not know
+ * are zero (else -E2BIG), exactly like sched_setattr() and clone3(). The
+ * kernel dispatches on _IOC_NR and _IOC_TYPE; it only writes back as many
+ * bytes as userspace passed. New fields are only ever appended.
+ *
+ * Arrays (policies, parameters, statistics) are passed as a user pointer, a
+ * capacity and the size of one element as userspace knows it; the kernel
+ * writes min(its size, element size) bytes per element and returns the total
+ * number available, so userspace can size its buffer and ask again.
+ *
+ * Errors
+ * ------
+ *   ENOTTY  unknown command             EFAULT  bad pointer
+ *   EINVAL  bad size, flags or string   E2BIG   unknown non-zero trailing bytes
+ *   EPERM   mutating call without CAP_SYS_NICE or CAP_SYS_ADMIN
+ *   ENOENT  unknown policy or parameter name
+ *   ERANGE  parameter value out of range
+ *   ESRCH   no such VM (pid) or vCPU
+ *   ENODEV  per-VM/vCPU parameters asked while no policy is active
+ *   EBUSY   a swap is in progress (never returned for activate: it waits)
+ * On any error nothing has changed.
+ */
+#ifndef _UAPI_LINUX_VMSCHED_H
+#define _UAPI_LINUX_VMSCHED_H
+
+#include <linux/types.h>
+#include <linux/ioctl.h>
+
+#define VMSCHED_DEVICE		"/dev/vmsched"
+#define VMSCHED_ABI_MAJOR	1
+#define VMSCHED_ABI_MINOR	0
+
+#define VMSCHED_NAME_MAX	32	/* names incl. NUL */
+#define VMSCHED_DESC_MAX	96	/* descriptions incl. NUL */
+
+/* struct vmsched_version: VMSCHED_IOC_VERSION, read only */
+struct vmsched_version {
+	__u32 major;		/* VMSCHED_ABI_MAJOR */
+	__u32 minor;		/* VMSCHED_ABI_MINOR */
+	char release[32];	/* module version string */
+};
+#define VMSCHED_VERSION_SIZE_VER0	40
+
+/* one registered policy, element of VMSCHED_IOC_LIST_POLICIES */
+#define VMSCHED_POLICY_ACTIVE	0x1
+struct vmsched_policy_info {
+	char name[VMSCHED_NAME_MAX];
+	char description[VMSCHED_DESC_MAX];
+	__u32 flags;		/* VMSCHED_POLICY_ACTIVE */
+	__u32 nr_params;	/* parameter descriptors it has */
+};
+#define VMSCHED_POLICY_INFO_SIZE_VER0	136
+
+/* VMSCHED_IOC_LIST_POLICIES: fill @buf with up to @count entries */
+struct vmsched_list {
+	__u64 buf;		/* user pointer to the array */
+	__u32 count;		/* in: capacity; out: total available */
+	__u32 entry_size;	/* in: size of one element in userspace */
+};
+#define VMSCHED_LIST_SIZE_VER0		16
+
+/* scopes and units of parameters (same values as the plugin API) */
+#define VMSCHED_SCOPE_GLOBAL	0
+#define VMSCHED_SCOPE_VM	1
+#define VMSCHED_SCOPE_VCPU	2
+#define VMSCHED_UNIT_NONE	0
+#define VMSCHED_UNIT_NS		1
+#define VMSCHED_UNIT_PERCENT	2
+
+/* one parameter descriptor, element of VMSCHED_IOC_POLICY_PARAMS */
+struct vmsched_param_info {
+	char name[VMSCHED_NAME_MAX];
+	char help[VMSCHED_DESC_MAX];
+	__u32 scope;
+	__u32 unit;
+	__u64 min;
+	__u64 max;
+	__u64 def;
+};
+#define VMSCHED_PARAM_INFO_SIZE_VER0	160
+
+/* VMSCHED_IOC_POLICY_PARAMS: the descriptors of policy @name */
+struct vmsched_policy_params {
+	char name[VMSCHED_NAME_MAX];
+	struct vmsched_list list;	/* of struct vmsched_param_info */
+};
+#define VMSCHED_POLICY_PARAMS_SIZE_VER0	48
+
+/* a key=value pair; times are in nanoseconds */
+struct vmsched_kv {
+	char key[VMSCHED_NAME_MAX];
+	__u64 value;
+};
+#define VMSCHED_KV_SIZE_VER0		40
+#define VMSCHED_MAX_KV			16	/* pairs per call */
+
+/*
+ * VMSCHED_IOC_ACTIVATE: make policy @name active, with global parameters.
+ * If another policy is active this is a live swap. Activating the active
+ * policy again only applies @params (all or nothing).
+ */
+struct vmsched_activate {
+	char name[VMSCHED_NAME_MAX];
+	__u64 params;		/* user pointer to struct vmsched_kv[] */
+	__u32 nr_params;	/* <= VMSCHED_MAX_KV */
+	__u32 kv_size;		/* sizeof(struct vmsched_kv) in userspace */
+	__u64 flags;		/* must be 0 */
+};
+#define VMSCHED_ACTIVATE_SIZE_VER0	56
+
+/*
+ * VMSCHED_IOC_SET_PARAMS / VMSCHED_IOC_GET_PARAMS: parameters of the active
+ * policy. @scope selects global, one VM (@pid: the VMM's pid) or one vCPU
+ * (@pid and @vcpu_id). SET applies all pairs or none. GET fills up to
+ * @nr_params pairs (in: capacity, out: number available) with the current
+ * values of every parameter of that scope.
+ */
+struct vmsched_params {
+	__u32 scope;
+	__s32 pid;
+	__u32 vcpu_id;
+	__u32 nr_params;
+	__u64 params;		/* user pointer to struct vmsched_kv[] */
+	__u32 kv_size;
+	__u32 flags;		/* must be 0 */
+};
+#define VMSCHED_PARAMS_SIZE_VER0	32
+
+/* VMSCHED_IOC_STATUS */
+struct vmsched_status {
+	char active[VMSCHED_NAME_MAX];	/* "" when the host scheduler rules */
+	__u32 nr_policies;	/* registered */
+	__u32 nr_vms;		/* VMs known to the core */
+	__u32 nr_vcpus;		/* vCPUs known to the core */
+	__u32 nr_slots;		/* pool size (pCPUs) */
+	__u32 nr_granted;	/* vCPUs holding a grant now */
+	__u32 nr_gated;		/* runnable vCPUs waiting at the gate now */
+	__u64 swaps;		/* completed activations/swaps/deactivations */
+	__u64 last_swap_ns;	/* duration of the last one */
+	__u64 max_swap_ns;	/* longest so far */
+	__u64 watchdog_events;	/* policies ejected by the watchdog */
+	__u64 watchdog_ns;	/* gate limit before the watchdog fires */
+	__u64 policy_errors;	/* calls a policy got wrong (contained) */
+	char last_ejected[VMSCHED_NAME_MAX];	/* policy the watchdog ejected last */
+};
+#define VMSCHED_STATUS_SIZE_VER0	136
+
+/* vCPU states in struct vmsched_vcpu_stats */
+#define VMSCHED_VCPU_RUNNING	0	/* holds a grant (or no policy active) */
+#define VMSCHED_VCPU_QUEUED	1	/* runnable, waiting at the gate */
+#define VMSCHED_VCPU_BLOCKED	2	/* halted in the guest */
+#define VMSCHED_VCPU_OUTSIDE	3	/* in the VMM, outside KVM_RUN */
+
+struct vmsched_vcpu_stats {
+	__s32 pid;		/* VMM pid */
+	__u32 vcpu_id;
+	__s32 tid;		/* vCPU thread id, 0 if unknown */
+	__u32 state;		/* VMSCHED_VCPU_* */
+	__u64 run_ns;		/* time holding a grant */
+	__u64 wait_ns;		/* runnable but gated */
+	__u64 grants;		/* grants received */
+	__u64 preemptions;	/* slices that ended while still runnable */
+	__u64 wakeups;		/* halts that ended */
+	__u64 lat_count;	/* wake-to-grant samples */
+	__u64 lat_p50_ns;	/* upper bound of the p50 bucket */
+	__u64 lat_p99_ns;
+	__u64 lat_max_ns;
+};
+#define VMSCHED_VCPU_STATS_SIZE_VER0	88
+
+struct vmsched_vm_stats {
+	__s32 pid;		/* VMM pid */
+	__u32 nr_vcpus;
+	char comm[16];		/* VMM thread group name */
+	__u64 run_ns;		/* sums over its vCPUs */
+	__u64 wait_ns;
+	__u64 grants;
+	__u64 preemptions;
+	__u64 wakeups;
+	__u64 lat_p99_ns;	/* worst vCPU */
+	__u64 lat_max_ns;
+};
+#define VMSCHED_VM_STATS_SIZE_VER0	80
+
+/*
+ * VMSCHED_IOC_STATS: statistics of one VM (@pid) or all (@pid == 0).
+ * Counters are monotonic for the lifetime of a VM and survive swaps.
+ */
+struct vmsched_stats {
+	__s32 pid;
+	__u32 flags;			/* must be 0 */
+	struct vmsched_list vms;	/* of struct vmsched_vm_stats */
+	struct vmsched_list vcpus;	/* of struct vmsched_vcpu_stats */
+	__u64 now_ns;			/* out: CLOCK_MONOTONIC of the snapshot */
+};
+#define VMSCHED_STATS_SIZE_VER0		48
+
+#define VMSCHED_IOC_MAGIC	0xB7
+
+#define VMSCHED_IOC_VERSION		_IOR(VMSCHED_IOC_MAGIC, 0x00, struct vmsched_version)
+#define VMSCHED_IOC_LIST_POLICIES	_IOWR(VMSCHED_IOC_MAGIC, 0x01, struct vmsched_list)
+#define VMSCHED_IOC_POLICY_PARAMS	_IOWR(VMSCHED_IOC_MAGIC, 0x02, struct vmsched_policy_params)
+#define VMSCHED_IOC_ACTIVATE		_IOW(VMSCHED_IOC_MAGIC, 0x03, struct vmsched_activate)
+#define VMSCHED_IOC_DEACTIVATE		_IO(VMSCHED_IOC_MAGIC, 0x04)
+#define VMSCHED_IOC_STATUS		_IOR(VMSCHED_IOC_MAGIC, 0x05, struct vmsched_status)
+#define VMSCHED_IOC_SET_PARAMS		_IOW(VMSCHED_IOC_MAGIC, 0x06, struct vmsched_params)
+#define VMSCHED_IOC_GET_PARAMS		_IOWR(VMSCHED_IOC_MAGIC, 0x07, struct vmsched_params)
+#define VMSCHED_IOC_STATS		_IOWR(VMSCHED_IOC_MAGIC, 0x08, struct vmsched_stats)
+
+#endif /* _UAPI_LINUX_VMSCHED_H */
