@@ -1,45 +1,95 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kvm_schedswap: core of vmsched. Module init and exit.
+ * kvm_schedswap: core of vmsched. Module parameters, global state, init
+ * and exit.
+ *
+ * Unloading: plugin modules depend on this one (they use its symbols), so
+ * the core can only go once every plugin has unregistered, which left the
+ * host scheduler active. Exit then reaps every VM it knows (dropping its
+ * references, draining gate work) before its code goes away.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
-#include <linux/miscdevice.h>
-#include <linux/fs.h>
-#include <linux/uaccess.h>
-#include <linux/vmsched.h>
+#include <linux/moduleparam.h>
+#include <linux/workqueue.h>
+#include "core.h"
 
-static long vms_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+/* serialises control operations: see core.h */
+DEFINE_MUTEX(vms_mutex);
+/* protects scheduling state: see core.h */
+DEFINE_RAW_SPINLOCK(vms_lock);
+/* the active policy instance, NULL for the host scheduler */
+struct vms_instance __rcu *vms_active;
+/* known VMs and the counts, under vms_lock */
+LIST_HEAD(vms_vms);
+unsigned int vms_nr_vms, vms_nr_vcpus;
+
+unsigned int vms_param_slots;
+module_param_named(slots, vms_param_slots, uint, 0644);
+MODULE_PARM_DESC(slots, "vCPUs granted at once (pool size); 0 = online CPUs; read at activation");
+
+unsigned int vms_param_watchdog_ms = 2000;
+module_param_named(watchdog_ms, vms_param_watchdog_ms, uint, 0644);
+MODULE_PARM_DESC(watchdog_ms, "eject a policy that gates a runnable vCPU this long (0 = off)");
+
+static char vms_param_default[VMSCHED_NAME_LEN];
+module_param_string(default_policy, vms_param_default, sizeof(vms_param_default), 0444);
+MODULE_PARM_DESC(default_policy, "policy to activate as soon as it registers");
+
+static void vms_default_fn(struct work_struct *work)
 {
-	return -ENOTTY;
+	int ret = vms_activate(vms_param_default, NULL, 0);
+
+	if (ret)
+		pr_err("default_policy=%s: activation failed: %d\n", vms_param_default, ret);
 }
+static DECLARE_WORK(vms_default_work, vms_default_fn);
 
-static const struct file_operations vms_fops = {
-	.owner = THIS_MODULE,
-	.unlocked_ioctl = vms_ioctl,
-	.compat_ioctl = compat_ptr_ioctl,
-	.llseek = noop_llseek,
-};
-
-static struct miscdevice vms_misc = {
-	.minor = MISC_DYNAMIC_MINOR,
-	.name = "vmsched",
-	.fops = &vms_fops,
-	.mode = 0600,
-};
+/*
+ * Activate default_policy= once it registers. Called from registration
+ * with vms_mutex held, so the activation itself runs from a work item.
+ */
+void vms_maybe_activate_default(const char *name)
+{
+	if (vms_param_default[0] && !strcmp(vms_param_default, name))
+		schedule_work(&vms_default_work);
+}
 
 static int __init vms_init(void)
 {
-	return misc_register(&vms_misc);
+	int ret;
+
+	ret = vms_dev_init();
+	if (ret)
+		return ret;
+	vms_debugfs_init();
+	vms_reaper_start();
+	vms_watchdog_start();
+	pr_info("loaded: %u slots, watchdog %u ms\n", num_online_cpus(), vms_param_watchdog_ms);
+	return 0;
 }
 
 static void __exit vms_exit(void)
 {
-	misc_deregister(&vms_misc);
+	vms_dev_exit();
+	vms_debugfs_exit();
+	cancel_work_sync(&vms_default_work);
+	vms_watchdog_stop();
+	vms_swap_exit();
+	vms_reaper_stop();
+	mutex_lock(&vms_mutex);
+	vms_deactivate_locked();	/* nothing is active: no plugin is left */
+	vms_hooks_disable();
+	vms_reap(true);
+	mutex_unlock(&vms_mutex);
+	rcu_barrier();			/* vCPUs freed with call_rcu */
+	pr_info("unloaded\n");
 }
 
 module_init(vms_init);
 module_exit(vms_exit);
 MODULE_LICENSE("GPL");
+MODULE_VERSION("0.1");
 MODULE_DESCRIPTION("vmsched core: live-swappable vCPU scheduling policies for KVM");
+MODULE_SOFTDEP("pre: kvm");

@@ -52,42 +52,27 @@ struct seq_file;
 #else
 #include "sim_kernel.h"
 #endif
+#include <linux/vmsched.h>
 
 #define VMSCHED_NAME_LEN	32	/* policy and parameter names, with NUL */
 #define VMSCHED_DATA_BYTES	128	/* private storage per vCPU and per VM */
 #define VMSCHED_MAX_PARAMS	8	/* parameters per scope */
 
-/**
- * enum vmsched_param_scope - where a parameter lives
- * @VMSCHED_SCOPE_GLOBAL: one value per policy instance (vmsched_sched.params)
- * @VMSCHED_SCOPE_VM: one value per VM (vmsched_vm.params)
- * @VMSCHED_SCOPE_VCPU: one value per vCPU (vmsched_vcpu.params)
+/*
+ * Parameter scopes (VMSCHED_SCOPE_GLOBAL: one value per instance, in
+ * vmsched_sched.params; _VM: per VM, vmsched_vm.params; _VCPU: per vCPU,
+ * vmsched_vcpu.params) and units (VMSCHED_UNIT_NONE: plain integer;
+ * _NS: nanoseconds, tools accept ns/us/ms/s; _PERCENT: percent of one CPU)
+ * are those of the ioctl ABI.
  */
-enum vmsched_param_scope {
-	VMSCHED_SCOPE_GLOBAL,
-	VMSCHED_SCOPE_VM,
-	VMSCHED_SCOPE_VCPU,
-	VMSCHED_NR_SCOPES,
-};
-
-/**
- * enum vmsched_param_unit - how a parameter value is printed and parsed
- * @VMSCHED_UNIT_NONE: a plain integer (weights, counts)
- * @VMSCHED_UNIT_NS: a time in nanoseconds (tools accept ns/us/ms/s suffixes)
- * @VMSCHED_UNIT_PERCENT: percent of one CPU (150 = one and a half CPUs)
- */
-enum vmsched_param_unit {
-	VMSCHED_UNIT_NONE,
-	VMSCHED_UNIT_NS,
-	VMSCHED_UNIT_PERCENT,
-};
+#define VMSCHED_NR_SCOPES	3
 
 /**
  * struct vmsched_param_desc - one tunable of a policy
  * @name: key as typed by admins ("weight", "slice")
  * @help: one line for `vmsched list -v` and the man page
- * @scope: enum vmsched_param_scope
- * @unit: enum vmsched_param_unit
+ * @scope: VMSCHED_SCOPE_*
+ * @unit: VMSCHED_UNIT_*
  * @min: smallest accepted value (inclusive)
  * @max: largest accepted value (inclusive)
  * @def: value a new instance, VM or vCPU starts with

@@ -58,7 +58,7 @@ static void test_reload(void)
 static int kvm_modules(char names[][64], int max)
 {
 	FILE *f = fopen("/lib/modules/kvm/modules.load", "r");
-	char line[128];
+	char line[60];
 	int n = 0;
 
 	if (!f)

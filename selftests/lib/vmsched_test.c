@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <time.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -224,9 +226,16 @@ bool have_kvm(void)
 int workload_start(struct workload *w, const char *const args[])
 {
 	const char *argv[64];
-	int pfd[2], n = 0, i;
+	int pfd[2], efd[2], n = 0, i;
+	bool capture = false;
 
 	memset(w, 0, sizeof(*w));
+	w->err_fd = -1;
+	for (i = 0; args[i]; i++)
+		if (!strcmp(args[i], "--interval"))
+			capture = true;
+	if (capture && pipe2(efd, O_CLOEXEC))
+		return -errno;
 	argv[n++] = test_bin("workload");
 	for (i = 0; args[i] && n < 62; i++)
 		argv[n++] = args[i];
@@ -242,13 +251,91 @@ int workload_start(struct workload *w, const char *const args[])
 	}
 	if (!w->pid) {
 		dup2(pfd[1], 1);
+		if (capture)
+			dup2(efd[1], 2);
 		execv(argv[0], (char *const *)argv);
 		fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
 	}
 	close(pfd[1]);
 	w->out_fd = pfd[0];
+	if (capture) {
+		close(efd[1]);
+		w->err_fd = efd[0];
+	}
 	return 0;
+}
+
+long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/* parse {"t_ms":N,"rates":[a,b,...]} */
+static int parse_rates(const char *line, long long *rates, int max)
+{
+	const char *p = strstr(line, "\"rates\":[");
+	int n = 0;
+	char *end;
+
+	if (!p)
+		return -1;
+	p += strlen("\"rates\":[");
+	while (*p && *p != ']' && n < max) {
+		rates[n++] = strtoll(p, &end, 10);
+		if (end == p)
+			return -1;
+		p = end;
+		if (*p == ',')
+			p++;
+	}
+	return n;
+}
+
+int workload_sample(struct workload *w, long long *rates, int max, int timeout_ms)
+{
+	long long deadline = now_ms() + timeout_ms;
+	struct pollfd pfd = { .fd = w->err_fd, .events = POLLIN };
+	char *nl;
+	ssize_t r;
+	int n;
+
+	if (w->err_fd < 0)
+		return -EINVAL;
+	for (;;) {
+		while ((nl = memchr(w->errbuf, '\n', w->errlen))) {
+			*nl = '\0';
+			n = !strncmp(w->errbuf, "{\"t_ms\"", 7) ?
+				parse_rates(w->errbuf, rates, max) : -1;
+			w->errlen -= nl + 1 - w->errbuf;
+			memmove(w->errbuf, nl + 1, w->errlen);
+			if (n >= 0)
+				return n;
+		}
+		if (w->errlen == sizeof(w->errbuf))
+			w->errlen = 0;	/* an absurd line: drop it */
+		if (now_ms() >= deadline)
+			return -ETIMEDOUT;
+		if (poll(&pfd, 1, deadline - now_ms()) <= 0)
+			continue;
+		r = read(w->err_fd, w->errbuf + w->errlen, sizeof(w->errbuf) - w->errlen);
+		if (r <= 0)
+			return 0;
+		w->errlen += r;
+	}
+}
+
+int load_core_and_test_policies(void)
+{
+	int ret = mod_load(CORE_MODULE, NULL);
+
+	if (ret && ret != -EEXIST)
+		return ret;
+	ret = mod_load("vmsched_test_policies", NULL);
+	return ret == -EEXIST ? 0 : ret;
 }
 
 int workload_wait(struct workload *w)
@@ -267,6 +354,9 @@ int workload_wait(struct workload *w)
 	w->json[len] = '\0';
 	close(w->out_fd);
 	w->out_fd = -1;
+	if (w->err_fd >= 0)
+		close(w->err_fd);
+	w->err_fd = -1;
 	while (waitpid(w->pid, &w->status, 0) < 0 && errno == EINTR)
 		;
 	if (WIFEXITED(w->status))

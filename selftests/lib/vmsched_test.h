@@ -35,6 +35,9 @@ int vms_status(int fd, struct vmsched_status *st);
 struct workload {
 	pid_t pid;		/* VMM pid (the VM's identity) */
 	int out_fd;		/* its stdout (the JSON result) */
+	int err_fd;		/* its stderr (--interval lines), -1 if not captured */
+	char errbuf[4096];	/* partial stderr line */
+	size_t errlen;
 	char json[65536];	/* result, after workload_wait() */
 	int status;		/* exit status, after workload_wait() */
 };
@@ -44,6 +47,12 @@ struct workload {
  * the program name); --json is added. Returns 0 or -errno.
  */
 int workload_start(struct workload *w, const char *const args[]);
+/*
+ * Read the next --interval line of a workload started with "--interval":
+ * fills @rates (per vCPU progress per second over the last interval) and
+ * returns the number of vCPUs, 0 at end of output, -ETIMEDOUT.
+ */
+int workload_sample(struct workload *w, long long *rates, int max, int timeout_ms);
 /* wait for it to finish and read its JSON; returns its exit status */
 int workload_wait(struct workload *w);
 /* value of KEY for vCPU index (or -1 for the top level), -1 if absent */
@@ -55,6 +64,11 @@ void workload_kill(struct workload *w);
 bool have_kvm(void);
 /* path of a helper binary shipped with the tests (workload, vmsched) */
 const char *test_bin(const char *name);
+
+/* load the core and the test policies; returns 0 or -errno */
+int load_core_and_test_policies(void);
+/* milliseconds of CLOCK_MONOTONIC */
+long long now_ms(void);
 
 /* run a shell command, return its exit status (or -1) */
 int run_cmd(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -1,0 +1,218 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * kvm_schedswap private definitions, shared by the core's files only.
+ *
+ * Locking
+ * -------
+ * vms_mutex (mutex): serialises every control operation that may sleep:
+ *	the policy registry, activation/swap/deactivation, parameter changes,
+ *	registering the KVM hooks, and reaping dead VMs. Taken first.
+ *
+ * vms_lock (raw spinlock, IRQ-safe): protects all scheduling state: the
+ *	VM and vCPU lists, every vCPU's state, grant and queue membership, the
+ *	slot count, statistics, and every call into a policy instance's
+ *	scheduling and attach/detach callbacks. Taken from the kvm_entry probe
+ *	(IRQs off), the slice hrtimer (hardirq), the halt kprobe, the gate
+ *	task_work and ioctls. Nests inside vms_mutex. Under it we may wake
+ *	tasks (pi_lock and rq locks nest inside it) and kick vCPUs; we never
+ *	take it with a scheduler lock held.
+ *
+ * vms_vcpu_hash is written under vms_lock and read under RCU (the probe
+ * runs with preemption disabled, which is an RCU read-side section).
+ *
+ * vms_active is the RCU-protected pointer to the active instance: written
+ * under vms_mutex and vms_lock, read under vms_lock (scheduling paths) or
+ * RCU (lockless checks).
+ */
+#ifndef _KVM_SCHEDSWAP_CORE_H
+#define _KVM_SCHEDSWAP_CORE_H
+
+#include <linux/hashtable.h>
+#include <linux/hrtimer.h>
+#include <linux/irq_work.h>
+#include <linux/kvm_host.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
+#include <linux/spinlock.h>
+#include <linux/task_work.h>
+#include <linux/vmsched.h>
+
+#include "vmsched_plugin.h"
+
+#define VMS_LAT_BUCKETS		64	/* log2 buckets of wake-to-grant latency */
+#define VMS_SAVED_POLICIES	4	/* per-VM parameter sets remembered */
+#define VMS_SLICE_MIN_NS	(10 * NSEC_PER_USEC)
+#define VMS_SLICE_MAX_NS	(10 * NSEC_PER_SEC)
+
+/* vCPU states, as exported in struct vmsched_vcpu_stats */
+enum vms_state {
+	VMS_GRANTED = VMSCHED_VCPU_RUNNING,	/* holds a slot */
+	VMS_QUEUED = VMSCHED_VCPU_QUEUED,	/* enqueued in the policy */
+	VMS_BLOCKED = VMSCHED_VCPU_BLOCKED,	/* halted in the guest */
+	VMS_OUTSIDE = VMSCHED_VCPU_OUTSIDE,	/* not known to the policy */
+};
+
+/* one live policy instance */
+struct vms_instance {
+	struct vmsched_ops *ops;	/* the policy */
+	struct vmsched_sched sched;	/* the policy's view */
+	unsigned int slot;		/* index of its vmsched_vcpu/vm copies */
+	struct vmsched_vcpu **running;	/* scratch for check_preempt, nr_slots */
+	u64 activated_ns;		/* when it went live */
+};
+
+/* statistics of a vCPU, summed into its VM when it leaves */
+struct vms_stats {
+	u64 run_ns;		/* time holding a grant */
+	u64 wait_ns;		/* time queued */
+	u64 grants;
+	u64 preemptions;
+	u64 wakeups;
+	u64 lat_max_ns;
+	u32 lat_hist[VMS_LAT_BUCKETS];	/* wake-to-grant, log2 ns buckets */
+};
+
+/* parameters a VM had under a policy, kept across swaps */
+struct vms_saved_params {
+	char policy[VMSCHED_NAME_LEN];	/* "" = unused */
+	u64 params[VMSCHED_MAX_PARAMS];
+};
+
+/* one VM (struct kvm) the core has seen */
+struct vms_vm {
+	struct list_head node;		/* vms_vms, under vms_lock */
+	struct kvm *kvm;		/* reference held until reaped */
+	pid_t pid;			/* VMM pid */
+	char comm[TASK_COMM_LEN];	/* VMM name */
+	struct list_head vcpus;		/* vms_vcpu.vm_node, under vms_lock */
+	unsigned int nr_vcpus;
+	struct vmsched_vm pv[2];	/* per-instance policy views */
+	bool attached[2];		/* pv[i] attached to an instance */
+	struct vms_saved_params saved[VMS_SAVED_POLICIES];
+	struct vms_stats gone;		/* stats of vCPUs that left */
+};
+
+/* one vCPU thread the core has seen */
+struct vms_vcpu {
+	struct hlist_node hnode;	/* vms_vcpu_hash, RCU */
+	struct list_head vm_node;	/* vm->vcpus */
+	struct vms_vm *vm;
+	struct kvm_vcpu *vcpu;		/* valid while vm->kvm is held */
+	struct task_struct *task;	/* the vCPU thread, reference held */
+	int vcpu_id;
+	pid_t tid;
+
+	/* scheduling state, under vms_lock */
+	enum vms_state state;
+	bool granted;			/* may enter; read locklessly by the probe */
+	bool released;			/* VM going away: never wait again */
+	bool in_gate;			/* sleeping in the gate */
+	u64 grant_ns;			/* start of the grant (for charging) */
+	u64 queued_ns;			/* when it was enqueued */
+	u64 blocked_ns;			/* when it halted (0: not a wakeup) */
+	u64 gate_ns;			/* when it started sleeping in the gate */
+	struct vmsched_vcpu pv[2];	/* per-instance policy views */
+	bool attached[2];
+
+	struct vms_stats stats;		/* under vms_lock */
+
+	struct hrtimer slice_timer;	/* ends the grant */
+	struct irq_work kick;		/* self-IPI: force a VM exit on this CPU */
+	struct callback_head gate_work;	/* the gate, run by the vCPU thread */
+	atomic_t gate_queued;		/* gate_work queued or running */
+	struct rcu_head rcu;
+};
+
+/* main.c */
+extern struct mutex vms_mutex;
+extern raw_spinlock_t vms_lock;
+extern struct vms_instance __rcu *vms_active;
+extern struct list_head vms_vms;
+extern unsigned int vms_nr_vms, vms_nr_vcpus;
+extern unsigned int vms_param_slots;
+extern unsigned int vms_param_watchdog_ms;
+void vms_maybe_activate_default(const char *name);
+
+/* registry.c: the list of registered policies, under vms_mutex */
+struct vmsched_ops *vms_find_policy(const char *name);
+unsigned int vms_nr_policies(void);
+int vms_for_each_policy(int (*fn)(struct vmsched_ops *ops, void *arg), void *arg);
+
+/* vcpu.c: discovery and lifetime */
+struct vms_vcpu *vms_lookup(struct kvm_vcpu *vcpu);
+struct vms_vcpu *vms_discover(struct kvm_vcpu *vcpu);
+struct vms_vm *vms_find_vm(pid_t pid);
+void vms_reap(bool all);
+int vms_hooks_init(void);
+void vms_hooks_exit(void);
+int vms_hooks_enable(void);
+void vms_hooks_disable(void);
+void vms_reaper_start(void);
+void vms_reaper_stop(void);
+
+/* sched.c: grants, queueing, slices */
+static inline struct vms_instance *vms_instance_locked(void)
+{
+	return rcu_dereference_protected(vms_active, lockdep_is_held(&vms_lock));
+}
+
+void vms_vcpu_init_sched(struct vms_vcpu *vc);
+void vms_attach_vm(struct vms_instance *in, struct vms_vm *vm, u64 now);
+void vms_detach_vm(struct vms_instance *in, struct vms_vm *vm);
+void vms_attach_vcpu(struct vms_instance *in, struct vms_vcpu *vc, u64 now);
+void vms_detach_vcpu(struct vms_instance *in, struct vms_vcpu *vc, u64 now);
+bool vms_make_runnable(struct vms_instance *in, struct vms_vcpu *vc, u64 now);
+void vms_block(struct vms_vcpu *vc, u64 now);
+void vms_dispatch(struct vms_instance *in, u64 now);
+void vms_end_grant(struct vms_instance *in, struct vms_vcpu *vc, u64 now, bool requeue);
+void vms_policy_error(struct vms_instance *in, const char *what);
+extern unsigned int vms_nr_granted;
+
+/* gate.c: holding vCPUs back between two guest entries */
+void vms_gate_request(struct vms_vcpu *vc);
+void vms_gate_release_all(void);
+void vms_gate_drain(struct vms_vcpu *vc);
+
+/* swap.c */
+int vms_activate(const char *name, const struct vmsched_kv *kv, unsigned int n);
+int vms_deactivate(void);
+void vms_deactivate_locked(void);
+struct vmsched_ops *vms_active_ops_locked(void);
+void vms_swap_exit(void);
+void vms_eject(const char *why);
+extern u64 vms_swaps, vms_last_swap_ns, vms_max_swap_ns;
+extern u64 vms_watchdog_events, vms_policy_errors;
+extern char vms_last_ejected[VMSCHED_NAME_LEN];
+
+/* params.c */
+int vms_params_check(const struct vmsched_ops *ops, u32 scope, const struct vmsched_kv *kv,
+		     unsigned int n, int *idx);
+void vms_params_defaults(const struct vmsched_ops *ops, u32 scope, u64 *params);
+int vms_set_params(u32 scope, pid_t pid, u32 vcpu_id, const struct vmsched_kv *kv,
+		   unsigned int n);
+int vms_get_params(u32 scope, pid_t pid, u32 vcpu_id, struct vmsched_kv *kv,
+		   unsigned int *n);
+
+/* stats.c */
+void vms_stats_latency(struct vms_stats *st, u64 ns);
+void vms_stats_add(struct vms_stats *sum, const struct vms_stats *st);
+u64 vms_stats_percentile(const struct vms_stats *st, unsigned int pct);
+u64 vms_stats_count(const struct vms_stats *st);
+unsigned int vms_nr_gated_locked(void);
+int vms_stats_snapshot(struct vmsched_stats *s);
+
+/* watchdog.c */
+void vms_watchdog_start(void);
+void vms_watchdog_stop(void);
+
+/* dev.c and debugfs.c */
+int vms_copy_array_out(const struct vmsched_list *l, const void *kbuf, size_t ksize,
+		       unsigned int n);
+int vms_dev_init(void);
+void vms_dev_exit(void);
+void vms_debugfs_init(void);
+void vms_debugfs_exit(void);
+
+#endif /* _KVM_SCHEDSWAP_CORE_H */

@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvm_schedswap: /sys/kernel/debug/vmsched/status, a read-only quick look
+ * at the active policy, the pool, and every VM and vCPU.
+ *
+ * Context: seq_file show in process context; the walk runs under vms_lock
+ * (seq_printf does not sleep).
+ */
+#include <linux/debugfs.h>
+#include <linux/seq_file.h>
+#include "core.h"
+
+static struct dentry *vms_debugfs_dir;
+
+static const char *const vms_state_names[] = {
+	[VMS_GRANTED] = "granted",
+	[VMS_QUEUED] = "queued",
+	[VMS_BLOCKED] = "blocked",
+	[VMS_OUTSIDE] = "outside",
+};
+
+static int vms_status_show(struct seq_file *m, void *unused)
+{
+	struct vms_instance *in;
+	struct vms_vcpu *vc;
+	struct vms_vm *vm;
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&vms_lock, flags);
+	in = vms_instance_locked();
+	seq_printf(m, "policy: %s\n", in ? in->ops->name : "(host scheduler)");
+	seq_printf(m, "slots: %u granted: %u\n", in ? in->sched.nr_slots : num_online_cpus(),
+		   vms_nr_granted);
+	seq_printf(m, "vms: %u vcpus: %u swaps: %llu last_swap_ns: %llu\n", vms_nr_vms,
+		   vms_nr_vcpus, vms_swaps, vms_last_swap_ns);
+	seq_printf(m, "watchdog_events: %llu policy_errors: %llu\n", vms_watchdog_events,
+		   vms_policy_errors);
+	list_for_each_entry(vm, &vms_vms, node) {
+		seq_printf(m, "vm %d %s vcpus %u\n", vm->pid, vm->comm, vm->nr_vcpus);
+		list_for_each_entry(vc, &vm->vcpus, vm_node)
+			seq_printf(m, "  vcpu %d tid %d %s%s run_ns %llu wait_ns %llu grants %llu\n",
+				   vc->vcpu_id, vc->tid, vms_state_names[vc->state],
+				   vc->in_gate ? " gated" : "", vc->stats.run_ns,
+				   vc->stats.wait_ns, vc->stats.grants);
+	}
+	if (in && in->ops->dump)
+		in->ops->dump(&in->sched, m);
+	raw_spin_unlock_irqrestore(&vms_lock, flags);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(vms_status);
+
+void vms_debugfs_init(void)
+{
+	vms_debugfs_dir = debugfs_create_dir("vmsched", NULL);
+	debugfs_create_file("status", 0400, vms_debugfs_dir, NULL, &vms_status_fops);
+}
+
+void vms_debugfs_exit(void)
+{
+	debugfs_remove_recursive(vms_debugfs_dir);
+}

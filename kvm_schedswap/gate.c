@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvm_schedswap: the gate that holds back vCPUs the policy has not granted.
+ *
+ * Design
+ * ------
+ * The kvm_entry probe runs in the vCPU thread right before it enters the
+ * guest, with IRQs off, after KVM's last check for pending work. If the vCPU
+ * has no grant, the probe queues gate_work as a TWA_RESUME task_work and
+ * raises a self-IPI (irq_work), so that the entry in progress leaves the
+ * guest at once and KVM's run loop runs the task_work before the next
+ * entry, in process context, inside KVM_RUN. There the gate sleeps until a
+ * grant arrives, a signal is pending (so that the VMM can always pause and
+ * kick its vCPU threads: KVM_RUN then returns -EINTR), the policy is gone,
+ * or the VM is being reaped.
+ *
+ * A task_work cannot be cancelled by a module, so gate_work is owned by the
+ * vCPU until it has run: gate_queued is set when it is queued and cleared
+ * as the last action of the callback; it is never queued twice, and the
+ * core waits for it to clear (vms_gate_drain) before freeing the vCPU.
+ *
+ * Locking: the gate takes vms_lock around state changes and sleeps with no
+ * lock held. It may sleep because it runs from task_work_run() in the vCPU
+ * thread's own context with no locks held (vcpu->mutex is held by KVM_RUN,
+ * which is why the sleep must end on a signal).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/delay.h>
+#include <linux/sched/signal.h>
+#include "core.h"
+
+static bool vms_gate_open(struct vms_vcpu *vc)
+{
+	return READ_ONCE(vc->granted) || READ_ONCE(vc->released) ||
+	       !rcu_access_pointer(vms_active);
+}
+
+static void vms_gate_work(struct callback_head *head)
+{
+	struct vms_vcpu *vc = container_of(head, struct vms_vcpu, gate_work);
+	struct vms_instance *in;
+	unsigned long flags;
+	bool wait = false;
+	u64 now;
+
+	if (current->flags & PF_EXITING)
+		goto out;
+
+	raw_spin_lock_irqsave(&vms_lock, flags);
+	in = vms_instance_locked();
+	if (in && !vc->released) {
+		now = ktime_get_ns();
+		wait = !vms_make_runnable(in, vc, now);
+		if (wait) {
+			vc->in_gate = true;
+			vc->gate_ns = now;
+		}
+	}
+	raw_spin_unlock_irqrestore(&vms_lock, flags);
+
+	while (wait) {
+		set_current_state(TASK_INTERRUPTIBLE);
+		if (vms_gate_open(vc) || signal_pending(current))
+			break;
+		schedule();
+	}
+	__set_current_state(TASK_RUNNING);
+
+	if (wait) {
+		raw_spin_lock_irqsave(&vms_lock, flags);
+		vc->in_gate = false;
+		in = vms_instance_locked();
+		/* left on a signal: out of the policy's hands until it returns */
+		if (in && vc->state == VMS_QUEUED && vc->attached[in->slot]) {
+			in->ops->dequeue(&in->sched, &vc->pv[in->slot], ktime_get_ns());
+			vc->stats.wait_ns += ktime_get_ns() - vc->queued_ns;
+			vc->state = VMS_OUTSIDE;
+		}
+		raw_spin_unlock_irqrestore(&vms_lock, flags);
+	}
+out:
+	/* last touch of @vc: after this the core may free it */
+	atomic_set_release(&vc->gate_queued, 0);
+}
+
+/*
+ * Called by the kvm_entry probe (IRQs off, in the vCPU thread) for a vCPU
+ * without a grant: make it stop at the gate before its next entry.
+ */
+void vms_gate_request(struct vms_vcpu *vc)
+{
+	if (atomic_xchg(&vc->gate_queued, 1))
+		return;		/* already queued or running */
+	init_task_work(&vc->gate_work, vms_gate_work);
+	if (task_work_add(current, &vc->gate_work, TWA_RESUME)) {
+		/* the thread is exiting */
+		atomic_set(&vc->gate_queued, 0);
+		return;
+	}
+	/* the entry in progress must exit at once: self-IPI */
+	irq_work_queue(&vc->kick);
+}
+
+/* wake every vCPU sleeping in the gate; caller holds vms_lock */
+void vms_gate_release_all(void)
+{
+	struct vms_vcpu *vc;
+	struct vms_vm *vm;
+
+	lockdep_assert_held(&vms_lock);
+	list_for_each_entry(vm, &vms_vms, node)
+		list_for_each_entry(vc, &vm->vcpus, vm_node)
+			if (vc->in_gate)
+				wake_up_process(vc->task);
+}
+
+/*
+ * Wait until @vc's gate_work has run. A vCPU halted in the guest runs its
+ * pending task_work only when it leaves the halt, so unblock it the way KVM
+ * itself does. May sleep; call without locks, with @vc->released set.
+ */
+void vms_gate_drain(struct vms_vcpu *vc)
+{
+	unsigned int i;
+
+	for (i = 0; atomic_read_acquire(&vc->gate_queued); i++) {
+		if (!(i % 10)) {
+			kvm_make_request(KVM_REQ_UNBLOCK, vc->vcpu);
+			kvm_vcpu_kick(vc->vcpu);
+			wake_up_process(vc->task);
+		}
+		msleep(1);
+	}
+	irq_work_sync(&vc->kick);
+	hrtimer_cancel(&vc->slice_timer);
+}

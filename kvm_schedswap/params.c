@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvm_schedswap: policy parameters.
+ *
+ * The core validates keys and ranges against the policy's descriptor table
+ * before any policy code runs (unknown key: -ENOENT, out of range: -ERANGE),
+ * stores the values, and lets the policy refuse a combination in
+ * param_changed(), in which case the previous values are restored. All or
+ * nothing: a call with several pairs changes none of them on any error.
+ *
+ * Locking: called with vms_mutex held (so the active instance cannot
+ * change); values are written under vms_lock, which every reader holds.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/string.h>
+#include "core.h"
+
+/* index of parameter @name within @scope, or -ENOENT */
+static int vms_param_index(const struct vmsched_ops *ops, u32 scope, const char *name,
+			   const struct vmsched_param_desc **desc)
+{
+	unsigned int i;
+	int idx = 0;
+
+	for (i = 0; i < ops->nr_params; i++) {
+		if (ops->params[i].scope != scope)
+			continue;
+		if (!strcmp(ops->params[i].name, name)) {
+			if (desc)
+				*desc = &ops->params[i];
+			return idx;
+		}
+		idx++;
+	}
+	return -ENOENT;
+}
+
+/* check @n pairs of @scope; fill @idx with their indices. No side effects. */
+int vms_params_check(const struct vmsched_ops *ops, u32 scope, const struct vmsched_kv *kv,
+		     unsigned int n, int *idx)
+{
+	const struct vmsched_param_desc *d;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		if (strnlen(kv[i].key, VMSCHED_NAME_LEN) == VMSCHED_NAME_LEN)
+			return -EINVAL;
+		idx[i] = vms_param_index(ops, scope, kv[i].key, &d);
+		if (idx[i] < 0)
+			return -ENOENT;
+		if (kv[i].value < d->min || kv[i].value > d->max)
+			return -ERANGE;
+	}
+	return 0;
+}
+
+void vms_params_defaults(const struct vmsched_ops *ops, u32 scope, u64 *params)
+{
+	unsigned int i, idx = 0;
+
+	memset(params, 0, sizeof(u64) * VMSCHED_MAX_PARAMS);
+	for (i = 0; i < ops->nr_params; i++)
+		if (ops->params[i].scope == scope)
+			params[idx++] = ops->params[i].def;
+}
+
+/* the params[] array of @scope for VM @pid / vCPU @vcpu_id; vms_lock held */
+static int vms_params_target(struct vms_instance *in, u32 scope, pid_t pid, u32 vcpu_id,
+			     u64 **params, struct vmsched_vm **pvm, struct vmsched_vcpu **pv)
+{
+	struct vms_vcpu *vc;
+	struct vms_vm *vm;
+
+	*pvm = NULL;
+	*pv = NULL;
+	if (scope == VMSCHED_SCOPE_GLOBAL) {
+		*params = in->sched.params;
+		return 0;
+	}
+	vm = vms_find_vm(pid);
+	if (!vm || !vm->attached[in->slot])
+		return -ESRCH;
+	*pvm = &vm->pv[in->slot];
+	if (scope == VMSCHED_SCOPE_VM) {
+		*params = (*pvm)->params;
+		return 0;
+	}
+	list_for_each_entry(vc, &vm->vcpus, vm_node) {
+		if (vc->vcpu_id == vcpu_id && vc->attached[in->slot]) {
+			*pv = &vc->pv[in->slot];
+			*params = (*pv)->params;
+			return 0;
+		}
+	}
+	return -ESRCH;
+}
+
+int vms_set_params(u32 scope, pid_t pid, u32 vcpu_id, const struct vmsched_kv *kv,
+		   unsigned int n)
+{
+	u64 saved[VMSCHED_MAX_PARAMS], *params;
+	int idx[VMSCHED_MAX_KV], ret;
+	struct vms_instance *in;
+	struct vmsched_vcpu *pv;
+	struct vmsched_vm *pvm;
+	unsigned long flags;
+	unsigned int i;
+
+	lockdep_assert_held(&vms_mutex);
+	in = rcu_dereference_protected(vms_active, lockdep_is_held(&vms_mutex));
+	if (!in)
+		return -ENODEV;
+	ret = vms_params_check(in->ops, scope, kv, n, idx);
+	if (ret)
+		return ret;
+
+	raw_spin_lock_irqsave(&vms_lock, flags);
+	ret = vms_params_target(in, scope, pid, vcpu_id, &params, &pvm, &pv);
+	if (!ret) {
+		memcpy(saved, params, sizeof(saved));
+		for (i = 0; i < n; i++)
+			params[idx[i]] = kv[i].value;
+		if (in->ops->param_changed)
+			ret = in->ops->param_changed(&in->sched, scope, pvm, pv);
+		if (ret)
+			memcpy(params, saved, sizeof(saved));
+	}
+	raw_spin_unlock_irqrestore(&vms_lock, flags);
+	return ret;
+}
+
+int vms_get_params(u32 scope, pid_t pid, u32 vcpu_id, struct vmsched_kv *kv,
+		   unsigned int *n)
+{
+	const struct vmsched_ops *ops;
+	struct vms_instance *in;
+	struct vmsched_vcpu *pv;
+	struct vmsched_vm *pvm;
+	unsigned int i, cnt = 0;
+	unsigned long flags;
+	u64 *params;
+	int ret, idx = 0;
+
+	lockdep_assert_held(&vms_mutex);
+	in = rcu_dereference_protected(vms_active, lockdep_is_held(&vms_mutex));
+	if (!in)
+		return -ENODEV;
+	ops = in->ops;
+	raw_spin_lock_irqsave(&vms_lock, flags);
+	ret = vms_params_target(in, scope, pid, vcpu_id, &params, &pvm, &pv);
+	for (i = 0; !ret && i < ops->nr_params; i++) {
+		if (ops->params[i].scope != scope)
+			continue;
+		if (cnt < *n) {
+			strscpy(kv[cnt].key, ops->params[i].name, sizeof(kv[cnt].key));
+			kv[cnt].value = params[idx];
+		}
+		idx++;
+		cnt++;
+	}
+	raw_spin_unlock_irqrestore(&vms_lock, flags);
+	*n = cnt;
+	return ret;
+}

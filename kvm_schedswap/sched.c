@@ -1,0 +1,297 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvm_schedswap: grants, queueing and slices.
+ *
+ * Design
+ * ------
+ * A vCPU may enter the guest while it holds a grant. Grants occupy slots of
+ * the pool (vms_nr_granted <= nr_slots). Whenever a slot is free the policy
+ * is asked (pick_next) which queued vCPU gets it and for how long; the slice
+ * hrtimer ends the grant, the vCPU is charged and, being still runnable,
+ * queued again, and the freed slot is offered to the policy at once (which
+ * may hand it straight back: then the vCPU simply keeps running). A vCPU
+ * whose grant ended is kicked out of the guest and stops at the gate (see
+ * gate.c) at its next entry. A granted vCPU that halts gives its slot back
+ * at once (work-conserving).
+ *
+ * Every function here runs under vms_lock with IRQs off and never sleeps.
+ *
+ * What a policy returns is checked, never trusted: a vCPU that is not queued
+ * in the asking instance, or a slice outside [10 us, 10 s], is a policy
+ * error; the core counts it, contains it (ignores the vCPU, clamps the
+ * slice) and ejects the policy (swap.c).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/ktime.h>
+#include "core.h"
+
+/* vCPUs holding a grant now, under vms_lock */
+unsigned int vms_nr_granted;
+
+static inline struct vms_vcpu *pv_to_vcpu(struct vms_instance *in, struct vmsched_vcpu *v)
+{
+	return container_of(v, struct vms_vcpu, pv[in->slot]);
+}
+
+void vms_attach_vm(struct vms_instance *in, struct vms_vm *vm, u64 now)
+{
+	struct vmsched_vm *pvm = &vm->pv[in->slot];
+	int i;
+
+	memset(pvm, 0, sizeof(*pvm));
+	pvm->pid = vm->pid;
+	vms_params_defaults(in->ops, VMSCHED_SCOPE_VM, pvm->params);
+	for (i = 0; i < VMS_SAVED_POLICIES; i++) {
+		if (!strcmp(vm->saved[i].policy, in->ops->name)) {
+			memcpy(pvm->params, vm->saved[i].params, sizeof(pvm->params));
+			break;
+		}
+	}
+	vm->attached[in->slot] = true;
+	if (in->ops->vm_attach)
+		in->ops->vm_attach(&in->sched, pvm, now);
+}
+
+/* remember the VM's parameters under this policy for the next instance */
+static void vms_save_vm_params(struct vms_instance *in, struct vms_vm *vm)
+{
+	struct vms_saved_params *sp = &vm->saved[0];
+	int i;
+
+	for (i = 0; i < VMS_SAVED_POLICIES; i++) {
+		if (!strcmp(vm->saved[i].policy, in->ops->name) || !vm->saved[i].policy[0]) {
+			sp = &vm->saved[i];
+			break;
+		}
+	}
+	/* full: the first entry is reused */
+	strscpy(sp->policy, in->ops->name, sizeof(sp->policy));
+	memcpy(sp->params, vm->pv[in->slot].params, sizeof(sp->params));
+}
+
+void vms_detach_vm(struct vms_instance *in, struct vms_vm *vm)
+{
+	if (!vm->attached[in->slot])
+		return;
+	vms_save_vm_params(in, vm);
+	if (in->ops->vm_detach)
+		in->ops->vm_detach(&in->sched, &vm->pv[in->slot]);
+	vm->attached[in->slot] = false;
+}
+
+void vms_attach_vcpu(struct vms_instance *in, struct vms_vcpu *vc, u64 now)
+{
+	struct vmsched_vcpu *v = &vc->pv[in->slot];
+
+	memset(v, 0, sizeof(*v));
+	v->vm = &vc->vm->pv[in->slot];
+	v->vcpu_id = vc->vcpu_id;
+	vms_params_defaults(in->ops, VMSCHED_SCOPE_VCPU, v->params);
+	v->vm->nr_vcpus++;
+	vc->attached[in->slot] = true;
+	if (in->ops->vcpu_attach)
+		in->ops->vcpu_attach(&in->sched, v, now);
+}
+
+void vms_detach_vcpu(struct vms_instance *in, struct vms_vcpu *vc, u64 now)
+{
+	struct vmsched_vcpu *v = &vc->pv[in->slot];
+
+	if (!vc->attached[in->slot])
+		return;
+	if (vc->state == VMS_GRANTED)
+		vms_end_grant(in, vc, now, false);
+	else if (vc->state == VMS_QUEUED)
+		in->ops->dequeue(&in->sched, v, now);
+	if (vc->state == VMS_QUEUED || vc->state == VMS_GRANTED)
+		vc->state = VMS_OUTSIDE;
+	if (in->ops->vcpu_detach)
+		in->ops->vcpu_detach(&in->sched, v);
+	v->vm->nr_vcpus--;
+	vc->attached[in->slot] = false;
+}
+
+/* grant a slot to @vc for @slice ns */
+static void vms_grant(struct vms_vcpu *vc, u64 now, u64 slice)
+{
+	u64 waited = now - vc->queued_ns;
+
+	vc->state = VMS_GRANTED;
+	WRITE_ONCE(vc->granted, true);
+	vc->grant_ns = now;
+	vms_nr_granted++;
+	vc->stats.grants++;
+	vc->stats.wait_ns += waited;
+	if (vc->blocked_ns) {
+		/* first grant after a halt: wake-to-run latency */
+		vms_stats_latency(&vc->stats, now - vc->blocked_ns);
+		vc->blocked_ns = 0;
+	}
+	hrtimer_start(&vc->slice_timer, ns_to_ktime(slice), HRTIMER_MODE_REL_HARD);
+	if (vc->in_gate)
+		wake_up_process(vc->task);
+}
+
+/*
+ * Map what pick_next returned back to the core's vCPU, without trusting it:
+ * it must point into a vCPU the core knows (found again through the hash),
+ * be this instance's copy, and be queued.
+ */
+static struct vms_vcpu *vms_check_pick(struct vms_instance *in, struct vmsched_vcpu *v)
+{
+	struct vms_vcpu *vc = pv_to_vcpu(in, v);
+
+	if (!virt_addr_valid(vc) || !virt_addr_valid(&vc->pv[1]))
+		return NULL;
+	if (vms_lookup(READ_ONCE(vc->vcpu)) != vc || !vc->attached[in->slot])
+		return NULL;
+	return vc->state == VMS_QUEUED ? vc : NULL;
+}
+
+/* fill free slots from the policy's queue */
+void vms_dispatch(struct vms_instance *in, u64 now)
+{
+	struct vmsched_vcpu *v;
+	struct vms_vcpu *vc;
+	u64 slice;
+
+	lockdep_assert_held(&vms_lock);
+	while (in && vms_nr_granted < in->sched.nr_slots) {
+		slice = 0;
+		v = in->ops->pick_next(&in->sched, now, &slice);
+		if (!v)
+			break;
+		vc = vms_check_pick(in, v);
+		if (unlikely(!vc)) {
+			vms_policy_error(in, "pick_next returned a vCPU that is not queued in it");
+			break;
+		}
+		if (unlikely(slice < VMS_SLICE_MIN_NS || slice > VMS_SLICE_MAX_NS)) {
+			vms_policy_error(in, "pick_next returned a slice outside 10us..10s");
+			slice = clamp_t(u64, slice, VMS_SLICE_MIN_NS, VMS_SLICE_MAX_NS);
+		}
+		vms_grant(vc, now, slice);
+	}
+}
+
+/*
+ * @vc wants to run (it reached the gate, woke from a halt, or is new): queue
+ * it in the policy and offer the free slots. Returns true if it holds a
+ * grant afterwards.
+ */
+bool vms_make_runnable(struct vms_instance *in, struct vms_vcpu *vc, u64 now)
+{
+	unsigned int flags = VMSCHED_ENQ_WAKEUP;
+	struct vmsched_vcpu *victim;
+	struct vms_vcpu *vv;
+	struct vms_vm *vm;
+	unsigned int n = 0;
+
+	lockdep_assert_held(&vms_lock);
+	if (vc->state == VMS_GRANTED)
+		return true;
+	if (!in || !vc->attached[in->slot])
+		return false;
+	if (vc->state == VMS_QUEUED)
+		return false;
+	if (vc->state == VMS_BLOCKED)
+		vc->stats.wakeups++;
+	vc->state = VMS_QUEUED;
+	vc->queued_ns = now;
+	in->ops->enqueue(&in->sched, &vc->pv[in->slot], now, flags);
+
+	if (vms_nr_granted >= in->sched.nr_slots && in->ops->check_preempt) {
+		list_for_each_entry(vm, &vms_vms, node)
+			list_for_each_entry(vv, &vm->vcpus, vm_node)
+				if (vv->state == VMS_GRANTED && n < in->sched.nr_slots &&
+				    vv->attached[in->slot])
+					in->running[n++] = &vv->pv[in->slot];
+		victim = in->ops->check_preempt(&in->sched, &vc->pv[in->slot],
+						in->running, n, now);
+		if (victim) {
+			vv = pv_to_vcpu(in, victim);
+			if (vv->state == VMS_GRANTED) {
+				vms_end_grant(in, vv, now, true);
+				kvm_vcpu_kick(vv->vcpu);
+			} else {
+				vms_policy_error(in, "check_preempt returned a vCPU that is not running");
+			}
+		}
+	}
+	vms_dispatch(in, now);
+	return vc->state == VMS_GRANTED;
+}
+
+/*
+ * End @vc's grant: charge the policy and free the slot. If @requeue, the
+ * vCPU is still runnable and goes back to the policy's queue. The caller
+ * dispatches the freed slot.
+ */
+void vms_end_grant(struct vms_instance *in, struct vms_vcpu *vc, u64 now, bool requeue)
+{
+	u64 ran = now - vc->grant_ns;
+
+	lockdep_assert_held(&vms_lock);
+	WRITE_ONCE(vc->granted, false);
+	vms_nr_granted--;
+	vc->stats.run_ns += ran;
+	vc->state = VMS_OUTSIDE;
+	hrtimer_try_to_cancel(&vc->slice_timer);
+	if (!in || !vc->attached[in->slot])
+		return;
+	in->ops->charge(&in->sched, &vc->pv[in->slot], ran, now);
+	if (requeue && !(vc->task->flags & PF_EXITING)) {
+		vc->stats.preemptions++;
+		vc->state = VMS_QUEUED;
+		vc->queued_ns = now;
+		in->ops->enqueue(&in->sched, &vc->pv[in->slot], now, VMSCHED_ENQ_PREEMPTED);
+	}
+}
+
+/* @vc halts in the guest: give its slot back, leave the queue */
+void vms_block(struct vms_vcpu *vc, u64 now)
+{
+	struct vms_instance *in = vms_instance_locked();
+
+	lockdep_assert_held(&vms_lock);
+	if (vc->state == VMS_GRANTED) {
+		vms_end_grant(in, vc, now, false);
+	} else if (vc->state == VMS_QUEUED) {
+		if (in && vc->attached[in->slot])
+			in->ops->dequeue(&in->sched, &vc->pv[in->slot], now);
+	}
+	vc->state = VMS_BLOCKED;
+	vc->blocked_ns = now;
+	vms_dispatch(in, now);
+}
+
+/* the slice timer: the grant ends; the policy decides who runs next */
+static enum hrtimer_restart vms_slice_end(struct hrtimer *t)
+{
+	struct vms_vcpu *vc = container_of(t, struct vms_vcpu, slice_timer);
+	struct vms_instance *in;
+	unsigned long flags;
+	u64 now = ktime_get_ns();
+	bool kick = false;
+
+	raw_spin_lock_irqsave(&vms_lock, flags);
+	in = vms_instance_locked();
+	if (vc->state == VMS_GRANTED && in) {
+		vms_end_grant(in, vc, now, true);
+		vms_dispatch(in, now);
+		kick = vc->state != VMS_GRANTED;
+	}
+	raw_spin_unlock_irqrestore(&vms_lock, flags);
+	/* make it leave the guest and stop at the gate */
+	if (kick)
+		kvm_vcpu_kick(vc->vcpu);
+	return HRTIMER_NORESTART;
+}
+
+void vms_vcpu_init_sched(struct vms_vcpu *vc)
+{
+	hrtimer_init(&vc->slice_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
+	vc->slice_timer.function = vms_slice_end;
+	vc->state = VMS_OUTSIDE;
+}

@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvm_schedswap: statistics helpers. Callers hold vms_lock.
+ *
+ * Wake-to-grant latency is kept as a histogram of log2(ns) buckets per
+ * vCPU (no allocation, constant time per sample); percentiles are the
+ * upper bound of the bucket that holds them.
+ */
+#include <linux/log2.h>
+#include <linux/slab.h>
+#include "core.h"
+
+void vms_stats_latency(struct vms_stats *st, u64 ns)
+{
+	unsigned int b = ns ? ilog2(ns) + 1 : 0;
+
+	if (b >= VMS_LAT_BUCKETS)
+		b = VMS_LAT_BUCKETS - 1;
+	st->lat_hist[b]++;
+	if (ns > st->lat_max_ns)
+		st->lat_max_ns = ns;
+}
+
+void vms_stats_add(struct vms_stats *sum, const struct vms_stats *st)
+{
+	unsigned int i;
+
+	sum->run_ns += st->run_ns;
+	sum->wait_ns += st->wait_ns;
+	sum->grants += st->grants;
+	sum->preemptions += st->preemptions;
+	sum->wakeups += st->wakeups;
+	sum->lat_max_ns = max(sum->lat_max_ns, st->lat_max_ns);
+	for (i = 0; i < VMS_LAT_BUCKETS; i++)
+		sum->lat_hist[i] += st->lat_hist[i];
+}
+
+u64 vms_stats_count(const struct vms_stats *st)
+{
+	u64 n = 0;
+	unsigned int i;
+
+	for (i = 0; i < VMS_LAT_BUCKETS; i++)
+		n += st->lat_hist[i];
+	return n;
+}
+
+/* upper bound (ns) of the bucket holding the @pct percentile; 0 if empty */
+u64 vms_stats_percentile(const struct vms_stats *st, unsigned int pct)
+{
+	u64 n = vms_stats_count(st), seen = 0, want;
+	unsigned int i;
+
+	if (!n)
+		return 0;
+	want = div_u64(n * pct + 99, 100);
+	for (i = 0; i < VMS_LAT_BUCKETS; i++) {
+		seen += st->lat_hist[i];
+		if (seen >= want)
+			return i ? min(1ULL << i, st->lat_max_ns) : 0;
+	}
+	return st->lat_max_ns;
+}
+
+
+/* runnable vCPUs sleeping in the gate now; vms_lock held */
+unsigned int vms_nr_gated_locked(void)
+{
+	struct vms_vcpu *vc;
+	struct vms_vm *vm;
+	unsigned int n = 0;
+
+	list_for_each_entry(vm, &vms_vms, node)
+		list_for_each_entry(vc, &vm->vcpus, vm_node)
+			n += vc->in_gate;
+	return n;
+}
+
+static void vms_fill_vcpu(struct vmsched_vcpu_stats *o, const struct vms_vm *vm,
+			  const struct vms_vcpu *vc, u64 now)
+{
+	struct vms_stats st = vc->stats;
+
+	/* include the grant or wait in progress */
+	if (vc->state == VMS_GRANTED)
+		st.run_ns += now - vc->grant_ns;
+	else if (vc->state == VMS_QUEUED)
+		st.wait_ns += now - vc->queued_ns;
+	o->pid = vm->pid;
+	o->vcpu_id = vc->vcpu_id;
+	o->tid = vc->tid;
+	o->state = rcu_access_pointer(vms_active) ? vc->state : VMSCHED_VCPU_RUNNING;
+	o->run_ns = st.run_ns;
+	o->wait_ns = st.wait_ns;
+	o->grants = st.grants;
+	o->preemptions = st.preemptions;
+	o->wakeups = st.wakeups;
+	o->lat_count = vms_stats_count(&st);
+	o->lat_p50_ns = vms_stats_percentile(&st, 50);
+	o->lat_p99_ns = vms_stats_percentile(&st, 99);
+	o->lat_max_ns = st.lat_max_ns;
+}
+
+static void vms_fill_vm(struct vmsched_vm_stats *o, const struct vms_vm *vm,
+			struct vmsched_vcpu_stats *tmp, u64 now)
+{
+	const struct vms_vcpu *vc;
+
+	memset(o, 0, sizeof(*o));
+	o->pid = vm->pid;
+	o->nr_vcpus = vm->nr_vcpus;
+	memcpy(o->comm, vm->comm, sizeof(o->comm));
+	o->run_ns = vm->gone.run_ns;
+	o->wait_ns = vm->gone.wait_ns;
+	o->grants = vm->gone.grants;
+	o->preemptions = vm->gone.preemptions;
+	o->wakeups = vm->gone.wakeups;
+	o->lat_max_ns = vm->gone.lat_max_ns;
+	list_for_each_entry(vc, &vm->vcpus, vm_node) {
+		vms_fill_vcpu(tmp, vm, vc, now);
+		o->run_ns += tmp->run_ns;
+		o->wait_ns += tmp->wait_ns;
+		o->grants += tmp->grants;
+		o->preemptions += tmp->preemptions;
+		o->wakeups += tmp->wakeups;
+		o->lat_p99_ns = max(o->lat_p99_ns, tmp->lat_p99_ns);
+		o->lat_max_ns = max(o->lat_max_ns, tmp->lat_max_ns);
+	}
+}
+
+static void vms_count_locked(pid_t pid, unsigned int *nvm, unsigned int *nvc)
+{
+	struct vms_vm *vm;
+
+	*nvm = 0;
+	*nvc = 0;
+	list_for_each_entry(vm, &vms_vms, node) {
+		if (pid && vm->pid != pid)
+			continue;
+		(*nvm)++;
+		*nvc += vm->nr_vcpus;
+	}
+}
+
+/*
+ * Fill the arrays of a VMSCHED_IOC_STATS request. Process context: it
+ * allocates the snapshot, fills it under vms_lock, copies it out after.
+ */
+int vms_stats_snapshot(struct vmsched_stats *s)
+{
+	struct vmsched_vcpu_stats *vcs = NULL, tmp;
+	struct vmsched_vm_stats *vms = NULL;
+	unsigned int nvm, nvc, cvm, cvc, ivm = 0, ivc = 0;
+	const struct vms_vcpu *vc;
+	const struct vms_vm *vm;
+	unsigned long flags;
+	int ret = 0;
+	u64 now;
+
+	raw_spin_lock_irqsave(&vms_lock, flags);
+	vms_count_locked(s->pid, &nvm, &nvc);
+	raw_spin_unlock_irqrestore(&vms_lock, flags);
+	cvm = min(nvm, s->vms.count);
+	cvc = min(nvc, s->vcpus.count);
+	if (cvm)
+		vms = kvcalloc(cvm, sizeof(*vms), GFP_KERNEL);
+	if (cvc)
+		vcs = kvcalloc(cvc, sizeof(*vcs), GFP_KERNEL);
+	if ((cvm && !vms) || (cvc && !vcs)) {
+		ret = -ENOMEM;
+		goto out;
+	}
+
+	raw_spin_lock_irqsave(&vms_lock, flags);
+	now = ktime_get_ns();
+	vms_count_locked(s->pid, &nvm, &nvc);
+	list_for_each_entry(vm, &vms_vms, node) {
+		if (s->pid && vm->pid != s->pid)
+			continue;
+		if (ivm < cvm)
+			vms_fill_vm(&vms[ivm++], vm, &tmp, now);
+		list_for_each_entry(vc, &vm->vcpus, vm_node)
+			if (ivc < cvc)
+				vms_fill_vcpu(&vcs[ivc++], vm, vc, now);
+	}
+	raw_spin_unlock_irqrestore(&vms_lock, flags);
+
+	if (s->pid && !nvm) {
+		ret = -ESRCH;
+		goto out;
+	}
+	ret = vms_copy_array_out(&s->vms, vms, sizeof(*vms), ivm);
+	if (!ret)
+		ret = vms_copy_array_out(&s->vcpus, vcs, sizeof(*vcs), ivc);
+	s->vms.count = nvm;
+	s->vcpus.count = nvc;
+	s->now_ns = now;
+out:
+	kvfree(vms);
+	kvfree(vcs);
+	return ret;
+}

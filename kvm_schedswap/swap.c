@@ -1,0 +1,345 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvm_schedswap: activation, live swap, deactivation and ejection.
+ *
+ * Design
+ * ------
+ * activate(B) while A is active builds a new instance of B (ops.init may
+ * sleep and allocate), then, in one critical section under vms_lock:
+ * attaches every known VM and vCPU to B with its current state (queued
+ * vCPUs are enqueued in B, vCPUs holding a grant keep it and their slice:
+ * B charges them when it ends), detaches them from A, publishes B as the
+ * active instance and fills free slots from B. No vCPU is paused or lost
+ * and none waits longer because of the swap. After an RCU grace period no
+ * lockless reader can see A; A's ops.exit runs and A is freed.
+ *
+ * Deactivation is a swap to the host scheduler: every vCPU is released,
+ * the hooks are unregistered, and Linux alone schedules vCPU threads.
+ *
+ * A policy module is pinned (module reference) only while a swap to or
+ * from it is in progress; while it is active its module_exit must call
+ * vmsched_unregister_policy(), which swaps to the host scheduler before
+ * returning, so that `rmmod` of the active policy works and falls back.
+ *
+ * Ejection (watchdog, or a policy returning garbage) runs deactivation from
+ * a work item, because it is detected in atomic context.
+ *
+ * Locking: everything here runs under vms_mutex; the switch itself under
+ * vms_lock. Paths that may sleep: ops.init/exit, hook registration,
+ * synchronize_rcu(), allocation of the instance.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/workqueue.h>
+#include "core.h"
+
+/* swap statistics, under vms_mutex (read without it for status) */
+u64 vms_swaps, vms_last_swap_ns, vms_max_swap_ns;
+u64 vms_watchdog_events, vms_policy_errors;
+char vms_last_ejected[VMSCHED_NAME_LEN];
+
+/* the last instance slot used: a new one takes the other */
+static unsigned int vms_last_slot = 1;
+
+struct vmsched_ops *vms_active_ops_locked(void)
+{
+	struct vms_instance *in;
+
+	in = rcu_dereference_protected(vms_active, lockdep_is_held(&vms_mutex));
+	return in ? in->ops : NULL;
+}
+
+static unsigned int vms_pool_slots(void)
+{
+	unsigned int n = num_online_cpus();
+
+	if (vms_param_slots && vms_param_slots < n)
+		n = vms_param_slots;
+	return n;
+}
+
+static struct vms_instance *vms_instance_new(struct vmsched_ops *ops,
+					     const struct vmsched_kv *kv, unsigned int n)
+{
+	struct vms_instance *in;
+	int idx[VMSCHED_MAX_KV], ret;
+	unsigned int i;
+
+	ret = vms_params_check(ops, VMSCHED_SCOPE_GLOBAL, kv, n, idx);
+	if (ret)
+		return ERR_PTR(ret);
+	in = kzalloc(sizeof(*in), GFP_KERNEL);
+	if (!in)
+		return ERR_PTR(-ENOMEM);
+	in->ops = ops;
+	in->slot = vms_last_slot ^ 1;
+	in->sched.nr_slots = vms_pool_slots();
+	in->running = kcalloc(in->sched.nr_slots, sizeof(*in->running), GFP_KERNEL);
+	if (!in->running) {
+		kfree(in);
+		return ERR_PTR(-ENOMEM);
+	}
+	vms_params_defaults(ops, VMSCHED_SCOPE_GLOBAL, in->sched.params);
+	for (i = 0; i < n; i++)
+		in->sched.params[idx[i]] = kv[i].value;
+	if (ops->param_changed) {
+		ret = ops->param_changed(&in->sched, VMSCHED_SCOPE_GLOBAL, NULL, NULL);
+		if (ret)
+			goto err;
+	}
+	ret = ops->init ? ops->init(&in->sched) : 0;
+	if (ret)
+		goto err;
+	return in;
+err:
+	kfree(in->running);
+	kfree(in);
+	return ERR_PTR(ret);
+}
+
+static void vms_instance_free(struct vms_instance *in)
+{
+	if (in->ops->exit)
+		in->ops->exit(&in->sched);
+	kfree(in->running);
+	kfree(in);
+}
+
+/*
+ * The switch from @old to @new (either may be NULL), under vms_lock. Every
+ * vCPU keeps its place: granted ones keep their grant, queued ones move to
+ * @new's queue, blocked and outside ones stay so.
+ */
+static void vms_switch(struct vms_instance *old, struct vms_instance *new, u64 now)
+{
+	struct vms_vcpu *vc;
+	struct vms_vm *vm;
+
+	lockdep_assert_held(&vms_lock);
+	list_for_each_entry(vm, &vms_vms, node) {
+		if (new)
+			vms_attach_vm(new, vm, now);
+		list_for_each_entry(vc, &vm->vcpus, vm_node) {
+			enum vms_state state = vc->state;
+
+			if (new)
+				vms_attach_vcpu(new, vc, now);
+			if (old && vc->attached[old->slot]) {
+				/* A forgets it without touching the grant or the queue */
+				if (state == VMS_GRANTED)
+					old->ops->charge(&old->sched, &vc->pv[old->slot],
+							 now - vc->grant_ns, now);
+				else if (state == VMS_QUEUED)
+					old->ops->dequeue(&old->sched, &vc->pv[old->slot], now);
+				if (old->ops->vcpu_detach)
+					old->ops->vcpu_detach(&old->sched, &vc->pv[old->slot]);
+				vc->attached[old->slot] = false;
+			}
+			if (state == VMS_GRANTED && new) {
+				vc->grant_ns = now;	/* B charges from here */
+			} else if (state == VMS_QUEUED && new) {
+				new->ops->enqueue(&new->sched, &vc->pv[new->slot], now,
+						  VMSCHED_ENQ_WAKEUP);
+			} else if (!new) {
+				/* the host scheduler: everyone may run */
+				if (state == VMS_GRANTED) {
+					vms_nr_granted--;
+					vc->stats.run_ns += now - vc->grant_ns;
+					hrtimer_try_to_cancel(&vc->slice_timer);
+				}
+				if (state == VMS_GRANTED || state == VMS_QUEUED)
+					vc->state = VMS_OUTSIDE;
+				WRITE_ONCE(vc->granted, true);
+			}
+		}
+		if (old)
+			vms_detach_vm(old, vm);
+	}
+	rcu_assign_pointer(vms_active, new);
+	if (new)
+		vms_dispatch(new, now);
+	else
+		vms_gate_release_all();
+}
+
+/* from the host scheduler to a policy: everyone passes the gate again */
+static void vms_revoke_all(u64 now)
+{
+	struct vms_vcpu *vc;
+	struct vms_vm *vm;
+
+	list_for_each_entry(vm, &vms_vms, node) {
+		list_for_each_entry(vc, &vm->vcpus, vm_node) {
+			WRITE_ONCE(vc->granted, false);
+			vc->state = VMS_OUTSIDE;
+		}
+	}
+}
+
+static void vms_kick_all(void)
+{
+	struct vms_vcpu *vc;
+	struct vms_vm *vm;
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&vms_lock, flags);
+	list_for_each_entry(vm, &vms_vms, node)
+		list_for_each_entry(vc, &vm->vcpus, vm_node)
+			if (!vc->granted)
+				kvm_vcpu_kick(vc->vcpu);
+	raw_spin_unlock_irqrestore(&vms_lock, flags);
+}
+
+static void vms_record_swap(u64 start)
+{
+	u64 d = ktime_get_ns() - start;
+
+	vms_swaps++;
+	WRITE_ONCE(vms_last_swap_ns, d);
+	if (d > vms_max_swap_ns)
+		WRITE_ONCE(vms_max_swap_ns, d);
+}
+
+/* swap to @new (NULL: host scheduler); vms_mutex held; may sleep */
+static void vms_swap_to(struct vms_instance *new, u64 start)
+{
+	struct vms_instance *old;
+	unsigned long flags;
+	u64 now;
+
+	old = rcu_dereference_protected(vms_active, lockdep_is_held(&vms_mutex));
+	raw_spin_lock_irqsave(&vms_lock, flags);
+	now = ktime_get_ns();
+	if (!old)
+		vms_revoke_all(now);
+	vms_switch(old, new, now);
+	raw_spin_unlock_irqrestore(&vms_lock, flags);
+	if (new)
+		vms_last_slot = new->slot;
+	vms_record_swap(start);
+	if (!old)
+		vms_kick_all();
+
+	if (!new)
+		vms_hooks_disable();	/* waits for running probes */
+	synchronize_rcu();
+	/*
+	 * The old policy's module cannot be gone: unloading it ends in
+	 * vmsched_unregister_policy(), which waits for vms_mutex.
+	 */
+	if (old)
+		vms_instance_free(old);
+}
+
+int vms_activate(const char *name, const struct vmsched_kv *kv, unsigned int n)
+{
+	struct vms_instance *new, *old;
+	struct vmsched_ops *ops;
+	u64 start = ktime_get_ns();
+	int ret;
+
+	mutex_lock(&vms_mutex);
+	ops = vms_find_policy(name);
+	if (!ops || !try_module_get(ops->owner)) {
+		ret = -ENOENT;
+		goto out;
+	}
+	old = rcu_dereference_protected(vms_active, lockdep_is_held(&vms_mutex));
+	if (old && old->ops == ops) {
+		/* already active: only apply the global parameters */
+		module_put(ops->owner);
+		ret = vms_set_params(VMSCHED_SCOPE_GLOBAL, 0, 0, kv, n);
+		goto out;
+	}
+	new = vms_instance_new(ops, kv, n);
+	if (IS_ERR(new)) {
+		module_put(ops->owner);
+		ret = PTR_ERR(new);
+		goto out;
+	}
+	ret = vms_hooks_enable();
+	if (ret) {
+		vms_instance_free(new);
+		module_put(ops->owner);
+		goto out;
+	}
+	vms_swap_to(new, start);
+	pr_info("policy %s active (swap took %llu ns)\n", name, vms_last_swap_ns);
+	/* the active policy holds no module reference: see the Design above */
+	module_put(ops->owner);
+	ret = 0;
+out:
+	mutex_unlock(&vms_mutex);
+	return ret;
+}
+
+/* vms_mutex held */
+void vms_deactivate_locked(void)
+{
+	u64 start = ktime_get_ns();
+	struct vms_instance *old;
+
+	old = rcu_dereference_protected(vms_active, lockdep_is_held(&vms_mutex));
+	if (!old)
+		return;
+	vms_swap_to(NULL, start);
+	pr_info("host scheduler active (swap took %llu ns)\n", vms_last_swap_ns);
+}
+
+int vms_deactivate(void)
+{
+	mutex_lock(&vms_mutex);
+	vms_deactivate_locked();
+	mutex_unlock(&vms_mutex);
+	return 0;
+}
+
+/* ---- ejection ------------------------------------------------------------ */
+
+static struct vmsched_ops *vms_eject_target;	/* under vms_lock */
+
+static void vms_eject_fn(struct work_struct *work)
+{
+	struct vmsched_ops *target;
+	unsigned long flags;
+
+	mutex_lock(&vms_mutex);
+	raw_spin_lock_irqsave(&vms_lock, flags);
+	target = vms_eject_target;
+	vms_eject_target = NULL;
+	raw_spin_unlock_irqrestore(&vms_lock, flags);
+	if (target && vms_active_ops_locked() == target) {
+		strscpy(vms_last_ejected, target->name, sizeof(vms_last_ejected));
+		vms_deactivate_locked();
+	}
+	mutex_unlock(&vms_mutex);
+}
+
+static DECLARE_WORK(vms_eject_work, vms_eject_fn);
+
+/* schedule deactivation of the active policy; vms_lock held, atomic */
+void vms_eject(const char *why)
+{
+	struct vms_instance *in = vms_instance_locked();
+
+	lockdep_assert_held(&vms_lock);
+	if (!in || vms_eject_target == in->ops)
+		return;
+	pr_err("ejecting policy %s: %s\n", in->ops->name, why);
+	vms_eject_target = in->ops;
+	schedule_work(&vms_eject_work);
+}
+
+/* a policy callback returned garbage: count, contain (caller), eject */
+void vms_policy_error(struct vms_instance *in, const char *what)
+{
+	vms_policy_errors++;
+	vms_eject(what);
+}
+
+void vms_swap_exit(void)
+{
+	cancel_work_sync(&vms_eject_work);
+}

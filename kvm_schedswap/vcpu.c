@@ -1,0 +1,368 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvm_schedswap: finding vCPUs through KVM's own hooks, and their lifetime.
+ *
+ * Design
+ * ------
+ * While a policy is active, a probe on KVM's kvm_entry tracepoint runs in
+ * every vCPU thread before each guest entry. An unknown vCPU is discovered
+ * there: the core takes a reference on its VM (kvm_get_kvm_safe, so the
+ * struct kvm and all its vCPUs stay valid) and on its thread, and attaches
+ * it to the active policy. A kprobe on kvm_vcpu_halt() tells the core that
+ * a vCPU halts, so that it gives its slot back at once.
+ *
+ * With no policy active neither hook is registered: the per-entry cost is
+ * zero (tracepoints are patched out by static keys).
+ *
+ * VMs end when their VMM closes the VM and vCPU file descriptors (normally
+ * or by dying): then the core's reference is the last one. The reaper, a
+ * delayed work, notices that, detaches the VM from the policy, drains its
+ * vCPUs' gate work and drops the reference, which destroys the VM.
+ *
+ * Context: the probe runs with IRQs and preemption off and must not sleep;
+ * discovery allocates with GFP_ATOMIC once per vCPU, never per entry. The
+ * reaper runs in process context and may sleep (it waits for gate work to
+ * finish, for an RCU grace period, and kvm_put_kvm() may destroy the VM).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kprobes.h>
+#include <linux/slab.h>
+#include <linux/tracepoint.h>
+#include <linux/workqueue.h>
+#include "compat.h"
+#include "core.h"
+
+/* vCPUs by struct kvm_vcpu pointer: written under vms_lock, read under RCU */
+static DEFINE_HASHTABLE(vms_vcpu_hash, 10);
+
+extern struct tracepoint __tracepoint_kvm_entry;
+
+struct vms_vcpu *vms_lookup(struct kvm_vcpu *vcpu)
+{
+	struct vms_vcpu *vc;
+
+	hash_for_each_possible_rcu_notrace(vms_vcpu_hash, vc, hnode, (unsigned long)vcpu)
+		if (vc->vcpu == vcpu)
+			return vc;
+	return NULL;
+}
+
+struct vms_vm *vms_find_vm(pid_t pid)
+{
+	struct vms_vm *vm;
+
+	lockdep_assert_held(&vms_lock);
+	list_for_each_entry(vm, &vms_vms, node)
+		if (vm->pid == pid)
+			return vm;
+	return NULL;
+}
+
+static struct vms_vm *vms_find_kvm(struct kvm *kvm)
+{
+	struct vms_vm *vm;
+
+	list_for_each_entry(vm, &vms_vms, node)
+		if (vm->kvm == kvm)
+			return vm;
+	return NULL;
+}
+
+static void vms_kick_fn(struct irq_work *w)
+{
+	/* nothing to do: the interrupt itself made the vCPU leave the guest */
+}
+
+/* a new VM: reference its struct kvm; GFP_ATOMIC, in the probe */
+static struct vms_vm *vms_new_vm(struct kvm *kvm)
+{
+	struct vms_vm *vm = kzalloc(sizeof(*vm), GFP_ATOMIC | __GFP_NOWARN);
+
+	if (!vm)
+		return NULL;
+	if (!kvm_get_kvm_safe(kvm)) {
+		kfree(vm);
+		return NULL;
+	}
+	vm->kvm = kvm;
+	vm->pid = kvm->userspace_pid ? kvm->userspace_pid : task_tgid_nr(current);
+	strscpy(vm->comm, current->group_leader->comm, sizeof(vm->comm));
+	INIT_LIST_HEAD(&vm->vcpus);
+	return vm;
+}
+
+/*
+ * First sight of @vcpu in its own thread (kvm_entry probe, IRQs off):
+ * allocate, reference the VM and the thread, attach to the active policy.
+ * Returns NULL if memory is short; the next entry tries again.
+ */
+struct vms_vcpu *vms_discover(struct kvm_vcpu *vcpu)
+{
+	struct vms_vm *vm, *new_vm = NULL;
+	struct vms_instance *in;
+	struct vms_vcpu *vc;
+	u64 now = ktime_get_ns();
+
+	vc = kzalloc(sizeof(*vc), GFP_ATOMIC | __GFP_NOWARN);
+	if (!vc)
+		return NULL;
+	vc->vcpu = vcpu;
+	vc->vcpu_id = vcpu->vcpu_id;
+	vc->task = current;
+	vc->tid = task_pid_nr(current);
+	vms_vcpu_init_sched(vc);
+	init_irq_work(&vc->kick, vms_kick_fn);
+	atomic_set(&vc->gate_queued, 0);
+
+	raw_spin_lock(&vms_lock);
+	vm = vms_find_kvm(vcpu->kvm);
+	if (!vm) {
+		raw_spin_unlock(&vms_lock);
+		new_vm = vms_new_vm(vcpu->kvm);
+		if (!new_vm) {
+			kfree(vc);
+			return NULL;
+		}
+		raw_spin_lock(&vms_lock);
+		vm = vms_find_kvm(vcpu->kvm);	/* raced with another vCPU? */
+		if (!vm) {
+			vm = new_vm;
+			new_vm = NULL;
+			list_add_tail(&vm->node, &vms_vms);
+			vms_nr_vms++;
+		}
+	}
+	if (vms_lookup(vcpu)) {
+		/* cannot happen: only this thread discovers this vCPU */
+		raw_spin_unlock(&vms_lock);
+		kfree(vc);
+		goto out;
+	}
+	get_task_struct(current);
+	vc->vm = vm;
+	list_add_tail(&vc->vm_node, &vm->vcpus);
+	vm->nr_vcpus++;
+	vms_nr_vcpus++;
+	hash_add_rcu(vms_vcpu_hash, &vc->hnode, (unsigned long)vcpu);
+	in = vms_instance_locked();
+	if (in) {
+		if (!vm->attached[in->slot])
+			vms_attach_vm(in, vm, now);
+		vms_attach_vcpu(in, vc, now);
+	}
+	raw_spin_unlock(&vms_lock);
+out:
+	if (new_vm) {
+		/* lost the race; the reference cannot be the last one here */
+		kvm_put_kvm_no_destroy(new_vm->kvm);
+		kfree(new_vm);
+	}
+	return vms_lookup(vcpu);
+}
+
+/* ---- the hooks ----------------------------------------------------------- */
+
+/* kvm_entry: IRQs off, preemption off, current is the vCPU thread */
+static void vms_probe_entry(void *data, VMS_KVM_ENTRY_PROTO)
+{
+	struct vms_instance *in;
+	struct vms_vcpu *vc;
+	bool granted;
+	u64 now;
+
+	vc = vms_lookup(vcpu);
+	if (unlikely(!vc)) {
+		vc = vms_discover(vcpu);
+		if (!vc)
+			return;
+	}
+	if (likely(READ_ONCE(vc->granted)))
+		return;
+
+	/* not granted: try to get a slot right here, else stop at the gate */
+	raw_spin_lock(&vms_lock);
+	in = vms_instance_locked();
+	granted = !in || vc->released;
+	if (!granted && vc->state != VMS_QUEUED) {
+		now = ktime_get_ns();
+		granted = vms_make_runnable(in, vc, now);
+	}
+	raw_spin_unlock(&vms_lock);
+	if (!granted)
+		vms_gate_request(vc);
+}
+
+/* kvm_vcpu_halt() entry: the vCPU halts; give its slot back */
+static int vms_halt_pre(struct kprobe *p, struct pt_regs *regs)
+{
+	struct kvm_vcpu *vcpu = (struct kvm_vcpu *)regs_get_kernel_argument(regs, 0);
+	struct vms_vcpu *vc;
+	unsigned long flags;
+
+	rcu_read_lock();
+	vc = vms_lookup(vcpu);
+	if (vc) {
+		raw_spin_lock_irqsave(&vms_lock, flags);
+		if (vms_instance_locked())
+			vms_block(vc, ktime_get_ns());
+		raw_spin_unlock_irqrestore(&vms_lock, flags);
+	}
+	rcu_read_unlock();
+	return 0;
+}
+
+static struct kprobe vms_halt_kprobe = {
+	.symbol_name = "kvm_vcpu_halt",
+	.pre_handler = vms_halt_pre,
+};
+
+static bool vms_hooks_on;
+
+/* register the probes; vms_mutex held; may sleep (tracepoint and kprobe registration) */
+int vms_hooks_enable(void)
+{
+	int ret;
+
+	lockdep_assert_held(&vms_mutex);
+	if (vms_hooks_on)
+		return 0;
+	ret = register_kprobe(&vms_halt_kprobe);
+	if (ret) {
+		pr_err("cannot probe kvm_vcpu_halt: %d\n", ret);
+		return ret;
+	}
+	ret = tracepoint_probe_register(&__tracepoint_kvm_entry, vms_probe_entry, NULL);
+	if (ret) {
+		pr_err("cannot attach to the kvm_entry tracepoint: %d\n", ret);
+		unregister_kprobe(&vms_halt_kprobe);
+		/* a kprobe cannot be registered twice without being reset */
+		vms_halt_kprobe.addr = NULL;
+		vms_halt_kprobe.flags = 0;
+		return ret;
+	}
+	vms_hooks_on = true;
+	return 0;
+}
+
+/* unregister the probes and wait until no probe runs; may sleep */
+void vms_hooks_disable(void)
+{
+	lockdep_assert_held(&vms_mutex);
+	if (!vms_hooks_on)
+		return;
+	tracepoint_probe_unregister(&__tracepoint_kvm_entry, vms_probe_entry, NULL);
+	unregister_kprobe(&vms_halt_kprobe);
+	vms_halt_kprobe.addr = NULL;
+	vms_halt_kprobe.flags = 0;
+	tracepoint_synchronize_unregister();
+	vms_hooks_on = false;
+}
+
+/* ---- reaping ------------------------------------------------------------- */
+
+static void vms_free_vcpu(struct rcu_head *rcu)
+{
+	struct vms_vcpu *vc = container_of(rcu, struct vms_vcpu, rcu);
+
+	put_task_struct(vc->task);
+	kfree(vc);
+}
+
+/*
+ * Tear down one VM, already unlinked from vms_vms. Process context, no
+ * locks held: waits for gate work, an RCU grace period, and may destroy
+ * the VM.
+ */
+static void vms_free_vm(struct vms_vm *vm)
+{
+	struct vms_vcpu *vc, *tmp;
+
+	list_for_each_entry(vc, &vm->vcpus, vm_node)
+		vms_gate_drain(vc);
+	synchronize_rcu();	/* no probe sees these vCPUs any more */
+	list_for_each_entry_safe(vc, tmp, &vm->vcpus, vm_node) {
+		list_del(&vc->vm_node);
+		call_rcu(&vc->rcu, vms_free_vcpu);
+	}
+	kvm_put_kvm(vm->kvm);
+	kfree(vm);
+}
+
+/* is our reference the last one (VMM closed the VM and all vCPU fds)? */
+static bool vms_vm_dead(struct vms_vm *vm)
+{
+	return refcount_read(&vm->kvm->users_count) == 1;
+}
+
+/*
+ * Reap dead VMs (@all: every VM, for module unload). vms_mutex held.
+ * Detaches them from the active policy under vms_lock, then frees them.
+ */
+void vms_reap(bool all)
+{
+	struct vms_instance *in;
+	struct vms_vm *vm, *tmp;
+	struct vms_vcpu *vc;
+	unsigned long flags;
+	LIST_HEAD(dead);
+	u64 now;
+
+	lockdep_assert_held(&vms_mutex);
+	raw_spin_lock_irqsave(&vms_lock, flags);
+	in = vms_instance_locked();
+	now = ktime_get_ns();
+	list_for_each_entry_safe(vm, tmp, &vms_vms, node) {
+		if (!all && !vms_vm_dead(vm))
+			continue;
+		list_for_each_entry(vc, &vm->vcpus, vm_node) {
+			if (in)
+				vms_detach_vcpu(in, vc, now);
+			WRITE_ONCE(vc->released, true);
+			if (vc->in_gate)
+				wake_up_process(vc->task);
+			hash_del_rcu(&vc->hnode);
+			vms_stats_add(&vm->gone, &vc->stats);
+			vms_nr_vcpus--;
+		}
+		if (in)
+			vms_detach_vm(in, vm);
+		list_move(&vm->node, &dead);
+		vms_nr_vms--;
+	}
+	if (in)
+		vms_dispatch(in, now);
+	raw_spin_unlock_irqrestore(&vms_lock, flags);
+
+	list_for_each_entry_safe(vm, tmp, &dead, node) {
+		list_del(&vm->node);
+		vms_free_vm(vm);
+	}
+}
+
+#define VMS_REAP_INTERVAL	msecs_to_jiffies(100)
+
+static void vms_reaper_fn(struct work_struct *work);
+static DECLARE_DELAYED_WORK(vms_reaper, vms_reaper_fn);
+static bool vms_reaper_stopping;
+
+static void vms_reaper_fn(struct work_struct *work)
+{
+	mutex_lock(&vms_mutex);
+	vms_reap(false);
+	mutex_unlock(&vms_mutex);
+	if (!READ_ONCE(vms_reaper_stopping))
+		schedule_delayed_work(&vms_reaper, VMS_REAP_INTERVAL);
+}
+
+void vms_reaper_start(void)
+{
+	WRITE_ONCE(vms_reaper_stopping, false);
+	schedule_delayed_work(&vms_reaper, VMS_REAP_INTERVAL);
+}
+
+void vms_reaper_stop(void)
+{
+	WRITE_ONCE(vms_reaper_stopping, true);
+	cancel_delayed_work_sync(&vms_reaper);
+}

@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvm_schedswap: the watchdog.
+ *
+ * Every 100 ms (while a policy is active) it looks for a runnable vCPU that
+ * has waited at the gate longer than watchdog_ms (module parameter, default
+ * 2000, 0 disables). If it finds one, the kernel log names the policy and
+ * the vCPU, and the policy is ejected: the host scheduler takes over, which
+ * releases every gated vCPU at once.
+ *
+ * Context: a delayed work (process context); the scan runs under vms_lock
+ * and only schedules the ejection, which runs from its own work item.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/workqueue.h>
+#include "core.h"
+
+#define VMS_WATCHDOG_PERIOD	msecs_to_jiffies(100)
+
+static void vms_watchdog_fn(struct work_struct *work);
+static DECLARE_DELAYED_WORK(vms_watchdog, vms_watchdog_fn);
+static bool vms_watchdog_stopping;
+
+static void vms_watchdog_scan(u64 limit)
+{
+	struct vms_instance *in = vms_instance_locked();
+	u64 now = ktime_get_ns();
+	struct vms_vcpu *vc;
+	struct vms_vm *vm;
+
+	if (!in)
+		return;
+	list_for_each_entry(vm, &vms_vms, node) {
+		list_for_each_entry(vc, &vm->vcpus, vm_node) {
+			if (!vc->in_gate || vc->granted || now - vc->gate_ns <= limit)
+				continue;
+			pr_err("watchdog: policy %s left vCPU %d of VM %d (%s) runnable but gated for %llu ms\n",
+			       in->ops->name, vc->vcpu_id, vm->pid, vm->comm,
+			       div_u64(now - vc->gate_ns, NSEC_PER_MSEC));
+			vms_watchdog_events++;
+			vms_eject("watchdog: a vCPU waited at the gate too long");
+			return;
+		}
+	}
+}
+
+static void vms_watchdog_fn(struct work_struct *work)
+{
+	unsigned int ms = READ_ONCE(vms_param_watchdog_ms);
+	unsigned long flags;
+
+	if (ms) {
+		raw_spin_lock_irqsave(&vms_lock, flags);
+		vms_watchdog_scan((u64)ms * NSEC_PER_MSEC);
+		raw_spin_unlock_irqrestore(&vms_lock, flags);
+	}
+	if (!READ_ONCE(vms_watchdog_stopping))
+		schedule_delayed_work(&vms_watchdog, VMS_WATCHDOG_PERIOD);
+}
+
+void vms_watchdog_start(void)
+{
+	WRITE_ONCE(vms_watchdog_stopping, false);
+	schedule_delayed_work(&vms_watchdog, VMS_WATCHDOG_PERIOD);
+}
+
+void vms_watchdog_stop(void)
+{
+	WRITE_ONCE(vms_watchdog_stopping, true);
+	cancel_delayed_work_sync(&vms_watchdog);
+}

@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The gate holds back what the policy does not grant, measured on real
+ * vCPUs: with t_one granting only vCPU 0 of VM A, VM A's vCPU 1 and all of
+ * VM B make no progress; when the policy is deactivated everyone resumes.
+ * Also: a signal to a gated vCPU thread ends its KVM_RUN promptly (the VMM
+ * stops on SIGTERM by signalling its vCPU threads).
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "vmsched_test.h"
+
+#define INTERVAL_MS "200"
+
+/* average rates over @n interval lines of both workloads */
+static int sample(struct workload w[2], int n, long long avg[2][2])
+{
+	long long r[8];
+	int i, k, v;
+
+	memset(avg, 0, sizeof(long long) * 4);
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < 2; k++) {
+			if (workload_sample(&w[k], r, 8, 3000) != 2)
+				return -1;
+			for (v = 0; v < 2; v++)
+				avg[k][v] += r[v] / n;
+		}
+	}
+	return 0;
+}
+
+static void skip_lines(struct workload w[2], int n)
+{
+	long long r[8];
+	int i;
+
+	for (i = 0; i < n; i++) {
+		workload_sample(&w[0], r, 8, 3000);
+		workload_sample(&w[1], r, 8, 3000);
+	}
+}
+
+int main(void)
+{
+	const char *a[] = { "--name", "gate-a", "--vcpus", "2", "--duration", "30",
+			    "--profile", "spin", "--interval", INTERVAL_MS, NULL };
+	const char *b[] = { "--name", "gate-b", "--vcpus", "2", "--duration", "30",
+			    "--profile", "spin", "--interval", INTERVAL_MS, NULL };
+	struct workload w[2];
+	struct vmsched_kv kv = { .key = "pid" };
+	struct vmsched_status st;
+	long long avg[2][2], t0, stop_ms;
+	int fd, ret, k, v;
+
+	if (getuid())
+		ktap_skip_all("must run as root");
+	if (!have_kvm())
+		ktap_skip_all("no /dev/kvm");
+	mod_unload_all();
+	ret = load_core_and_test_policies();
+	if (ret)
+		ktap_skip_all("cannot load the core and test policies: %s", strerror(-ret));
+	fd = vms_open();
+	ktap_plan(3);
+
+	CHECK(workload_start(&w[0], a) == 0, "start A");
+	CHECK(workload_start(&w[1], b) == 0, "start B");
+	CHECK(sample(w, 2, avg) == 0, "no interval lines from the workloads");
+	ktap_info("host scheduler: A %lld %lld  B %lld %lld", avg[0][0], avg[0][1],
+		  avg[1][0], avg[1][1]);
+
+	kv.value = w[0].pid;
+	ret = vms_activate(fd, "t_one", &kv, 1);
+	CHECK(ret == 0, "activate t_one: %s", strerror(-ret));
+	skip_lines(w, 3);
+	CHECK(sample(w, 5, avg) == 0, "sampling under t_one");
+	ktap_info("t_one(pid A): A %lld %lld  B %lld %lld", avg[0][0], avg[0][1],
+		  avg[1][0], avg[1][1]);
+	CHECK(avg[0][0] > 0, "A vCPU 0 is granted but made no progress");
+	CHECK(avg[0][1] == 0, "A vCPU 1 progressed while gated: %lld/s", avg[0][1]);
+	CHECK(avg[1][0] == 0 && avg[1][1] == 0, "B progressed while gated: %lld %lld",
+	      avg[1][0], avg[1][1]);
+	vms_status(fd, &st);
+	ktap_info("status: %s vms %u vcpus %u granted %u gated %u", st.active, st.nr_vms,
+		  st.nr_vcpus, st.nr_granted, st.nr_gated);
+	CHECK(st.nr_vms == 2 && st.nr_vcpus == 4, "vms %u vcpus %u", st.nr_vms, st.nr_vcpus);
+	CHECK(st.nr_granted == 1, "granted %u", st.nr_granted);
+	CHECK(st.nr_gated == 3, "gated %u", st.nr_gated);
+	ktap_case_done("only_granted_vcpu_progresses");
+
+	ret = vms_ioctl(fd, VMSCHED_IOC_DEACTIVATE, NULL);
+	CHECK(ret == 0, "deactivate: %s", strerror(-ret));
+	skip_lines(w, 2);
+	CHECK(sample(w, 3, avg) == 0, "sampling after deactivation");
+	ktap_info("host scheduler again: A %lld %lld  B %lld %lld", avg[0][0], avg[0][1],
+		  avg[1][0], avg[1][1]);
+	for (k = 0; k < 2; k++)
+		for (v = 0; v < 2; v++)
+			CHECK(avg[k][v] > 0, "vm %d vcpu %d did not resume", k, v);
+	ktap_case_done("all_resume_after_deactivate");
+
+	/* gate B again, then stop it: its gated vCPU threads must leave KVM_RUN */
+	ret = vms_activate(fd, "t_one", &kv, 1);
+	CHECK(ret == 0, "activate t_one: %s", strerror(-ret));
+	skip_lines(w, 2);
+	t0 = now_ms();
+	kill(w[1].pid, SIGTERM);
+	ret = workload_wait(&w[1]);
+	stop_ms = now_ms() - t0;
+	ktap_info("SIGTERM to a VMM with gated vCPUs: exited after %lld ms (status %d)",
+		  stop_ms, ret);
+	CHECK(ret == 0, "workload B exit status %d", ret);
+	CHECK(stop_ms < 1000, "took %lld ms", stop_ms);
+	ktap_case_done("signal_ends_gated_kvm_run");
+
+	vms_ioctl(fd, VMSCHED_IOC_DEACTIVATE, NULL);
+	kill(w[0].pid, SIGTERM);
+	workload_wait(&w[0]);
+	close(fd);
+	mod_unload_all();
+	return ktap_finish();
+}
