@@ -1,0 +1,74 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# `make check`: every test of vmsched, on this machine and in VMs.
+#   1. host-side tests (no kernel module needed): the policy simulator, the
+#      CLI, the workload VMM's parsers
+#   2. the VM runner's self-test (6.12)
+#   3. the in-guest suite (selftests/run_tests.sh) on Debian 6.1 and 6.12
+# Ends with "N passed, N failed, N skipped" over all groups; exit status 0
+# only if nothing failed.
+#
+#   check.sh [--kernels "6.1 6.12"] [--tests PATTERN]
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+KERNELS="6.1 6.12"
+TEST_ARGS=()
+while [ $# -gt 0 ]; do
+	case $1 in
+	--kernels) KERNELS=$2; shift ;;
+	--tests) TEST_ARGS+=(--tests "$2"); shift ;;
+	*) die "unknown option $1" ;;
+	esac
+	shift
+done
+
+mkdir -p "$BUILD"
+PASS=0 FAIL=0 SKIP=0
+START=$(date +%s)
+
+# run a group that prints KTAP and its own "N passed, N failed[, N skipped]"
+group() {
+	local name=$1 out rc line p f s
+	shift
+	out="$BUILD/check-$name.log"
+	echo "# ---- $name"
+	"$@" 2>&1 | tee "$out" | sed 's/^/# /'
+	rc=${PIPESTATUS[0]}
+	line=$(tr -d '\r' < "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed' | tail -1)
+	p=$(echo "$line" | sed -n 's/^\([0-9]*\) passed.*/\1/p')
+	f=$(echo "$line" | sed -n 's/.* \([0-9]*\) failed.*/\1/p')
+	s=$(echo "$line" | sed -n 's/.* \([0-9]*\) skipped.*/\1/p')
+	p=${p:-0} f=${f:-0} s=${s:-0}
+	if [ $rc != 0 ] && [ "$f" = 0 ]; then
+		f=1	# the group failed outside its tests (build, boot, splat)
+		echo "# $name: FAILED (exit $rc)"
+	fi
+	PASS=$((PASS + p)) FAIL=$((FAIL + f)) SKIP=$((SKIP + s))
+	echo "# $name: $p passed, $f failed, $s skipped"
+}
+
+# host-side test groups: folders with a "host-test" (or "test") make target
+for d in sched_plugins/sim selftests/workload selftests/cli; do
+	[ -f "$SRC/$d/Makefile" ] || continue
+	target=$(grep -o '^host-test:\|^test:' "$SRC/$d/Makefile" | head -1 | tr -d :)
+	[ -n "$target" ] || continue
+	group "host-${d//\//-}" make -s -C "$SRC/$d" "$target"
+done
+
+# build once per kernel, then the runner's self-test and the suites
+for k in $KERNELS; do
+	kdir=$(kernel_dir "$k")
+	build_modules "$kdir"
+done
+build_user
+group runner-selftest "$SRC/selftests/vm/test_runner.sh" 6.12
+for k in $KERNELS; do
+	group "vm-$k" "$SRC/selftests/vm/run_vm.sh" --kernel "$k" --no-build \
+		"${TEST_ARGS[@]+"${TEST_ARGS[@]}"}"
+done
+
+echo "# make check took $(( $(date +%s) - START ))s"
+echo "$PASS passed, $FAIL failed, $SKIP skipped"
+[ $FAIL = 0 ]
