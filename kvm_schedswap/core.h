@@ -45,6 +45,8 @@
 #define VMS_SAVED_POLICIES	4	/* per-VM parameter sets remembered */
 #define VMS_SLICE_MIN_NS	(10 * NSEC_PER_USEC)
 #define VMS_SLICE_MAX_NS	(10 * NSEC_PER_SEC)
+/* how long a vCPU woken with a grant may take to run before it loses it */
+#define VMS_START_ALLOWANCE_NS	(100 * NSEC_PER_MSEC)
 
 /* vCPU states, as exported in struct vmsched_vcpu_stats */
 enum vms_state {
@@ -110,6 +112,7 @@ struct vms_vcpu {
 	bool released;			/* VM going away: never wait again */
 	bool in_gate;			/* sleeping in the gate */
 	u64 grant_ns;			/* start of the grant (for charging) */
+	u64 slice_ns;			/* granted slice not started yet, or 0 */
 	u64 queued_ns;			/* when it was enqueued */
 	u64 blocked_ns;			/* when it halted (0: not a wakeup) */
 	u64 gate_ns;			/* when it started sleeping in the gate */
@@ -165,6 +168,7 @@ void vms_attach_vcpu(struct vms_instance *in, struct vms_vcpu *vc, u64 now);
 void vms_detach_vcpu(struct vms_instance *in, struct vms_vcpu *vc, u64 now);
 bool vms_make_runnable(struct vms_instance *in, struct vms_vcpu *vc, u64 now);
 void vms_block(struct vms_vcpu *vc, u64 now);
+void vms_slice_start(struct vms_vcpu *vc, u64 now, u64 slice);
 void vms_dispatch(struct vms_instance *in, u64 now);
 void vms_end_grant(struct vms_instance *in, struct vms_vcpu *vc, u64 now, bool requeue);
 void vms_policy_error(struct vms_instance *in, const char *what);

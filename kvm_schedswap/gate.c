@@ -71,6 +71,8 @@ static void vms_gate_work(struct callback_head *head)
 		raw_spin_lock_irqsave(&vms_lock, flags);
 		vc->in_gate = false;
 		in = vms_instance_locked();
+		if (vc->state == VMS_GRANTED && vc->slice_ns)
+			vms_slice_start(vc, ktime_get_ns(), vc->slice_ns);
 		/* left on a signal: out of the policy's hands until it returns */
 		if (in && vc->state == VMS_QUEUED && vc->attached[in->slot]) {
 			in->ops->dequeue(&in->sched, &vc->pv[in->slot], ktime_get_ns());

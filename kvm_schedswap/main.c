@@ -60,9 +60,18 @@ static int __init vms_init(void)
 {
 	int ret;
 
-	ret = vms_dev_init();
+	mutex_lock(&vms_mutex);
+	ret = vms_hooks_enable();
+	mutex_unlock(&vms_mutex);
 	if (ret)
 		return ret;
+	ret = vms_dev_init();
+	if (ret) {
+		mutex_lock(&vms_mutex);
+		vms_hooks_disable();
+		mutex_unlock(&vms_mutex);
+		return ret;
+	}
 	vms_debugfs_init();
 	vms_reaper_start();
 	vms_watchdog_start();

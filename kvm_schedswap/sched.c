@@ -123,14 +123,34 @@ static void vms_grant(struct vms_vcpu *vc, u64 now, u64 slice)
 	vms_nr_granted++;
 	vc->stats.grants++;
 	vc->stats.wait_ns += waited;
+	if (!vc->in_gate) {
+		/* running (or about to enter): the slice starts now */
+		vms_slice_start(vc, now, slice);
+		return;
+	}
+	/*
+	 * Sleeping in the gate: the slice starts when the thread runs again
+	 * (vms_gate_leave), so that its wake-up latency is not taken out of
+	 * it. Until then the timer guards against a thread that never runs.
+	 */
+	vc->slice_ns = slice;
+	hrtimer_start(&vc->slice_timer, ns_to_ktime(slice + VMS_START_ALLOWANCE_NS),
+		      HRTIMER_MODE_REL_HARD);
+	wake_up_process(vc->task);
+}
+
+/* @vc holds a grant and runs from @now on: arm its slice */
+void vms_slice_start(struct vms_vcpu *vc, u64 now, u64 slice)
+{
+	lockdep_assert_held(&vms_lock);
+	vc->grant_ns = now;
+	vc->slice_ns = 0;
 	if (vc->blocked_ns) {
-		/* first grant after a halt: wake-to-run latency */
+		/* first run after a halt: wake-to-run latency */
 		vms_stats_latency(&vc->stats, now - vc->blocked_ns);
 		vc->blocked_ns = 0;
 	}
 	hrtimer_start(&vc->slice_timer, ns_to_ktime(slice), HRTIMER_MODE_REL_HARD);
-	if (vc->in_gate)
-		wake_up_process(vc->task);
 }
 
 /*
@@ -230,9 +250,11 @@ bool vms_make_runnable(struct vms_instance *in, struct vms_vcpu *vc, u64 now)
  */
 void vms_end_grant(struct vms_instance *in, struct vms_vcpu *vc, u64 now, bool requeue)
 {
-	u64 ran = now - vc->grant_ns;
+	/* a grant whose thread never got to run was not used */
+	u64 ran = vc->slice_ns ? 0 : now - vc->grant_ns;
 
 	lockdep_assert_held(&vms_lock);
+	vc->slice_ns = 0;
 	WRITE_ONCE(vc->granted, false);
 	vms_nr_granted--;
 	vc->stats.run_ns += ran;

@@ -173,7 +173,12 @@ static void vms_revoke_all(u64 now)
 	list_for_each_entry(vm, &vms_vms, node) {
 		list_for_each_entry(vc, &vm->vcpus, vm_node) {
 			WRITE_ONCE(vc->granted, false);
-			vc->state = VMS_OUTSIDE;
+			/*
+			 * A thread released by the last deactivation may not
+			 * have left the gate yet: it waits again, so queue it.
+			 */
+			vc->state = vc->in_gate ? VMS_QUEUED : VMS_OUTSIDE;
+			vc->queued_ns = now;
 		}
 	}
 }
@@ -222,9 +227,7 @@ static void vms_swap_to(struct vms_instance *new, u64 start)
 	if (!old)
 		vms_kick_all();
 
-	if (!new)
-		vms_hooks_disable();	/* waits for running probes */
-	synchronize_rcu();
+	synchronize_rcu();	/* no probe sees the old instance any more */
 	/*
 	 * The old policy's module cannot be gone: unloading it ends in
 	 * vmsched_unregister_policy(), which waits for vms_mutex.
@@ -237,10 +240,11 @@ int vms_activate(const char *name, const struct vmsched_kv *kv, unsigned int n)
 {
 	struct vms_instance *new, *old;
 	struct vmsched_ops *ops;
-	u64 start = ktime_get_ns();
+	u64 start;
 	int ret;
 
 	mutex_lock(&vms_mutex);
+	start = ktime_get_ns();
 	ops = vms_find_policy(name);
 	if (!ops || !try_module_get(ops->owner)) {
 		ret = -ENOENT;
@@ -257,12 +261,6 @@ int vms_activate(const char *name, const struct vmsched_kv *kv, unsigned int n)
 	if (IS_ERR(new)) {
 		module_put(ops->owner);
 		ret = PTR_ERR(new);
-		goto out;
-	}
-	ret = vms_hooks_enable();
-	if (ret) {
-		vms_instance_free(new);
-		module_put(ops->owner);
 		goto out;
 	}
 	vms_swap_to(new, start);

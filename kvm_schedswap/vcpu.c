@@ -4,15 +4,17 @@
  *
  * Design
  * ------
- * While a policy is active, a probe on KVM's kvm_entry tracepoint runs in
- * every vCPU thread before each guest entry. An unknown vCPU is discovered
+ * A probe on KVM's kvm_entry tracepoint runs in every vCPU thread before
+ * each guest entry. An unknown vCPU is discovered
  * there: the core takes a reference on its VM (kvm_get_kvm_safe, so the
  * struct kvm and all its vCPUs stay valid) and on its thread, and attaches
  * it to the active policy. A kprobe on kvm_vcpu_halt() tells the core that
  * a vCPU halts, so that it gives its slot back at once.
  *
- * With no policy active neither hook is registered: the per-entry cost is
- * zero (tracepoints are patched out by static keys).
+ * Both hooks are registered while the core is loaded: registering them
+ * patches kernel text, which stalled a loaded host for seconds in our tests,
+ * so activation must not do it. With no policy active the probe returns
+ * after one load of the active pointer; the benchmark measures that cost.
  *
  * VMs end when their VMM closes the VM and vCPU file descriptors (normally
  * or by dying): then the core's reference is the last one. The reaper, a
@@ -171,6 +173,9 @@ static void vms_probe_entry(void *data, VMS_KVM_ENTRY_PROTO)
 	bool granted;
 	u64 now;
 
+	/* no policy: the host scheduler decides, nothing to do */
+	if (likely(!rcu_access_pointer(vms_active)))
+		return;
 	vc = vms_lookup(vcpu);
 	if (unlikely(!vc)) {
 		vc = vms_discover(vcpu);
@@ -201,7 +206,7 @@ static int vms_halt_pre(struct kprobe *p, struct pt_regs *regs)
 	unsigned long flags;
 
 	rcu_read_lock();
-	vc = vms_lookup(vcpu);
+	vc = rcu_access_pointer(vms_active) ? vms_lookup(vcpu) : NULL;
 	if (vc) {
 		raw_spin_lock_irqsave(&vms_lock, flags);
 		if (vms_instance_locked())

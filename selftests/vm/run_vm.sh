@@ -60,6 +60,7 @@ fi
 
 # ---- initramfs ------------------------------------------------------------
 ROOT=$(mktemp -d "${TMPDIR:-/tmp}/vmsched-root.XXXXXX")
+chmod 755 "$ROOT"	# the guest's /: unprivileged tests must reach their binaries
 trap 'rm -rf "$ROOT"' EXIT
 mkdir -p "$ROOT"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,etc,root,lib/modules/kvm}
 mkdir -p "$ROOT/selftests/bin" "$ROOT/selftests/modules"

@@ -1,0 +1,541 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The vmsched CLI against the real kvm_schedswap, in the test VM: every
+ * command, JSON output checked against the kernel's own numbers and the
+ * workload VMM's, and every error path (no module, no permission, unknown
+ * policy, bad key, bad value, VM not found, ambiguous name) checked for
+ * exit code and message.
+ *
+ * Policies come from the test module vmsched_test_policies (t_fifo has a
+ * global "slice" 100us..1s, a per-VM "weight" 1..65535 and a per-vCPU
+ * "boost" 0..10; t_fifo2 is the same under another name).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "vmsched_test.h"
+
+#define NOBODY		65534
+#define NO_MODULE_MSG	"vmsched: /dev/vmsched not found: is kvm_schedswap loaded? " \
+			"(modprobe kvm_schedswap)\n"
+#define WL_SECONDS	"20"
+
+/* one run of the CLI */
+struct res {
+	int rc;
+	char out[65536];
+	char err[4096];
+};
+
+static struct res r;
+
+static void read_all(int fd, char *buf, size_t size)
+{
+	size_t len = 0;
+	ssize_t n;
+
+	while (len < size - 1 && ((n = read(fd, buf + len, size - 1 - len)) > 0 ||
+				  (n < 0 && errno == EINTR)))
+		if (n > 0)
+			len += n;
+	buf[len] = '\0';
+}
+
+/* run "vmsched ARGS" (split at blanks) as @uid; result in r */
+static int cli_as(uid_t uid, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int cli_as(uid_t uid, const char *fmt, ...)
+{
+	char line[1024], *argv[64], *save, *tok;
+	int out[2], err[2], argc = 0, st;
+	va_list ap;
+	pid_t pid;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	argv[argc++] = (char *)test_bin("vmsched");
+	for (tok = strtok_r(line, " ", &save); tok && argc < 63; tok = strtok_r(NULL, " ", &save))
+		argv[argc++] = tok;
+	argv[argc] = NULL;
+	if (pipe(out) || pipe(err))
+		return r.rc = -1;
+	pid = fork();
+	if (!pid) {
+		dup2(out[1], 1);
+		dup2(err[1], 2);
+		int exe = open(argv[0], O_RDONLY | O_CLOEXEC);
+
+		close(out[0]);
+		close(err[0]);
+		if (uid && (setgroups(0, NULL) || setgid(uid) || setuid(uid)))
+			_exit(126);
+		/* by fd: the binary's folders need not be searchable for @uid */
+		fexecve(exe, argv, environ);
+		_exit(127);
+	}
+	close(out[1]);
+	close(err[1]);
+	/* stderr is small: read stdout fully first, then stderr */
+	read_all(out[0], r.out, sizeof(r.out));
+	read_all(err[0], r.err, sizeof(r.err));
+	close(out[0]);
+	close(err[0]);
+	waitpid(pid, &st, 0);
+	r.rc = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	if (r.rc)
+		ktap_info("vmsched %s -> %d: %.300s", line, r.rc, r.err);
+	return r.rc;
+}
+
+#define cli(...) cli_as(0, __VA_ARGS__)
+
+/* expect exit code @rc and @msg in stderr of the last run */
+#define EXPECT(rc_, msg)							\
+	do {									\
+		CHECK(r.rc == (rc_), "exit %d, want %d", r.rc, (rc_));		\
+		CHECK(strstr(r.err, (msg)), "stderr \"%s\" lacks \"%s\"", r.err, (msg)); \
+		CHECK(!r.rc || !strncmp(r.err, "vmsched: ", 9), "stderr: %s", r.err); \
+	} while (0)
+
+/* ---- JSON of the CLI: keys in a known order, looked up after a point ---- */
+
+static double jnum(const char *from, const char *key)
+{
+	char pat[64];
+	const char *p;
+
+	snprintf(pat, sizeof(pat), "\"%s\":", key);
+	p = from ? strstr(from, pat) : NULL;
+	return p ? strtod(p + strlen(pat), NULL) : -1;
+}
+
+/* start of VM @pid's object in "stats -j" output */
+static const char *jvm(const char *json, pid_t pid)
+{
+	char pat[64];
+	const char *p;
+
+	snprintf(pat, sizeof(pat), "\"pid\":%d,", pid);
+	p = strstr(json, pat);
+	if (!p)
+		return NULL;
+	while (p > json && *p != '{')
+		p--;
+	return p;
+}
+
+/* start of vCPU object @idx of the VM object at @vm */
+static const char *jvcpu(const char *vm, int idx)
+{
+	const char *p = vm ? strstr(vm, "\"vcpus\":[") : NULL;
+
+	while (p && idx-- >= 0)
+		p = strchr(p + 1, '{');
+	return p;
+}
+
+/* ---- kernel side --------------------------------------------------------- */
+
+static int fd = -1;
+
+static long long kparam(unsigned int scope, pid_t pid, unsigned int vcpu, const char *key)
+{
+	struct vmsched_kv kv[VMSCHED_MAX_KV] = { 0 };
+	struct vmsched_params p = {
+		.scope = scope, .pid = pid, .vcpu_id = vcpu, .nr_params = VMSCHED_MAX_KV,
+		.params = (unsigned long)kv, .kv_size = sizeof(kv[0]),
+	};
+	unsigned int i;
+
+	if (vms_ioctl(fd, VMSCHED_IOC_GET_PARAMS, &p))
+		return -1;
+	for (i = 0; i < p.nr_params && i < VMSCHED_MAX_KV; i++)
+		if (!strcmp(kv[i].key, key))
+			return kv[i].value;
+	return -1;
+}
+
+static struct vmsched_vm_stats kvms[64];
+static struct vmsched_vcpu_stats kvcpus[256];
+
+/* kernel statistics of VM @pid; 0 or -errno */
+static int kstats(pid_t pid, struct vmsched_vm_stats **vm)
+{
+	struct vmsched_stats s = {
+		.pid = pid,
+		.vms = { (unsigned long)kvms, 64, sizeof(kvms[0]) },
+		.vcpus = { (unsigned long)kvcpus, 256, sizeof(kvcpus[0]) },
+	};
+	int ret = vms_ioctl(fd, VMSCHED_IOC_STATS, &s);
+
+	*vm = ret || !s.vms.count ? NULL : &kvms[0];
+	return ret ? ret : s.vms.count ? 0 : -ESRCH;
+}
+
+static bool wait_vm(pid_t pid, unsigned int nr_vcpus)
+{
+	struct vmsched_vm_stats *vm;
+	int i;
+
+	for (i = 0; i < 200; i++) {
+		if (!kstats(pid, &vm) && vm->nr_vcpus >= nr_vcpus)
+			return true;
+		usleep(50000);
+	}
+	return false;
+}
+
+static const char *policies_mod = "vmsched_test_policies";
+
+/* ---- test cases ---------------------------------------------------------- */
+
+static void t_no_module(void)
+{
+	cli("list");
+	CHECK(r.rc == 1 && !strcmp(r.err, NO_MODULE_MSG), "list: %d %s", r.rc, r.err);
+	cli("-j status");
+	CHECK(r.rc == 1 && strstr(r.out, "{\"error\":\"/dev/vmsched not found"), "%s", r.out);
+	cli("version");
+	CHECK(r.rc == 0 && strstr(r.out, "not loaded"), "version: %d %s", r.rc, r.out);
+	ktap_case_done("no_module");
+}
+
+static void t_version_list(void)
+{
+	struct vmsched_policy_info pol[32];
+	struct vmsched_list l = { (unsigned long)pol, 32, sizeof(pol[0]) };
+	struct vmsched_version v = { 0 };
+	unsigned int i;
+	char want[256];
+
+	CHECK(!vms_ioctl(fd, VMSCHED_IOC_VERSION, &v), "VERSION");
+	cli("-j version");
+	snprintf(want, sizeof(want), "\"release\":\"%.31s\",\"abi\":\"%u.%u\"", v.release, v.major,
+		 v.minor);
+	CHECK(r.rc == 0 && strstr(r.out, want), "version: %s, want %s", r.out, want);
+
+	CHECK(!vms_ioctl(fd, VMSCHED_IOC_LIST_POLICIES, &l), "LIST_POLICIES");
+	cli("-j list");
+	CHECK(r.rc == 0, "list -j");
+	for (i = 0; i < l.count && i < 32; i++) {
+		snprintf(want, sizeof(want), "{\"active\":%s,\"name\":\"%.31s\",\"description\":\"",
+			 pol[i].flags & VMSCHED_POLICY_ACTIVE ? "true" : "false", pol[i].name);
+		CHECK(strstr(r.out, want), "list -j lacks %s: %s", want, r.out);
+	}
+	cli("list");
+	CHECK(r.rc == 0 && strstr(r.out, "  t_fifo ") && !strchr(r.out, '*'), "list: %s", r.out);
+	cli("list -v");
+	CHECK(r.rc == 0 && strstr(r.out, "slice") && strstr(r.out, "100us") &&
+	      strstr(r.out, "1s") && strstr(r.out, "weight"), "list -v: %s", r.out);
+	ktap_case_done("version_list");
+}
+
+static void t_no_permission(void)
+{
+	cli_as(NOBODY, "activate t_fifo");
+	EXPECT(1, "permission denied");
+	CHECK(strstr(r.err, "root or CAP_SYS_NICE"), "%s", r.err);
+	cli_as(NOBODY, "set vm 1 weight=2");
+	EXPECT(1, "root or CAP_SYS_NICE");
+	ktap_case_done("no_permission");
+}
+
+static void t_activate(void)
+{
+	struct vmsched_status st;
+
+	cli("activate nosuch");
+	EXPECT(1, "policy \"nosuch\" is not loaded; loaded policies: ");
+	CHECK(strstr(r.err, "t_fifo") && strstr(r.err, "modprobe nosuch_sched"), "%s", r.err);
+	cli("-j activate nosuch");
+	CHECK(!strncmp(r.out, "{\"error\":\"policy \\\"nosuch\\\" is not loaded", 41), "%s", r.out);
+
+	cli("activate t_fifo slice=2ms");
+	EXPECT(0, "");
+	CHECK(!vms_status(fd, &st) && !strcmp(st.active, "t_fifo"), "active %s", st.active);
+	CHECK(kparam(VMSCHED_SCOPE_GLOBAL, 0, 0, "slice") == 2000000, "slice");
+
+	cli("activate t_fifo slice=1ns");
+	EXPECT(1, "slice=1ns is out of range for policy t_fifo: allowed 100us..1s");
+	cli("activate t_fifo slice=5x");
+	EXPECT(2, "bad value \"5x\" for slice");
+	cli("activate t_fifo slice=5");
+	EXPECT(2, "needs a unit");
+	cli("activate t_fifo bogus=1");
+	EXPECT(1, "policy t_fifo has no global parameter \"bogus\"; its global parameters: slice");
+	cli("activate t_fifo weight=3");
+	EXPECT(1, "\"weight\" is a per-VM parameter of policy t_fifo");
+	CHECK(kparam(VMSCHED_SCOPE_GLOBAL, 0, 0, "slice") == 2000000, "slice changed");
+
+	cli("-j status");
+	CHECK(r.rc == 0 && strstr(r.out, "\"active\":\"t_fifo\",\"params\":{\"slice\":2000000}"),
+	      "status -j: %s", r.out);
+	cli("status");
+	CHECK(r.rc == 0 && strstr(r.out, "t_fifo") && strstr(r.out, "slice:") &&
+	      strstr(r.out, "2ms"), "status: %s", r.out);
+	cli("list");
+	CHECK(strstr(r.out, "* t_fifo "), "list marks the active one: %s", r.out);
+	ktap_case_done("activate");
+}
+
+static void t_params(const struct workload *a, const struct workload *b)
+{
+	char want[256];
+
+	cli("set vm alpha weight=512");
+	EXPECT(0, "");
+	CHECK(kparam(VMSCHED_SCOPE_VM, a->pid, 0, "weight") == 512, "weight of alpha");
+	CHECK(kparam(VMSCHED_SCOPE_VM, b->pid, 0, "weight") == 256, "weight of beta");
+	cli("get vm alpha");
+	CHECK(r.rc == 0 && strstr(r.out, "weight:") && strstr(r.out, "512"), "%s", r.out);
+	cli("-j get vm %d", a->pid);
+	snprintf(want, sizeof(want), "{\"name\":\"alpha\",\"pid\":%d,\"policy\":\"t_fifo\","
+		 "\"params\":{\"weight\":512}}", a->pid);
+	CHECK(r.rc == 0 && strstr(r.out, want), "get -j: %s, want %s", r.out, want);
+
+	cli("set vm alpha nosuch=1");
+	EXPECT(1, "policy t_fifo has no per-VM parameter \"nosuch\"; its per-VM parameters: weight");
+	cli("set vm alpha weight=0");
+	EXPECT(1, "weight=0 is out of range for policy t_fifo: allowed 1..65535");
+	cli("set vm alpha weight=abc");
+	EXPECT(2, "bad value \"abc\" for weight");
+	CHECK(kparam(VMSCHED_SCOPE_VM, a->pid, 0, "weight") == 512, "weight changed");
+
+	cli("set vcpu alpha:1 boost=3");
+	EXPECT(0, "");
+	CHECK(kparam(VMSCHED_SCOPE_VCPU, a->pid, 1, "boost") == 3, "boost of vcpu 1");
+	CHECK(kparam(VMSCHED_SCOPE_VCPU, a->pid, 0, "boost") == 0, "boost of vcpu 0");
+	cli("-j get vcpu alpha:1");
+	CHECK(r.rc == 0 && strstr(r.out, "\"vcpu\":1,") && strstr(r.out, "\"boost\":3"), "%s",
+	      r.out);
+	cli("get vcpu alpha:7");
+	EXPECT(1, "has no vCPU 7");
+	cli("set vcpu alpha:0 boost=11");
+	EXPECT(1, "boost=11 is out of range for policy t_fifo: allowed 0..10");
+
+	cli("get vm nosuch");
+	EXPECT(1, "VM \"nosuch\" not found: running VMs: ");
+	snprintf(want, sizeof(want), "alpha (pid %d)", a->pid);
+	CHECK(strstr(r.err, want), "%s", r.err);
+	cli("get vm 1");
+	EXPECT(1, "VM \"1\" not found");
+	ktap_case_done("params");
+}
+
+static void t_ambiguous(const struct workload *a)
+{
+	const char *args[] = { "--name", "alpha", "--vcpus", "1", "--duration", "4",
+			       "--profile", "spin", NULL };
+	struct workload c;
+	char want[256];
+
+	CHECK(workload_start(&c, args) == 0, "start second alpha");
+	CHECK(wait_vm(c.pid, 1), "second alpha never showed up");
+	cli("get vm alpha");
+	snprintf(want, sizeof(want), "VM name \"alpha\" is ambiguous, it matches alpha (pid %d), "
+		 "alpha (pid %d): use the pid", a->pid < c.pid ? a->pid : c.pid,
+		 a->pid < c.pid ? c.pid : a->pid);
+	EXPECT(1, want);
+	cli("get vm %d", c.pid);
+	EXPECT(0, "");
+	workload_kill(&c);
+	ktap_case_done("ambiguous_name");
+}
+
+static void t_stats(const struct workload *a, const struct workload *b)
+{
+	struct vmsched_vm_stats *kvm;
+	const char *vm, *vc;
+	double cpu, run, sum, interval;
+	int v;
+
+	cli("-j stats -i 1s");
+	CHECK(r.rc == 0, "stats -j");
+	interval = jnum(r.out, "interval_ns");
+	/* never shorter than asked; a loaded (emulated) machine may make it longer */
+	CHECK(interval > 0.95e9 && interval < 10e9, "interval_ns %.0f", interval);
+	vm = jvm(r.out, a->pid);
+	CHECK(vm && !strncmp(vm, "{\"name\":\"alpha\"", 15), "alpha in %s", r.out);
+	CHECK(jvm(r.out, b->pid), "beta in stats");
+	if (!vm)
+		goto out;
+	CHECK(jnum(vm, "nr_vcpus") == 2, "nr_vcpus %f", jnum(vm, "nr_vcpus"));
+	cpu = jnum(vm, "cpu_pct");
+	run = jnum(vm, "run_ns");
+	CHECK(cpu > 5 && cpu <= 205, "alpha cpu_pct %.1f", cpu);
+	CHECK(run > 0 && run <= 2.05 * interval, "alpha run_ns %.0f", run);
+	CHECK(cpu > 100.0 * run / interval - 1 && cpu < 100.0 * run / interval + 1,
+	      "cpu_pct %.1f is not run/wall %.0f/%.0f", cpu, run, interval);
+	for (v = 0, sum = 0; v < 2; v++) {
+		vc = jvcpu(vm, v);
+		CHECK(vc && jnum(vc, "vcpu") == v, "vcpu %d", v);
+		sum += jnum(vc, "run_ns");
+		/* the VMM's own idea of its vCPU threads */
+		CHECK(jnum(vc, "tid") > 0, "vcpu %d tid", v);
+	}
+	CHECK(sum >= run - 1000 && sum <= run + 1000, "vCPU run_ns sum %.0f != VM %.0f", sum, run);
+	/* counters are monotonic: the kernel, asked later, has at least as much */
+	CHECK(!kstats(a->pid, &kvm) && kvm->run_ns >= jnum(vm, "total_run_ns") &&
+	      kvm->grants >= jnum(vm, "total_grants"), "kernel counters behind the CLI");
+
+	cli("stats alpha");
+	CHECK(r.rc == 0 && strstr(r.out, "NAME") && strstr(r.out, "alpha") &&
+	      strstr(r.out, "vcpu1") && !strstr(r.out, "beta"), "stats alpha: %s", r.out);
+	cli("stats -s beta");
+	CHECK(r.rc == 0 && strstr(r.out, "since each VM started"), "%s", r.out);
+	cli("top -b -n 2 -d 0.3");
+	CHECK(r.rc == 0 && strstr(r.out, "policy: t_fifo") && strstr(r.out, "alpha") &&
+	      strstr(r.out, "beta") && !strchr(r.out, '\033'), "top -b: %s", r.out);
+	cli("top");
+	EXPECT(2, "top needs a terminal");
+out:
+	ktap_case_done("stats");
+}
+
+/* late in the workloads' lives: the kernel's run time against theirs */
+static void t_stats_vs_workload(struct workload *a, struct workload *b, char *late,
+				double late_age)
+{
+	const char *vm, *vc;
+	int v, nr;
+	long long tid, cpu_ns;
+	double total, dur;
+
+	CHECK(workload_wait(a) == 0, "alpha exit %d", a->status);
+	CHECK(workload_wait(b) == 0, "beta exit %d", b->status);
+	vm = jvm(late, a->pid);
+	CHECK(vm, "alpha in the late stats");
+	nr = workload_get(a, "vcpus", -1);
+	CHECK(nr == 2, "workload vcpus %d", nr);
+	dur = workload_get(a, "duration_ns", -1);
+	for (v = 0; vm && v < nr; v++) {
+		vc = jvcpu(vm, v);
+		tid = workload_get(a, "tid", v);
+		cpu_ns = workload_get(a, "cpu_ns", v);
+		total = jnum(vc, "total_run_ns");
+		ktap_info("alpha vcpu%d: tid %lld/%.0f, kernel run %.0f ns at %.1f s, VMM cpu %lld ns "
+			  "over %.1f s", v, tid, jnum(vc, "tid"), total, late_age / 1e9, cpu_ns,
+			  dur / 1e9);
+		CHECK(tid <= 0 || jnum(vc, "tid") == tid, "vcpu %d tid %.0f, VMM says %lld", v,
+		      jnum(vc, "tid"), tid);
+		/* same order of magnitude: catches unit and field mix-ups */
+		if (cpu_ns > 0 && dur > 0)
+			CHECK(total > 0.2 * cpu_ns * (late_age / dur) - 2e8 &&
+			      total < 3.0 * cpu_ns + 1e9,
+			      "vcpu %d: kernel run %.0f vs VMM cpu %lld", v, total, cpu_ns);
+	}
+	ktap_case_done("stats_vs_workload");
+}
+
+static void t_swap_deactivate(void)
+{
+	struct vmsched_status st;
+	char want[64];
+
+	cli("activate t_fifo2");
+	EXPECT(0, "");
+	CHECK(!vms_status(fd, &st) && !strcmp(st.active, "t_fifo2"), "active %s", st.active);
+	cli("-j status");
+	snprintf(want, sizeof(want), "\"swaps\":%llu,", (unsigned long long)st.swaps);
+	CHECK(strstr(r.out, want), "status -j %s lacks %s", r.out, want);
+	cli("dea");
+	EXPECT(0, "");
+	CHECK(!vms_status(fd, &st) && !st.active[0], "still active: %s", st.active);
+	cli("status");
+	CHECK(strstr(r.out, "none (host scheduler)"), "%s", r.out);
+	cli("-j status");
+	CHECK(strstr(r.out, "\"active\":null"), "%s", r.out);
+	cli("get vm alpha");
+	EXPECT(1, "no policy is active");
+	cli("set vm alpha weight=2");
+	EXPECT(1, "no policy is active");
+	ktap_case_done("swap_deactivate");
+}
+
+static double mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
+int main(void)
+{
+	const char *aa[] = { "--name", "alpha", "--vcpus", "2", "--duration", WL_SECONDS,
+			     "--profile", "spin", NULL };
+	const char *ba[] = { "--name", "beta", "--vcpus", "1", "--duration", WL_SECONDS,
+			     "--profile", "spin", NULL };
+	static char late[65536];
+	struct workload a, b;
+	double t0, age;
+	int ret;
+
+	if (getuid())
+		ktap_skip_all("must run as root");
+	if (access(test_bin("vmsched"), X_OK))
+		ktap_skip_all("no %s", test_bin("vmsched"));
+	mod_unload_all();
+	ktap_plan(10);
+
+	t_no_module();
+
+	ret = mod_load(CORE_MODULE, NULL);
+	if (ret)
+		ktap_skip_all("cannot load %s: %s", CORE_MODULE, strerror(-ret));
+	ret = mod_load(policies_mod, NULL);
+	fd = vms_open();
+	if (ret || fd < 0) {
+		ktap_info("%s: %s, /dev/vmsched: %s", policies_mod, strerror(-ret),
+			  fd < 0 ? strerror(-fd) : "ok");
+		mod_unload_all();
+		ktap_skip_all("test policies or /dev/vmsched unavailable");
+	}
+	t_version_list();
+	t_no_permission();
+	t_activate();
+
+	if (!have_kvm()) {
+		ktap_skip("params", "no /dev/kvm");
+		ktap_skip("ambiguous_name", "no /dev/kvm");
+		ktap_skip("stats", "no /dev/kvm");
+		ktap_skip("stats_vs_workload", "no /dev/kvm");
+		ktap_skip("swap_deactivate", "no /dev/kvm");
+		goto out;
+	}
+	t0 = mono_ns();
+	if (workload_start(&a, aa) || workload_start(&b, ba) || !wait_vm(a.pid, 2) ||
+	    !wait_vm(b.pid, 1)) {
+		ktap_info("workloads did not show up in VMSCHED_IOC_STATS");
+		ktap_result(false, "params");
+		goto out;
+	}
+	t_params(&a, &b);
+	t_ambiguous(&a);
+	t_stats(&a, &b);
+	/*
+	 * a late cumulative snapshot, to compare with what the VMMs measured;
+	 * early enough that the VMs still run for the swap tests after it
+	 */
+	while ((age = mono_ns() - t0) < (atoi(WL_SECONDS) - 6) * 1e9)
+		usleep(100000);
+	cli("-j stats -s");
+	snprintf(late, sizeof(late), "%s", r.out);
+	t_swap_deactivate();
+	t_stats_vs_workload(&a, &b, late, age);
+out:
+	close(fd);
+	mod_unload_all();
+	cli("status");
+	CHECK(r.rc == 1 && !strcmp(r.err, NO_MODULE_MSG), "after unload: %s", r.err);
+	ktap_case_done("unloaded");
+	return ktap_finish();
+}

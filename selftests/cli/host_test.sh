@@ -1,0 +1,430 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Host-side tests of the vmsched CLI, without the kernel module:
+#   units        parsing and printing round trips (units_test)
+#   usage        argument errors: exit code and message
+#   nomodule     what every command says when /dev/vmsched is missing
+#   sync         help, man page and bash completion list the same commands
+#                and options
+#   feed_stats   stats text and JSON from a recorded feed
+#   names        VM names from /proc/PID/cmdline (QEMU -name, --name, comm),
+#                ambiguous and unknown names
+#   top_*        vmsched top in an 80x24 tmux terminal, as a person sees it
+#
+#   host_test.sh BUILD_DIR     (make -C selftests/cli host-test)
+#
+# KTAP output, ending with "N passed, N failed".
+set -u
+BUILD=${1:?usage: host_test.sh BUILD_DIR}
+BUILD=$(cd "$BUILD" && pwd)
+HERE=$(cd "$(dirname "$0")" && pwd)
+TOOL=$(cd "$HERE/../../tools/vmsched" && pwd)
+VMSCHED=$BUILD/vmsched
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/vmsched-cli.XXXXXX")
+TMUX_SOCK=vmsched-cli-$$
+PIDS=()
+
+cleanup() {
+	local p
+	for p in "${PIDS[@]+"${PIDS[@]}"}"; do kill "$p" 2>/dev/null; done
+	tmux -L "$TMUX_SOCK" kill-server 2>/dev/null
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+TESTS=(units usage nomodule sync feed_stats names top_view top_keys top_small_rows)
+echo "TAP version 13"
+echo "1..${#TESTS[@]}"
+N=0 PASS=0 FAIL=0 SKIP=0
+FAILS=0		# failed checks in the current test
+
+fail() { echo "# FAIL: $*"; FAILS=$((FAILS + 1)); }
+info() { echo "# $*"; }
+
+# run vmsched; sets RC, OUT, ERR
+run() {
+	"$VMSCHED" "$@" > "$TMP/out" 2> "$TMP/err" < /dev/null
+	RC=$?
+	OUT=$(cat "$TMP/out")
+	ERR=$(cat "$TMP/err")
+}
+
+# expect RC SUBSTRING ARGS...: exit code and a message part on stderr
+expect() {
+	local rc=$1 msg=$2
+	shift 2
+	run "$@"
+	if [ "$RC" != "$rc" ]; then
+		fail "vmsched $*: exit $RC, want $rc (stderr: $ERR)"
+	elif [[ $ERR != *"$msg"* ]]; then
+		fail "vmsched $*: stderr \"$ERR\" lacks \"$msg\""
+	fi
+	if [ "$rc" != 0 ] && [[ $ERR != vmsched:* ]] && [[ $ERR != Usage:* ]]; then
+		fail "vmsched $*: error does not start with \"vmsched: \": $ERR"
+	fi
+}
+
+result() {
+	N=$((N + 1))
+	if [ "$1" = skip ]; then
+		echo "ok $N $2 # SKIP $3"
+		SKIP=$((SKIP + 1))
+	elif [ $FAILS = 0 ]; then
+		echo "ok $N $2"
+		PASS=$((PASS + 1))
+	else
+		echo "not ok $N $2"
+		FAIL=$((FAIL + 1))
+	fi
+	FAILS=0
+}
+
+# ---- units --------------------------------------------------------------
+t_units() {
+	local out
+	out=$("$BUILD/units_test")
+	[ $? = 0 ] || fail "units_test failed"
+	printf '%s\n' "$out" | sed 's/^/# /'
+}
+
+# ---- usage errors -------------------------------------------------------
+t_usage() {
+	expect 2 "Usage: vmsched"
+	expect 0 "" help
+	expect 0 "" -h
+	expect 2 'command "frobnicate" is unknown, try vmsched help' frobnicate
+	expect 2 'command "st" is ambiguous: status, stats' st
+	expect 2 'unknown option --bogus' --bogus list
+	expect 2 'unknown option -x' -x list
+	expect 2 'option -d does not apply to "list"' list -d 1
+	expect 2 'option --batch does not apply to "stats"' stats --batch
+	expect 2 'bad value "5x" for -i' stats -i 5x
+	expect 2 'option -i needs a value' stats -i
+	expect 2 '-i and -s exclude each other' stats -i 2s -s
+	expect 2 'stats takes at most one VM' stats a b
+	expect 2 'list takes no arguments' list foo
+	expect 2 'activate: missing POLICY' activate
+	expect 2 'deactivate takes no arguments' deactivate now
+	expect 2 'set: missing object (vm or vcpu)' set
+	expect 2 'set: object "disk" is unknown' set disk
+	expect 2 '"v" is ambiguous: vm, vcpu' set v x
+	expect 2 'set vm: missing VM' set vm
+	expect 2 'set vm web1: missing KEY=VALUE' set vm web1
+	expect 2 'expected VM:N' set vcpu web1 weight=1
+	expect 2 'expected VM:N' get vcpu web1:x
+	expect 2 'get vm: expected one VM' get vm
+	expect 2 'top needs a terminal; use top -b' top
+	expect 2 'top: -j needs batch mode' top -j
+	expect 2 '-d must be more than 0' top -b -d 0
+	expect 2 'version takes no arguments' version 1
+	# help everywhere, on stdout, exit 0
+	local c
+	for c in list activate deactivate status stats top version; do
+		run "$c" -h
+		[ $RC = 0 ] && [[ $OUT == *"vmsched $c"* ]] || fail "$c -h: exit $RC: $OUT"
+	done
+	for c in "set help" "get -h" "set vm -h" "get --help"; do
+		run $c
+		[ $RC = 0 ] && [[ $OUT == *"vmsched ${c%% *} vm"* ]] || fail "$c: exit $RC: $OUT"
+	done
+	# prefixes
+	run vers
+	[ $RC = 0 ] && [[ $OUT == *"vmsched:"*"1.0"* ]] || fail "vers: $RC $OUT"
+	# JSON errors on stdout too
+	run -j frobnicate
+	[ "$OUT" = '{"error":"command \"frobnicate\" is unknown, try vmsched help"}' ] ||
+		fail "-j error JSON: $OUT"
+}
+
+# ---- no module ----------------------------------------------------------
+t_nomodule() {
+	local msg='vmsched: /dev/vmsched not found: is kvm_schedswap loaded? (modprobe kvm_schedswap)'
+	local c
+	if [ -e /dev/vmsched ]; then
+		info "/dev/vmsched exists here: cannot test its absence"
+		return 2
+	fi
+	for c in list "activate fair" deactivate status "set vm 1 weight=2" "get vm 1" \
+		 "get vcpu 1:0" stats "dea"; do
+		run $c
+		[ $RC = 1 ] && [ "$ERR" = "$msg" ] || fail "vmsched $c: exit $RC, stderr $ERR"
+	done
+	run -j status
+	[ "$OUT" = '{"error":"/dev/vmsched not found: is kvm_schedswap loaded? (modprobe kvm_schedswap)"}' ] ||
+		fail "-j status: $OUT"
+	run version
+	[ $RC = 0 ] && [[ $OUT == *"kvm_schedswap:"*"not loaded"* ]] || fail "version: $OUT"
+	run -j version
+	[[ $OUT == *'"module":null'* ]] || fail "version -j: $OUT"
+}
+
+# ---- help, man page and completion in sync ------------------------------
+t_sync() {
+	local help man_syn man_cmds comp hopts mopts copts
+	help=$("$VMSCHED" help | awk '$1 == "vmsched" { print $2 }' | sort -u | xargs)
+	man_syn=$(sed -n '/^\.SH SYNOPSIS/,/^\.SH DESCRIPTION/p' "$TOOL/vmsched.8" |
+		  awk '$1 == ".B" && $2 == "vmsched" && $3 != "" { print $3 }' | sort -u | xargs)
+	man_cmds=$(sed -n '/^\.SH COMMANDS/,/^\.SH OPTIONS/p' "$TOOL/vmsched.8" |
+		   awk '$1 == ".B" && $2 == "vmsched" { print $3 }' | sort -u | xargs)
+	comp=$(sed -n "s/.*local commands='\(.*\)'.*/\1/p" "$TOOL/vmsched.bash-completion" |
+	       tr ' ' '\n' | sort -u | xargs)
+	info "help: $help"
+	[ -n "$help" ] || fail "no commands in help"
+	[ "$help" = "$man_syn" ] || fail "man SYNOPSIS ($man_syn) != help ($help)"
+	[ "$help" = "$man_cmds" ] || fail "man COMMANDS ($man_cmds) != help ($help)"
+	[ "$help" = "$comp" ] || fail "completion ($comp) != help ($help)"
+	# every command of the help runs its own -h
+	for c in $help; do
+		"$VMSCHED" "$c" -h > /dev/null 2>&1 || fail "$c -h fails"
+	done
+	# options: short ones in the help, long and short in man and completion
+	hopts=$("$VMSCHED" help | grep -o -- '-[a-z]\b' | sort -u | xargs)
+	mopts=$(sed -n '/^\.SH OPTIONS/,/^\.SH VALUES/p' "$TOOL/vmsched.8" | tr -d '\\' |
+		grep -o -- '\(^\|[ "]\)--\?[a-z][a-z-]*' | tr -d ' "' | sort -u | xargs)
+	copts=$(grep 'options+\?=' "$TOOL/vmsched.bash-completion" | grep -o -- "-[a-z-]*" |
+		sort -u | xargs)
+	info "options: $mopts"
+	for o in $hopts; do
+		[[ " $mopts " == *" $o "* ]] || fail "option $o of the help is not in the man page"
+	done
+	[ "$mopts" = "$copts" ] || fail "completion options ($copts) != man options ($mopts)"
+	# the binary accepts every documented option somewhere
+	for o in $mopts; do
+		"$VMSCHED" version "$o" 1 2>&1 | grep -q -- "unknown option" && fail "$o unknown"
+	done
+	man -l "$TOOL/vmsched.8" > /dev/null 2>&1 || command -v man > /dev/null ||
+		info "man not installed, page not rendered"
+	bash -n "$TOOL/vmsched.bash-completion" || fail "completion script has a syntax error"
+}
+
+# ---- stats from a feed --------------------------------------------------
+# vm LINE FIELDS...: a feed record
+feed_line() {
+	local now=$1 k=$2
+	# web: 150% (two vCPUs 100% + 50%), db 50%, idle 10%; start at 0
+	printf 'now:ns=%d status:policy=fair,swaps=3,last_swap=1200000,slots=2,granted=2,gated=1 ' "$now"
+	printf 'vm:pid=%d,name=web,comm=qemu-system-x86,vcpus=2,run=%d,wait=%d,grants=%d,preempt=%d,p99=50000,max=2000000,start=1 ' \
+		"$((100 + 0))" "$((now * 3 / 2))" "$((now / 4))" "$((k * 100))" "$((k * 10))"
+	printf 'vcpu:pid=100,id=0,tid=1001,state=0,run=%d,wait=%d,grants=%d,p50=5000,p99=50000,max=2000000 ' \
+		"$now" "$((now / 8))" "$((k * 60))"
+	printf 'vcpu:pid=100,id=1,tid=1002,state=1,run=%d,wait=%d,grants=%d,p50=4000,p99=40000,max=1000000 ' \
+		"$((now / 2))" "$((now / 8))" "$((k * 40))"
+	printf 'vm:pid=200,name=db,comm=qemu-system-x86,vcpus=1,run=%d,grants=%d,start=1 ' "$((now / 2))" "$((k * 5))"
+	printf 'vcpu:pid=200,id=0,tid=2001,state=2,run=%d,grants=%d ' "$((now / 2))" "$((k * 5))"
+	printf 'vm:pid=300,name=idle,comm=workload,vcpus=1,run=%d,start=1 ' "$((now / 10))"
+	printf 'vcpu:pid=300,id=0,tid=3001,state=2,run=%d\n' "$((now / 10))"
+}
+
+make_feed() {
+	local k
+	echo "# vmsched stats feed: web 150%, db 50%, idle 10% of a CPU"
+	for k in $(seq 1 "$1"); do feed_line $((10000000000 + k * 1000000000)) "$k"; done
+}
+
+t_feed_stats() {
+	make_feed 3 > "$TMP/feed"
+	export VMSCHED_STATS_FEED=$TMP/feed
+	run stats
+	[ $RC = 0 ] || fail "stats: $RC $ERR"
+	info "stats:"
+	printf '%s\n' "$OUT" | sed 's/^/#   /'
+	[[ $OUT == *"over 1s"* ]] || fail "no interval line"
+	printf '%s\n' "$OUT" | grep -Eq '^web +100 +150\.0 +1\.5s +250ms +100 +10 ' ||
+		fail "web row wrong"
+	printf '%s\n' "$OUT" | grep -Eq '^    vcpu1 +1002 +50\.0 +500ms +125ms +40 +0 +4us +40us +1ms$' ||
+		fail "web vcpu1 row wrong"
+	printf '%s\n' "$OUT" | grep -Eq '^db +200 +50\.0 ' || fail "db row wrong"
+	awk 'length($0) > 80 { exit 1 }' "$TMP/out" || fail "stats lines longer than 80"
+	run -j stats db
+	[ "$RC" = 0 ] || fail "stats -j db: $RC $ERR"
+	[[ $OUT == '{"now_ns":12000000000,"interval_ns":1000000000,"vms":[{"name":"db","pid":200,"cpu_pct":50.00,"run_ns":500000000,'* ]] ||
+		fail "stats -j db: $OUT"
+	[[ $OUT == *'"vcpus":[{"tid":2001,"cpu_pct":50.00,'*'"vcpu":0,"state":"blocked"'* ]] ||
+		fail "stats -j db vcpus: $OUT"
+	if command -v python3 > /dev/null; then
+		run -p stats -s
+		printf '%s' "$OUT" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+vms = {v["name"]: v for v in d["vms"]}
+assert abs(vms["web"]["cpu_pct"] - 150) < 0.01, vms["web"]
+assert abs(vms["idle"]["cpu_pct"] - 10) < 0.01, vms["idle"]
+assert vms["web"]["vcpus"][1]["lat_p99_ns"] == 40000
+assert d["interval_ns"] == 0
+' || fail "stats -p -s JSON does not parse or has wrong numbers"
+	fi
+	run stats -s nosuch
+	[ $RC = 1 ] && [[ $ERR == 'vmsched: VM "nosuch" not found: running VMs: web (pid 100), db (pid 200), idle (pid 300)' ]] ||
+		fail "unknown VM: $RC $ERR"
+	run stats -s 4242
+	[ $RC = 1 ] && [[ $ERR == *'VM "4242" not found'* ]] || fail "unknown pid: $RC $ERR"
+	run stats -s qemu-system-x86
+	[ $RC = 1 ] && [[ $ERR == *'VM name "qemu-system-x86" is ambiguous, it matches web (pid 100), db (pid 200): use the pid'* ]] ||
+		fail "ambiguous comm: $RC $ERR"
+	run stats -s workload
+	[ $RC = 0 ] && [[ $OUT == *idle* ]] && [[ $OUT != *web* ]] || fail "comm lookup: $RC $OUT"
+	unset VMSCHED_STATS_FEED
+}
+
+# ---- names from /proc ---------------------------------------------------
+t_names() {
+	local fake=$BUILD/fake_vmm a b c d e f
+	"$fake" -name guest=web1,debug-threads=on & a=$!
+	"$fake" -machine q35 -name db,process=qemu-db & b=$!
+	"$fake" --name=wl1 --vcpus 2 & c=$!
+	"$fake" --name dup & d=$!
+	"$fake" --name dup & e=$!
+	"$fake" -name guest=comma,,name & f=$!
+	PIDS+=($a $b $c $d $e $f)
+	sleep 0.2
+	{
+		printf 'now:ns=5000000000 '
+		for p in $a $b $c $d $e $f $$; do printf 'vm:pid=%d,vcpus=1,run=1000,start=1 ' "$p"; done
+		echo
+	} > "$TMP/names"
+	export VMSCHED_STATS_FEED=$TMP/names
+	run -j stats -s
+	for n in web1 db wl1 dup comma,name; do
+		[[ $OUT == *"\"name\":\"$n\""* ]] || fail "name $n not found in $OUT"
+	done
+	local comm
+	comm=$(cat /proc/$$/comm)
+	[[ $OUT == *"\"name\":\"$comm\""* ]] || fail "comm fallback ($comm) not in $OUT"
+	run -j stats -s web1
+	[[ $OUT == *"\"pid\":$a,"* ]] || fail "web1 -> pid $a: $OUT"
+	run -j stats -s db
+	[[ $OUT == *"\"pid\":$b,"* ]] || fail "db -> pid $b: $OUT"
+	run -j stats -s "$c"
+	[[ $OUT == *"\"name\":\"wl1\""* ]] || fail "pid $c -> wl1: $OUT"
+	expect 1 "VM name \"dup\" is ambiguous, it matches dup (pid $d), dup (pid $e): use the pid" \
+		stats -s dup
+	expect 1 "VM \"web\" not found: running VMs: " stats -s web
+	[[ $ERR == *"web1 (pid $a), db (pid $b), wl1 (pid $c)"* ]] || fail "VM list: $ERR"
+	run -j stats -s dup
+	[ "$(printf '%s' "$OUT" | head -c 10)" = '{"error":"' ] || fail "JSON error: $OUT"
+	unset VMSCHED_STATS_FEED
+}
+
+# ---- top in tmux --------------------------------------------------------
+have_tmux() {
+	command -v tmux > /dev/null && return 0
+	if [ "$(id -u)" = 0 ] && command -v apt-get > /dev/null; then
+		info "installing tmux"
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tmux > /dev/null 2>&1
+	fi
+	command -v tmux > /dev/null
+}
+
+tmx() { tmux -L "$TMUX_SOCK" "$@"; }
+
+# start a shell in an 80x24 terminal, run CMD in it
+term_start() {
+	tmx kill-server 2>/dev/null
+	tmx -f /dev/null new-session -d -x 80 -y 24 -s t \
+		"env -i PATH=$PATH TERM=xterm-256color PS1='$ ' bash --norc --noprofile"
+	tmx set-option -t t status off > /dev/null
+	sleep 0.3
+	tmx send-keys -t t "$1" Enter
+}
+
+screen() { tmx capture-pane -p -t t; }
+
+# wait until the screen shows TEXT (up to ~5 s)
+wait_for() {
+	local i
+	for i in $(seq 50); do
+		screen | grep -qF -- "$1" && return 0
+		sleep 0.1
+	done
+	fail "screen never showed \"$1\""
+	screen | sed 's/^/#   | /'
+	return 1
+}
+
+t_top_view() {
+	have_tmux || return 2
+	make_feed 6 > "$TMP/topfeed"
+	term_start "VMSCHED_STATS_FEED=$TMP/topfeed $VMSCHED top -d 0.3; echo EXIT=\$?"
+	wait_for "interval 1s" || return
+	local s
+	s=$(screen)
+	info "screen:"
+	printf '%s\n' "$s" | sed 's/^/#   | /'
+	[ "$(printf '%s\n' "$s" | wc -l)" -le 24 ] || fail "more than 24 lines"
+	printf '%s\n' "$s" | awk 'length($0) > 80 { exit 1 }' || fail "a line is wider than 80"
+	[[ $(printf '%s\n' "$s" | head -1) == "vmsched top - "*" - policy: fair - swaps: 3 (last 1.2ms) - watchdog: 0"* ]] ||
+		fail "header line"
+	printf '%s\n' "$s" | grep -q 'VMs: 3  vCPUs: 4  slots: 2 (2 granted, 1 waiting)' || fail "summary line"
+	printf '%s\n' "$s" | grep -Eq '^ +PID NAME +VCPUS +CPU% +WAIT% +GRANTS/s +PREEMPT/s +P99 +MAX' ||
+		fail "column header"
+	# sorted by CPU share: web (150%), db (50%), idle (10%)
+	[ "$(printf '%s\n' "$s" | awk '$1 ~ /^[0-9]+$/ { printf "%s ", $2 }')" = "web db idle " ] ||
+		fail "rows not sorted by CPU share"
+	printf '%s\n' "$s" | grep -Eq '^ +100 web +2 +150\.0 +25\.0 +100 +10 +50us +2ms$' ||
+		fail "web row"
+	printf '%s\n' "$s" | tail -1 | grep -q '^q quit  v show vCPUs' || fail "key help on the last line"
+	wait_for "(no more data)" || return
+	tmx send-keys -t t q
+	wait_for "EXIT=0" || return
+	s=$(screen)
+	[[ $s != *"vmsched top - "* ]] || fail "top's screen was not cleared on exit (alternate screen)"
+}
+
+t_top_keys() {
+	have_tmux || return 2
+	make_feed 3 > "$TMP/topfeed"
+	term_start "VMSCHED_STATS_FEED=$TMP/topfeed $VMSCHED top -d 10; echo EXIT=\$?"
+	wait_for "since start" || return
+	screen | grep -q 'vcpu0' && fail "vCPUs shown before v"
+	tmx send-keys -t t v
+	wait_for "vcpu1 queued" || return
+	screen | grep -Eq '^ +1001 +  vcpu0 running +100\.0' || fail "vcpu0 row of web"
+	screen | grep -q 'q quit  v hide vCPUs' || fail "help line after v"
+	tmx send-keys -t t v
+	sleep 0.5
+	screen | grep -q 'vcpu0' && fail "vCPUs still shown after second v"
+	# q quits at once even with a 10 s refresh, and the terminal is sane again
+	tmx send-keys -t t q
+	wait_for "EXIT=0" || return
+	tmx send-keys -t t "stty -a | grep -o ' icanon\| echo ' | xargs" Enter
+	wait_for "icanon echo" || fail "terminal not restored (icanon, echo)"
+}
+
+t_top_small_rows() {
+	have_tmux || return 2
+	# 30 VMs: the view must still fit in 24 lines and say how many it hides
+	{
+		printf 'now:ns=10000000000 '
+		for i in $(seq 1 30); do
+			printf 'vm:pid=%d,name=vm%02d,vcpus=1,run=%d,start=1 ' $((1000 + i)) "$i" $((i * 100000000))
+		done
+		echo
+	} > "$TMP/many"
+	term_start "VMSCHED_STATS_FEED=$TMP/many $VMSCHED top -d 0.2; echo EXIT=\$?"
+	wait_for "more VMs" || return
+	local s
+	s=$(screen)
+	[ "$(printf '%s\n' "$s" | wc -l)" -le 24 ] || fail "more than 24 lines"
+	printf '%s\n' "$s" | grep -Eq '^ +1030 vm30 ' || fail "busiest VM not first"
+	printf '%s\n' "$s" | grep -q '^  \.\.\. 12 more VMs' || fail "hidden VM count"
+	tmx send-keys -t t q
+	wait_for "EXIT=0"
+	# batch mode prints frames without escapes
+	VMSCHED_STATS_FEED=$TMP/topfeed "$VMSCHED" top -b -n 2 -d 0.1 > "$TMP/batch"
+	grep -q $'\033' "$TMP/batch" && fail "escape sequences in batch output"
+	[ "$(grep -c '^vmsched top' "$TMP/batch")" = 2 ] || fail "batch: not 2 frames"
+}
+
+for t in "${TESTS[@]}"; do
+	echo "# test: $t"
+	"t_$t"
+	rc=$?
+	if [ $rc = 2 ] && [ $FAILS = 0 ]; then
+		result skip "$t" "needs what this machine lacks (see above)"
+	else
+		result run "$t"
+	fi
+done
+echo "$PASS passed, $FAIL failed"
+[ $FAIL = 0 ]

@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per-VM and per-vCPU parameters: set/get vm VM, set/get vcpu VM:N.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dev.h"
+#include "main.h"
+#include "output.h"
+#include "params.h"
+#include "units.h"
+#include "vm_lookup.h"
+#include "snap.h"
+
+/* what a set/get names: a VM, or one vCPU of it */
+struct target {
+	unsigned int scope;
+	pid_t pid;
+	unsigned int vcpu;
+	char name[VM_NAME_LEN];
+	char policy[VMSCHED_NAME_MAX];
+};
+
+/* VM or VM:N to a target; the policy must be active; 0 or exit code */
+static int resolve_target(unsigned int scope, const char *arg, struct target *t)
+{
+	char vm[256], *colon;
+	uint64_t n;
+	int ret;
+
+	memset(t, 0, sizeof(*t));
+	t->scope = scope;
+	snprintf(vm, sizeof(vm), "%s", arg);
+	if (scope == VMSCHED_SCOPE_VCPU) {
+		colon = strrchr(vm, ':');
+		if (!colon || parse_uint(colon + 1, &n) || n > UINT32_MAX)
+			return usage_err("expected VM:N (e.g. %s:0), got \"%s\"",
+					 colon ? (*colon = '\0', vm) : vm, arg);
+		*colon = '\0';
+		t->vcpu = n;
+	}
+	ret = active_policy(t->policy);
+	if (ret)
+		return ret;
+	ret = vm_resolve(vm, &t->pid, t->name, sizeof(t->name));
+	if (ret)
+		return ret;
+	if (!t->policy[0])
+		return op_err("no policy is active: %s parameters belong to a policy "
+			      "(vmsched activate POLICY first)", scope_name(scope));
+	return 0;
+}
+
+/* errors of SET/GET that concern the target */
+static int target_err(const struct target *t, const char *what, int err)
+{
+	if (err == -ESRCH && t->scope == VMSCHED_SCOPE_VCPU)
+		return op_err("%s: VM %s (pid %d) has no vCPU %u", what, t->name, t->pid, t->vcpu);
+	if (err == -ESRCH)
+		return op_err("%s: VM %s (pid %d) is gone", what, t->name, t->pid);
+	if (err == -ENODEV)
+		return op_err("%s: no policy is active (vmsched activate POLICY first)", what);
+	return dev_err(what, err);
+}
+
+static int do_set_scope(unsigned int scope, int argc, char **argv)
+{
+	struct vmsched_kv kv[VMSCHED_MAX_KV];
+	struct target t;
+	struct pdesc d;
+	unsigned int n;
+	int ret;
+
+	if (argc < 1)
+		return usage_err("set %s: missing %s", scope_key(scope),
+				 scope == VMSCHED_SCOPE_VM ? "VM" : "VM:N");
+	if (argc < 2)
+		return usage_err("set %s %s: missing KEY=VALUE", scope_key(scope), argv[0]);
+	ret = resolve_target(scope, argv[0], &t);
+	if (ret)
+		return ret;
+	ret = pdesc_load(t.policy, &d);
+	if (ret)
+		return dev_err("cannot read the policy's parameters", ret);
+	ret = parse_kv_args(&d, scope, argc - 1, argv + 1, kv, &n);
+	if (ret)
+		goto out;
+	ret = dev_set_params(scope, t.pid, t.vcpu, kv, n);
+	if (ret == -ERANGE)
+		ret = report_range(&d, kv, n);
+	else if (ret == -ENOENT)	/* the policy changed under us */
+		ret = op_err("set: policy %s no longer has these parameters (swapped?)",
+			     t.policy);
+	else if (ret)
+		ret = target_err(&t, "set", ret);
+	else
+		p_done();
+out:
+	pdesc_free(&d);
+	return ret;
+}
+
+static int do_get_scope(unsigned int scope, int argc, char **argv)
+{
+	struct vmsched_kv *kv;
+	struct target t;
+	struct pdesc d;
+	unsigned int i, n;
+	int ret;
+
+	if (argc != 1)
+		return usage_err("get %s: expected one %s", scope_key(scope),
+				 scope == VMSCHED_SCOPE_VM ? "VM" : "VM:N");
+	ret = resolve_target(scope, argv[0], &t);
+	if (ret)
+		return ret;
+	ret = pdesc_load(t.policy, &d);
+	if (ret)
+		return dev_err("cannot read the policy's parameters", ret);
+	ret = dev_get_params(scope, t.pid, t.vcpu, &kv, &n);
+	if (ret) {
+		pdesc_free(&d);
+		return target_err(&t, "get", ret);
+	}
+	out_obj_begin(NULL, NULL);
+	out_kv_str("name", "VM", t.name);
+	out_kv_u64("pid", "pid", t.pid);
+	if (scope == VMSCHED_SCOPE_VCPU)
+		out_kv_u64("vcpu", "vCPU", t.vcpu);
+	out_kv_str("policy", "policy", t.policy);
+	out_obj_begin("params", "params:");
+	for (i = 0; i < n; i++) {
+		const struct vmsched_param_info *p;
+		struct out_col c = { NULL, NULL, 0, O_VALUE };
+
+		kv[i].key[VMSCHED_NAME_MAX - 1] = '\0';
+		p = pdesc_find(&d, kv[i].key);
+		c.key = c.head = kv[i].key;
+		out_kv(&c, CELL_VAL(kv[i].value, p ? p->unit : VMSCHED_UNIT_NONE));
+	}
+	if (!n)
+		out_text("(policy %s has no %s parameters)", t.policy, scope_name(scope));
+	out_obj_end();
+	out_obj_end();
+	free(kv);
+	pdesc_free(&d);
+	return EXIT_OK;
+}
+
+static int set_vm(int argc, char **argv) { return do_set_scope(VMSCHED_SCOPE_VM, argc, argv); }
+static int set_vcpu(int argc, char **argv) { return do_set_scope(VMSCHED_SCOPE_VCPU, argc, argv); }
+static int get_vm(int argc, char **argv) { return do_get_scope(VMSCHED_SCOPE_VM, argc, argv); }
+static int get_vcpu(int argc, char **argv) { return do_get_scope(VMSCHED_SCOPE_VCPU, argc, argv); }
+
+int do_set(int argc, char **argv)
+{
+	static const struct cmd cmds[] = {
+		{ "vm", set_vm, 0 }, { "vcpu", set_vcpu, 0 }, { NULL, NULL, 0 },
+	};
+
+	return cmd_select(cmds, argc, argv, "set", help_set);
+}
+
+int do_get(int argc, char **argv)
+{
+	static const struct cmd cmds[] = {
+		{ "vm", get_vm, 0 }, { "vcpu", get_vcpu, 0 }, { NULL, NULL, 0 },
+	};
+
+	return cmd_select(cmds, argc, argv, "get", help_get);
+}

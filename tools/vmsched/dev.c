@@ -1,0 +1,269 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /dev/vmsched calls. Every struct goes in with the size this tool was
+ * built with (the ioctl command encodes it), arrays with our element size.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "dev.h"
+#include "main.h"
+
+#define MAX_TRIES	8	/* the kernel's arrays may grow between calls */
+
+static int fd = -1;
+
+int dev_try_open(void)
+{
+	struct vmsched_version v = { 0 };
+
+	if (fd >= 0)
+		return fd;
+	fd = open(VMSCHED_DEVICE, O_RDWR | O_CLOEXEC);
+	if (fd < 0 && (errno == EACCES || errno == EPERM))
+		fd = open(VMSCHED_DEVICE, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	/* a module of another major ABI would misread our structs */
+	if (!ioctl(fd, VMSCHED_IOC_VERSION, &v) && v.major != VMSCHED_ABI_MAJOR) {
+		close(fd);
+		fd = -1;
+		return -EPROTO;
+	}
+	return fd;
+}
+
+int dev_fd(void)
+{
+	int err;
+
+	if (fd >= 0)
+		return fd;
+	err = -dev_try_open();
+	if (err <= 0)
+		return fd;
+	if (err == ENOENT || err == ENXIO || err == ENODEV)
+		op_err("%s not found: is kvm_schedswap loaded? (modprobe kvm_schedswap)",
+		       VMSCHED_DEVICE);
+	else if (err == EPROTO)
+		op_err("the loaded kvm_schedswap speaks another major uapi version than "
+		       "vmsched (%d.%d): install matching versions", VMSCHED_ABI_MAJOR,
+		       VMSCHED_ABI_MINOR);
+	else if (err == EACCES || err == EPERM)
+		op_err("cannot open %s: permission denied: vmsched %s", VMSCHED_DEVICE,
+		       PERM_HINT);
+	else
+		op_err("cannot open %s: %s", VMSCHED_DEVICE, strerror(err));
+	return -1;
+}
+
+static int xioctl(unsigned long cmd, void *arg)
+{
+	if (dev_fd() < 0)
+		return DEV_REPORTED;
+	return ioctl(fd, cmd, arg) ? -errno : 0;
+}
+
+int dev_err(const char *what, int err)
+{
+	if (err == DEV_REPORTED)
+		return EXIT_FAIL;
+	switch (-err) {
+	case EPERM:
+	case EACCES:
+		return op_err("%s: permission denied: %s", what, PERM_HINT);
+	case ENODEV:
+		return op_err("%s: no policy is active (vmsched activate POLICY)", what);
+	case EBUSY:
+		return op_err("%s: a policy swap is in progress, try again", what);
+	case ENOTTY:
+		return op_err("%s: not supported by the loaded kvm_schedswap (older ABI?)", what);
+	case E2BIG:
+		return op_err("%s: the loaded kvm_schedswap is older than vmsched and refused "
+			      "a field it does not know", what);
+	default:
+		return op_err("%s: %s", what, strerror(-err));
+	}
+}
+
+/*
+ * Fill the array of @l: start with @cap elements, and ask again with the
+ * size the kernel reported while it does not fit.
+ */
+static int dev_array(unsigned long cmd, void *arg, struct vmsched_list *l, size_t esz,
+		     unsigned int cap, void **out, unsigned int *n)
+{
+	void *buf = NULL;
+	int tries, ret;
+
+	for (tries = 0; tries < MAX_TRIES; tries++) {
+		free(buf);
+		buf = calloc(cap ? cap : 1, esz);
+		if (!buf)
+			return -ENOMEM;
+		l->buf = (uintptr_t)buf;
+		l->count = cap;
+		l->entry_size = esz;
+		ret = xioctl(cmd, arg);
+		if (ret) {
+			free(buf);
+			return ret;
+		}
+		if (l->count <= cap) {
+			*out = buf;
+			*n = l->count;
+			return 0;
+		}
+		cap = l->count + 8;
+	}
+	free(buf);
+	return -EAGAIN;
+}
+
+int dev_version(struct vmsched_version *v)
+{
+	memset(v, 0, sizeof(*v));
+	return xioctl(VMSCHED_IOC_VERSION, v);
+}
+
+int dev_list_policies(struct vmsched_policy_info **out, unsigned int *n)
+{
+	struct vmsched_list l = { 0 };
+
+	return dev_array(VMSCHED_IOC_LIST_POLICIES, &l, &l, sizeof(**out), 16,
+			 (void **)out, n);
+}
+
+int dev_policy_params(const char *policy, struct vmsched_param_info **out, unsigned int *n)
+{
+	struct vmsched_policy_params p = { 0 };
+
+	snprintf(p.name, sizeof(p.name), "%s", policy);
+	if (strlen(policy) >= sizeof(p.name))
+		return -ENOENT;
+	return dev_array(VMSCHED_IOC_POLICY_PARAMS, &p, &p.list, sizeof(**out), 16,
+			 (void **)out, n);
+}
+
+int dev_activate(const char *policy, const struct vmsched_kv *kv, unsigned int n)
+{
+	struct vmsched_activate a = {
+		.params = (uintptr_t)kv,
+		.nr_params = n,
+		.kv_size = sizeof(*kv),
+	};
+
+	if (strlen(policy) >= sizeof(a.name))
+		return -ENOENT;
+	snprintf(a.name, sizeof(a.name), "%s", policy);
+	return xioctl(VMSCHED_IOC_ACTIVATE, &a);
+}
+
+int dev_deactivate(void)
+{
+	return xioctl(VMSCHED_IOC_DEACTIVATE, NULL);
+}
+
+int dev_status(struct vmsched_status *st)
+{
+	memset(st, 0, sizeof(*st));
+	return xioctl(VMSCHED_IOC_STATUS, st);
+}
+
+int dev_set_params(unsigned int scope, pid_t pid, unsigned int vcpu,
+		   const struct vmsched_kv *kv, unsigned int n)
+{
+	struct vmsched_params p = {
+		.scope = scope,
+		.pid = pid,
+		.vcpu_id = vcpu,
+		.nr_params = n,
+		.params = (uintptr_t)kv,
+		.kv_size = sizeof(*kv),
+	};
+
+	return xioctl(VMSCHED_IOC_SET_PARAMS, &p);
+}
+
+int dev_get_params(unsigned int scope, pid_t pid, unsigned int vcpu,
+		   struct vmsched_kv **out, unsigned int *n)
+{
+	unsigned int cap = VMSCHED_MAX_KV;
+	struct vmsched_kv *kv = NULL;
+	int tries, ret;
+
+	for (tries = 0; tries < MAX_TRIES; tries++) {
+		struct vmsched_params p = {
+			.scope = scope,
+			.pid = pid,
+			.vcpu_id = vcpu,
+			.nr_params = cap,
+			.kv_size = sizeof(*kv),
+		};
+
+		free(kv);
+		kv = calloc(cap, sizeof(*kv));
+		if (!kv)
+			return -ENOMEM;
+		p.params = (uintptr_t)kv;
+		ret = xioctl(VMSCHED_IOC_GET_PARAMS, &p);
+		if (ret) {
+			free(kv);
+			return ret;
+		}
+		if (p.nr_params <= cap) {
+			*out = kv;
+			*n = p.nr_params;
+			return 0;
+		}
+		cap = p.nr_params;
+	}
+	free(kv);
+	return -EAGAIN;
+}
+
+int dev_stats(pid_t pid, uint64_t *now_ns, struct vmsched_vm_stats **vms, unsigned int *nr_vms,
+	      struct vmsched_vcpu_stats **vcpus, unsigned int *nr_vcpus)
+{
+	unsigned int cap_vm = 32, cap_vcpu = 128;
+	int tries, ret;
+
+	*vms = NULL;
+	*vcpus = NULL;
+	for (tries = 0; tries < MAX_TRIES; tries++) {
+		struct vmsched_stats s = { .pid = pid };
+
+		free(*vms);
+		free(*vcpus);
+		*vms = calloc(cap_vm, sizeof(**vms));
+		*vcpus = calloc(cap_vcpu, sizeof(**vcpus));
+		if (!*vms || !*vcpus)
+			return -ENOMEM;
+		s.vms = (struct vmsched_list){ (uintptr_t)*vms, cap_vm, sizeof(**vms) };
+		s.vcpus = (struct vmsched_list){ (uintptr_t)*vcpus, cap_vcpu, sizeof(**vcpus) };
+		ret = xioctl(VMSCHED_IOC_STATS, &s);
+		if (ret)
+			break;
+		if (s.vms.count <= cap_vm && s.vcpus.count <= cap_vcpu) {
+			*nr_vms = s.vms.count;
+			*nr_vcpus = s.vcpus.count;
+			*now_ns = s.now_ns;
+			return 0;
+		}
+		if (s.vms.count > cap_vm)
+			cap_vm = s.vms.count + 8;
+		if (s.vcpus.count > cap_vcpu)
+			cap_vcpu = s.vcpus.count + 32;
+		ret = -EAGAIN;
+	}
+	free(*vms);
+	free(*vcpus);
+	*vms = NULL;
+	*vcpus = NULL;
+	return ret;
+}

@@ -1,0 +1,387 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmsched: load, swap and tune vCPU scheduling policies of kvm_schedswap,
+ * and watch what they do. Command dispatch, options and help.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dev.h"
+#include "json.h"
+#include "main.h"
+#include "output.h"
+#include "units.h"
+
+struct options opt = { .interval_ns = NSEC_PER_SEC };
+
+static const struct {
+	char s;			/* short name */
+	const char *l;		/* long name */
+	unsigned int bit;
+	bool arg;
+} optdefs[] = {
+	{ 'j', "json", OPT_JSON, false },
+	{ 'p', "pretty", OPT_PRETTY, false },
+	{ 'h', "help", OPT_HELP, false },
+	{ 'v', "verbose", OPT_VERBOSE, false },
+	{ 'i', "interval", OPT_INTERVAL, true },
+	{ 's', "since-start", OPT_SINCE, false },
+	{ 'd', "delay", OPT_DELAY, true },
+	{ 'b', "batch", OPT_BATCH, false },
+	{ 'n', "iterations", OPT_ITER, true },
+};
+#define NR_OPTDEFS (sizeof(optdefs) / sizeof(optdefs[0]))
+
+/* command table: name, handler, options, usage lines, one-line summary */
+static const struct cmd_help {
+	struct cmd cmd;
+	const char *usage;
+	const char *summary;
+} commands[] = {
+	{ { "list", do_list, OPT_COMMON | OPT_VERBOSE },
+	  "list [-v]", "loaded policies, * = the active one" },
+	{ { "activate", do_activate, OPT_COMMON },
+	  "activate POLICY [KEY=VALUE]...", "switch live to POLICY (global params)" },
+	{ { "deactivate", do_deactivate, OPT_COMMON },
+	  "deactivate", "back to the host scheduler" },
+	{ { "status", do_status, OPT_COMMON },
+	  "status", "active policy, parameters, VMs, swaps" },
+	{ { "set", do_set, OPT_COMMON },
+	  "set vm VM KEY=VALUE...\nset vcpu VM:N KEY=VALUE...",
+	  "set per-VM parameters\nset per-vCPU parameters" },
+	{ { "get", do_get, OPT_COMMON },
+	  "get vm VM\nget vcpu VM:N", "show per-VM parameters\nshow per-vCPU parameters" },
+	{ { "stats", do_stats, OPT_COMMON | OPT_INTERVAL | OPT_SINCE },
+	  "stats [VM] [-i TIME | -s]", "run/wait time, CPU share, latency" },
+	{ { "top", do_top, OPT_COMMON | OPT_DELAY | OPT_BATCH | OPT_ITER },
+	  "top [-d SECONDS] [-b] [-n N]", "live view of VMs sorted by CPU share" },
+	{ { "version", do_version, OPT_COMMON },
+	  "version", "vmsched and kvm_schedswap versions" },
+	{ { "help", do_help, OPT_COMMON },
+	  "help", "this text" },
+};
+#define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static const char grammar[] =
+	"  VM      := { PID | NAME }     the VMM's pid, or the VM's -name/--name\n"
+	"  POLICY  := NAME               a loaded policy, e.g. { bvt | rr | fair }\n"
+	"  VALUE   := { TIME | INTEGER | PERCENT }   as the key's unit says (list -v)\n"
+	"  TIME    := NUMBER{ ns | us | ms | s }     e.g. 500us, 2ms, 1.5s\n"
+	"  PERCENT := INTEGER[%]         percent of one CPU (150 = one and a half)\n"
+	"  OPTIONS := { -j|--json | -p|--pretty | -h|--help }\n";
+
+/* print the usage lines of @c (all commands if NULL) */
+static void print_usage(FILE *f, const struct cmd_help *c)
+{
+	size_t i;
+
+	for (i = 0; i < NR_COMMANDS; i++) {
+		const char *u = commands[i].usage, *s = commands[i].summary;
+
+		if (c && c != &commands[i])
+			continue;
+		while (*u) {
+			size_t ul = strcspn(u, "\n"), sl = strcspn(s, "\n");
+
+			fprintf(f, "  vmsched %-*.*s %.*s\n", 31, (int)ul, u, (int)sl, s);
+			u += ul + !!u[ul];
+			s += sl + !!s[sl];
+		}
+	}
+}
+
+static void help_to(FILE *f)
+{
+	fprintf(f, "Usage: vmsched [OPTIONS] COMMAND [ARGS]\n\n");
+	print_usage(f, NULL);
+	fprintf(f, "\n%s\n", grammar);
+	fprintf(f, "Commands and keywords may be abbreviated when unambiguous (e.g. act, dea).\n"
+	       "Exit status: 0 success, 1 the operation failed, 2 usage error.\n"
+	       "See vmsched(8).\n");
+}
+
+int do_help(int argc, char **argv)
+{
+	(void)argv;
+	if (argc)
+		return usage_err("help takes no arguments, try vmsched COMMAND -h");
+	help_to(stdout);
+	return EXIT_OK;
+}
+
+static int help_for(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NR_COMMANDS; i++)
+		if (!strcmp(commands[i].cmd.name, name)) {
+			printf("Usage:\n");
+			print_usage(stdout, &commands[i]);
+			printf("\n%s", grammar);
+			break;
+		}
+	return EXIT_OK;
+}
+
+int help_set(void) { return help_for("set"); }
+int help_get(void) { return help_for("get"); }
+
+int p_err(int code, const char *fmt, ...)
+{
+	char msg[2048];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fflush(stdout);
+	fprintf(stderr, "vmsched: %s\n", msg);
+	if (opt.json) {
+		fputs("{\"error\":", stdout);
+		json_quote(stdout, msg);
+		fputs("}\n", stdout);
+	}
+	return code;
+}
+
+void p_done(void)
+{
+	if (opt.json)
+		jw_null(NULL);
+}
+
+bool is_prefix(const char *pfx, const char *str)
+{
+	return *pfx && !strncmp(pfx, str, strlen(pfx));
+}
+
+static const char *opt_spelling[16];
+
+static int set_opt(unsigned int k, const char *val, const char *spelled)
+{
+	int ret = 0;
+
+	opt.given |= optdefs[k].bit;
+	opt_spelling[__builtin_ctz(optdefs[k].bit)] = spelled;
+	switch (optdefs[k].bit) {
+	case OPT_JSON: opt.json = true; break;
+	case OPT_PRETTY: opt.json = opt.pretty = true; break;
+	case OPT_HELP: opt.help = true; break;
+	case OPT_VERBOSE: opt.verbose = true; break;
+	case OPT_SINCE: opt.since_start = true; break;
+	case OPT_BATCH: opt.batch = true; break;
+	case OPT_INTERVAL:
+		ret = parse_time_default(val, NSEC_PER_SEC, &opt.interval_ns);
+		break;
+	case OPT_DELAY:
+		ret = parse_time_default(val, NSEC_PER_SEC, &opt.interval_ns);
+		break;
+	case OPT_ITER: {
+		uint64_t n;
+
+		ret = parse_uint(val, &n);
+		opt.iterations = n;
+		break;
+	}
+	}
+	if (ret)
+		return usage_err("bad value \"%s\" for %s: expected %s", val, spelled,
+				 optdefs[k].bit == OPT_ITER ? "a count" :
+				 "a time (seconds, or with a unit: 500ms, 2s)");
+	if ((optdefs[k].bit & (OPT_INTERVAL | OPT_DELAY)) && !opt.interval_ns)
+		return usage_err("%s must be more than 0", spelled);
+	return 0;
+}
+
+/* parse every option out of argv (anywhere, until "--"); 0 or exit code */
+static int parse_all_options(int *argc, char **argv)
+{
+	int i, n = 0, ret;
+	size_t k;
+	bool done = false;
+
+	for (i = 0; i < *argc; i++) {
+		char *a = argv[i];
+
+		if (done || a[0] != '-' || !a[1]) {
+			argv[n++] = a;
+			continue;
+		}
+		if (!strcmp(a, "--")) {
+			done = true;
+			continue;
+		}
+		if (a[1] == '-') {		/* --long[=value] */
+			size_t len = strcspn(a + 2, "=");
+
+			for (k = 0; k < NR_OPTDEFS; k++)
+				if (strlen(optdefs[k].l) == len && !strncmp(a + 2, optdefs[k].l, len))
+					break;
+			if (k == NR_OPTDEFS)
+				return usage_err("unknown option %s, try vmsched help", a);
+			if (optdefs[k].arg && !a[2 + len] && i + 1 >= *argc)
+				return usage_err("option %s needs a value", a);
+			if (!optdefs[k].arg && a[2 + len])
+				return usage_err("option --%s takes no value", optdefs[k].l);
+			ret = set_opt(k, a[2 + len] ? a + 3 + len : argv[++i], a);
+			if (ret)
+				return ret;
+			continue;
+		}
+		for (char *c = a + 1; *c; c++) {	/* -jp, -i 2s, -i2s */
+			for (k = 0; k < NR_OPTDEFS && optdefs[k].s != *c; k++)
+				;
+			if (k == NR_OPTDEFS)
+				return usage_err("unknown option -%c, try vmsched help", *c);
+			if (optdefs[k].arg) {
+				static char spelled[3] = "-?";
+
+				spelled[1] = *c;
+				if (!c[1] && i + 1 >= *argc)
+					return usage_err("option -%c needs a value", *c);
+				ret = set_opt(k, c[1] ? c + 1 : argv[++i], spelled);
+				if (ret)
+					return ret;
+				break;
+			}
+			ret = set_opt(k, NULL, a);
+			if (ret)
+				return ret;
+		}
+	}
+	*argc = n;
+	argv[n] = NULL;
+	return 0;
+}
+
+int cmd_select(const struct cmd *cmds, int argc, char **argv, const char *group,
+	       int (*help)(void))
+{
+	const struct cmd *found = NULL, *c;
+	char cands[256];
+	size_t len = 0;
+	int matches = 0;
+
+	if (argc < 1) {
+		if (help && opt.help)
+			return help();
+		return usage_err("%s: missing %s, try vmsched %s help", group,
+				 group ? "object (vm or vcpu)" : "command", group);
+	}
+	if (help && (opt.help || is_prefix(argv[0], "help")))
+		return help();
+	cands[0] = '\0';
+	for (c = cmds; c->name; c++) {
+		if (!strcmp(argv[0], c->name)) {
+			found = c;
+			matches = 1;
+			break;
+		}
+		if (is_prefix(argv[0], c->name)) {
+			found = c;
+			matches++;
+			len += snprintf(cands + len, sizeof(cands) - len, "%s%s",
+					len ? ", " : "", c->name);
+		}
+	}
+	if (!matches)
+		return usage_err("%s%s\"%s\" is unknown, try vmsched %s%shelp",
+				 group ? group : "command", group ? ": object " : " ", argv[0],
+				 group ? group : "", group ? " " : "");
+	if (matches > 1)
+		return usage_err("\"%s\" is ambiguous: %s", argv[0], cands);
+	return found->func(argc - 1, argv + 1);
+}
+
+static int check_options(const struct cmd *c)
+{
+	unsigned int bad = opt.given & ~c->opts;
+
+	if (bad)
+		return usage_err("option %s does not apply to \"%s\", try vmsched %s -h",
+				 opt_spelling[__builtin_ctz(bad)], c->name, c->name);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const struct cmd_help *found = NULL;
+	char cands[256];
+	size_t i, len = 0;
+	int matches = 0, ret;
+
+	argc--;
+	argv++;
+	ret = parse_all_options(&argc, argv);
+	if (ret)
+		return ret;
+	out_init(opt.json, opt.pretty);
+	if (!argc) {
+		help_to(opt.help ? stdout : stderr);
+		return opt.help ? EXIT_OK : EXIT_USAGE;
+	}
+	cands[0] = '\0';
+	for (i = 0; i < NR_COMMANDS; i++) {
+		if (!strcmp(argv[0], commands[i].cmd.name)) {
+			found = &commands[i];
+			matches = 1;
+			break;
+		}
+		if (is_prefix(argv[0], commands[i].cmd.name)) {
+			found = &commands[i];
+			matches++;
+			len += snprintf(cands + len, sizeof(cands) - len, "%s%s", len ? ", " : "",
+					commands[i].cmd.name);
+		}
+	}
+	if (!matches)
+		return usage_err("command \"%s\" is unknown, try vmsched help", argv[0]);
+	if (matches > 1)
+		return usage_err("command \"%s\" is ambiguous: %s", argv[0], cands);
+	ret = check_options(&found->cmd);
+	if (ret)
+		return ret;
+	/* set/get take "help" and -h at their own level */
+	if (found->cmd.func != do_set && found->cmd.func != do_get &&
+	    (opt.help || (argc > 1 && !strcmp(argv[1], "help"))))
+		return help_for(found->cmd.name);
+	return found->cmd.func(argc - 1, argv + 1);
+}
+
+/* ---- version --------------------------------------------------------- */
+
+int do_version(int argc, char **argv)
+{
+	struct vmsched_version v;
+	char abi[32];
+	int ret;
+
+	(void)argv;
+	if (argc)
+		return usage_err("version takes no arguments");
+	ret = dev_try_open();
+	if (ret >= 0)
+		ret = dev_version(&v);
+	out_obj_begin(NULL, NULL);
+	out_kv_str("version", "vmsched", VMSCHED_TOOL_VERSION);
+	snprintf(abi, sizeof(abi), "%d.%d", VMSCHED_ABI_MAJOR, VMSCHED_ABI_MINOR);
+	out_kv_str("abi", "uapi", abi);
+	if (!ret) {
+		out_obj_begin("module", "kvm_schedswap:");
+		out_kv_str("release", "release", v.release);
+		snprintf(abi, sizeof(abi), "%u.%u", v.major, v.minor);
+		out_kv_str("abi", "uapi", abi);
+		out_obj_end();
+	} else if (out_json()) {
+		jw_null("module");
+	} else {
+		out_kv_str("module", "kvm_schedswap",
+			   ret == -ENOENT ? "not loaded" : strerror(-ret));
+	}
+	out_obj_end();
+	return EXIT_OK;
+}

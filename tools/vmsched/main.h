@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vmsched: admin CLI of the vmsched vCPU scheduling framework.
+ * Declarations shared by the command files.
+ */
+#ifndef VMSCHED_MAIN_H
+#define VMSCHED_MAIN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <linux/vmsched.h>
+
+#define VMSCHED_TOOL_VERSION	"1.0"
+
+/* exit codes */
+#define EXIT_OK		0
+#define EXIT_FAIL	1	/* the operation failed */
+#define EXIT_USAGE	2	/* bad command line */
+
+typedef uint64_t u64;
+
+/* options, see opts[] in main.c; a command accepts a subset (OPT_* mask) */
+enum {
+	OPT_JSON	= 1 << 0,
+	OPT_PRETTY	= 1 << 1,
+	OPT_HELP	= 1 << 2,
+	OPT_VERBOSE	= 1 << 3,	/* list -v */
+	OPT_INTERVAL	= 1 << 4,	/* stats -i TIME */
+	OPT_SINCE	= 1 << 5,	/* stats -s */
+	OPT_DELAY	= 1 << 6,	/* top -d SECONDS */
+	OPT_BATCH	= 1 << 7,	/* top -b */
+	OPT_ITER	= 1 << 8,	/* top -n N */
+	OPT_COMMON	= OPT_JSON | OPT_PRETTY | OPT_HELP,
+};
+
+struct options {
+	bool json, pretty, help, verbose, since_start, batch;
+	u64 interval_ns;	/* stats -i, top -d */
+	long iterations;	/* top -n, 0 = forever */
+	unsigned int given;	/* OPT_* seen on the command line */
+};
+extern struct options opt;
+
+/* a subcommand: name, handler, options it accepts, one-line grammar */
+struct cmd {
+	const char *name;
+	int (*func)(int argc, char **argv);
+	unsigned int opts;
+};
+
+bool is_prefix(const char *pfx, const char *str);
+/*
+ * Pick the command named by argv[0] (exact or unambiguous prefix) from
+ * @cmds, parse the options it accepts out of the rest, and run it.
+ */
+int cmd_select(const struct cmd *cmds, int argc, char **argv, const char *group,
+	       int (*help)(void));
+/* remove the options of @allowed from argv; usage error on others */
+int parse_options(int *argc, char **argv, unsigned int allowed, const char *cmd);
+
+/* errors: print "vmsched: ..." (and {"error":...} in JSON mode), return code */
+int p_err(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+#define usage_err(...)	p_err(EXIT_USAGE, __VA_ARGS__)
+#define op_err(...)	p_err(EXIT_FAIL, __VA_ARGS__)
+
+/* JSON mode: a successful command without output prints null (as bpftool) */
+void p_done(void);
+
+/* commands */
+int do_list(int argc, char **argv);
+int do_activate(int argc, char **argv);
+int do_deactivate(int argc, char **argv);
+int do_status(int argc, char **argv);
+int do_set(int argc, char **argv);
+int do_get(int argc, char **argv);
+int do_stats(int argc, char **argv);
+int do_top(int argc, char **argv);
+int do_version(int argc, char **argv);
+int do_help(int argc, char **argv);
+
+int help_set(void);
+int help_get(void);
+
+#endif

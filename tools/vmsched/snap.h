@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Statistics snapshots: from VMSCHED_IOC_STATS (plus VMSCHED_IOC_STATUS),
+ * or, for tests without the kernel module, from a recorded feed.
+ *
+ * Feed (VMSCHED_STATS_FEED=FILE): one snapshot per line, '#' lines are
+ * comments. A line is whitespace-separated records TYPE:KEY=VALUE,...:
+ *
+ *   now:ns=N
+ *   status:policy=NAME,swaps=N,last_swap=N,slots=N,granted=N,gated=N,watchdog=N
+ *   vm:pid=N,name=NAME,comm=COMM,vcpus=N,run=N,wait=N,grants=N,preempt=N,
+ *      wakeups=N,p99=N,max=N,start=N
+ *   vcpu:pid=N,id=N,tid=N,state=N,run=N,wait=N,grants=N,preempt=N,
+ *        wakeups=N,lat_count=N,p50=N,p99=N,max=N
+ *
+ * Times are ns (CLOCK_MONOTONIC for now/start); keys left out are 0. A vm
+ * without name= is named from /proc like a live one. Each snapshot taken
+ * reads the next line; at the end of the file there are no more.
+ * VMSCHED_STATS_RECORD=FILE appends every live snapshot in this format.
+ */
+#ifndef VMSCHED_SNAP_H
+#define VMSCHED_SNAP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <linux/vmsched.h>
+
+#define VM_NAME_LEN	64
+
+struct snap_vm {
+	struct vmsched_vm_stats s;
+	char name[VM_NAME_LEN];		/* display name, see vm_name() */
+	uint64_t start_ns;		/* VMM start (CLOCK_MONOTONIC), 0: unknown */
+	unsigned int first_vcpu;	/* its vCPUs in snap.vcpus[] */
+	unsigned int nr_vcpus;
+};
+
+struct snap {
+	uint64_t now_ns;
+	struct snap_vm *vms;		/* sorted by pid */
+	unsigned int nr_vms;
+	struct vmsched_vcpu_stats *vcpus;	/* sorted by pid, vcpu_id */
+	unsigned int nr_vcpus;
+	bool have_status;
+	struct vmsched_status st;
+};
+
+/* all VMs (@pid 0) or one; 0, -ENODATA at the end of a feed, or -errno */
+int snap_take(struct snap *s, pid_t pid);
+void snap_free(struct snap *s);
+const struct snap_vm *snap_find(const struct snap *s, pid_t pid);
+bool snap_feed_mode(void);
+/* read a feed from its start again (nothing for the kernel) */
+void snap_rewind(void);
+
+#endif
