@@ -90,7 +90,7 @@ done
 find "$OUT/src" -name '*.ko' -exec cp {} "$ROOT/selftests/modules/" \;
 # test programs, workload VMM, CLI
 cp -r "$BUILD/user/." "$ROOT/selftests/"
-cp "$SRC/selftests/run_tests.sh" "$ROOT/selftests/"
+cp "$SRC/selftests/run_tests.sh" "$SRC/selftests/vm/demo_guest.sh" "$ROOT/selftests/"
 cp "$SRC/selftests/vm/init.sh" "$ROOT/init"
 
 if [ $SHELL_MODE = 1 ]; then
