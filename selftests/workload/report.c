@@ -6,6 +6,7 @@
  * has a JSON key (also the text column header) and an integer value. The
  * text table leaves out columns that mean nothing for the profile.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>

@@ -24,6 +24,13 @@
 #define WL_DATA_GVA	0x100000000000ull	/* 16 TiB */
 #define WL_STACK_PAGES	4
 
+/* KVM binary statistics read by vcpu_read_stat(). */
+enum vcpu_stat {
+	VCPU_STAT_EXITS,
+	VCPU_STAT_HALT_EXITS,
+	VCPU_STAT_NR,
+};
+
 struct vm {
 	int kvm_fd;		/* /dev/kvm */
 	int fd;			/* VM */
@@ -48,14 +55,7 @@ struct vcpu {
 	uint64_t stack_gpa;		/* lowest byte of the stack */
 	uint32_t tsc_khz;		/* KVM_GET_TSC_KHZ */
 	int stats_fd;			/* KVM_GET_STATS_FD, or -1 */
-	int64_t stat_off[2];		/* file offsets of "exits", "halt_exits" */
-};
-
-/* KVM binary statistics read by vcpu_read_stat(). */
-enum vcpu_stat {
-	VCPU_STAT_EXITS,
-	VCPU_STAT_HALT_EXITS,
-	VCPU_STAT_NR,
+	int64_t stat_off[VCPU_STAT_NR];	/* file offsets in stats_fd, -1: none */
 };
 
 int kvm_open(void);
