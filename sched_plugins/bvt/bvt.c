@@ -1,0 +1,475 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bvt: Borrowed Virtual Time for vCPUs, after Duda & Cheriton (SOSP 1999)
+ * and Xen's sched_bvt.c.
+ *
+ * Design
+ * ------
+ * The entity BVT schedules is the VM. Each VM has an actual virtual time A
+ * that advances while any of its vCPUs runs, by the run time times
+ * VT_WEIGHT_UNIT / weight, so that over a long run VMs get CPU in proportion
+ * to their weights. Its effective virtual time E is A, or A - warp while the
+ * VM is warped: a latency-sensitive VM borrows against its future share to
+ * be dispatched ahead of the others, without getting more in the long run
+ * (its A still advances by everything it runs).
+ *
+ * Queued vCPUs wait on a FIFO in their VM; VMs with queued vCPUs sit in
+ * one red-black tree ordered by E. A free slot takes the first vCPU of the
+ * VM with the lowest E. Its slice lets it run until its E passes the next
+ * VM's E by the context switch allowance C, i.e. (E_next - E) * weight /
+ * VT_WEIGHT_UNIT + C, bounded by the global slice. When a vCPU wakes up
+ * while every slot is taken, a granted vCPU is preempted if BVT would
+ * switch to the waker before that grant's slice ends (its E will pass the
+ * waker's E + C); policies cannot arm timers, so such a switch is done at
+ * the wake-up, up to C early. A warped waker is thus dispatched at once,
+ * and any waker with the lowest E waits at most C.
+ *
+ * System virtual time SVT approximates the smallest A of runnable VMs: it is
+ * the largest E at which a VM was picked (never above the A of any queued
+ * VM) and it never decreases. A VM that wakes from idle gets A = max(A,
+ * SVT), so sleeping earns no credit; a VM that is queued again without
+ * having slept (its vCPU was preempted, or it held a slot all along because
+ * its weight exceeded what one slot gives) is kept within C of SVT.
+ *
+ * Warping: a VM with warp > 0 is warped until it has run warp_limit warped;
+ * then it stays unwarped for unwarp_req (wall time) before it warps again.
+ * Time spent idle counts as unwarped: after sleeping unwarp_req or longer
+ * the warped run time starts again from zero. Warp state changes only when
+ * the VM is charged or (re)inserted into the tree; the slice of a warped VM
+ * ends when its warped run time would reach warp_limit (or 10 us later: no
+ * slice is shorter, the core would refuse it).
+ *
+ * Virtual times are u64 compared modulo 2^64 (vt_before()); every live
+ * value stays within a few slices of SVT, far below 2^63, so they never
+ * overflow in any meaningful sense however long the host runs.
+ *
+ * Cost: enqueue, dequeue, pick and charge are O(log n) in the number of VMs
+ * with queued vCPUs; check_preempt is O(number of slots).
+ *
+ * Locking
+ * -------
+ * BVT has no lock of its own. The core calls every scheduling and
+ * attach/detach callback of an instance under its scheduler lock with
+ * interrupts off (asserted with vmsched_assert_sched_context()), so all of
+ * bvt_private, bvt_vm and bvt_vcpu are only ever touched by one CPU at a
+ * time. No callback may sleep or allocate; init and exit run in process
+ * context without the lock and are the only places that allocate or free.
+ *
+ * TODO
+ * ----
+ * - Preempt exactly at the point BVT would switch, if the core offers a
+ *   "shorten this grant to end at T" answer to check_preempt.
+ */
+#include "bvt.h"
+
+static inline u32 bvt_weight(const struct vmsched_vm *vm)
+{
+	return (u32)vm->params[BVT_WEIGHT];
+}
+
+static inline bool bvt_vm_queued(const struct bvt_vm *bvm)
+{
+	return !RB_EMPTY_NODE(&bvm->node);
+}
+
+static bool bvt_evt_less(struct rb_node *a, const struct rb_node *b)
+{
+	return vt_before(rb_entry(a, struct bvt_vm, node)->evt,
+			 rb_entry(b, struct bvt_vm, node)->evt);
+}
+
+/* E of @vm now, from A and the warp state */
+static u64 bvt_evt(const struct vmsched_vm *vm, const struct bvt_vm *bvm)
+{
+	if (!bvm->warped)
+		return bvm->avt;
+	return bvm->avt - vt_from_ns(vm->params[BVT_WARP], bvt_weight(vm));
+}
+
+/* end a forced unwarp once unwarp_req has passed; decide whether @vm warps */
+static void bvt_update_warp(struct vmsched_vm *vm, struct bvt_vm *bvm, u64 now)
+{
+	if (bvm->limited && now - bvm->unwarped_at >= vm->params[BVT_UNWARP_REQ]) {
+		bvm->limited = false;
+		bvm->warp_ran = 0;
+	}
+	bvm->warped = vm->params[BVT_WARP] && !bvm->limited;
+}
+
+/* key @vm by its current E; a VM that did not sleep stays within C of SVT */
+static void bvt_runq_insert(struct vmsched_sched *s, struct vmsched_vm *vm,
+			    struct bvt_vm *bvm)
+{
+	struct bvt_private *prv = bvt_priv(s);
+	u64 lag = vt_from_ns(s->params[BVT_CTX_ALLOW], bvt_weight(vm));
+
+	bvm->avt = vt_max(bvm->avt, prv->svt - lag);
+	bvm->evt = bvt_evt(vm, bvm);
+	rb_add_cached(&bvm->node, &prv->runq, bvt_evt_less);
+}
+
+static void bvt_runq_remove(struct bvt_private *prv, struct bvt_vm *bvm)
+{
+	rb_erase_cached(&bvm->node, &prv->runq);
+	RB_CLEAR_NODE(&bvm->node);
+}
+
+/* A, warp or weight of a queued VM changed: move it to its new place */
+static void bvt_runq_requeue(struct vmsched_sched *s, struct vmsched_vm *vm,
+			     struct bvt_vm *bvm)
+{
+	if (!bvt_vm_queued(bvm))
+		return;
+	bvt_runq_remove(bvt_priv(s), bvm);
+	bvt_runq_insert(s, vm, bvm);
+}
+
+/* the VM had nothing queued or running and now has: no credit for sleep */
+static void bvt_vm_wake(struct vmsched_sched *s, struct vmsched_vm *vm,
+			struct bvt_vm *bvm, u64 now)
+{
+	bvm->avt = vt_max(bvm->avt, bvt_priv(s)->svt);
+	if (!bvm->limited && now - bvm->unwarped_at >= vm->params[BVT_UNWARP_REQ])
+		bvm->warp_ran = 0;
+}
+
+/* one vCPU of the VM stopped being queued or granted */
+static void bvt_vm_put(struct bvt_vm *bvm, u64 now)
+{
+	if (WARN_ON_ONCE(!bvm->nr_active))
+		return;
+	if (--bvm->nr_active == 0 && !bvm->limited)
+		bvm->unwarped_at = now;
+}
+
+static u64 bvt_slice(const struct vmsched_sched *s, const struct vmsched_vm *vm,
+		     const struct bvt_vm *bvm, const struct rb_node *next)
+{
+	u64 max = s->params[BVT_SLICE], slice = max;
+	u64 limit = vm->params[BVT_WARP_LIMIT];
+	const struct bvt_vm *nbvm;
+
+	if (next) {
+		nbvm = rb_entry(next, struct bvt_vm, node);
+		slice = s->params[BVT_CTX_ALLOW];
+		if (vt_before(bvm->evt, nbvm->evt))
+			slice += vt_to_ns(nbvm->evt - bvm->evt, bvt_weight(vm), max);
+		slice = min(slice, max);
+	}
+	if (bvm->warped && limit > bvm->warp_ran)
+		slice = min(slice, limit - bvm->warp_ran);
+	return clamp_t(u64, slice, PLUGIN_SLICE_MIN_NS, PLUGIN_SLICE_MAX_NS);
+}
+
+/**
+ * bvt_enqueue() - a vCPU became runnable: queue it behind its VM's others
+ * @s: instance
+ * @v: the vCPU, neither queued nor granted
+ * @now: current time (ns)
+ * @flags: VMSCHED_ENQ_WAKEUP or VMSCHED_ENQ_PREEMPTED
+ *
+ * A VM that wakes from idle has its virtual time raised to SVT. The VM
+ * enters the tree if this is its only queued vCPU.
+ */
+static void bvt_enqueue(struct vmsched_sched *s, struct vmsched_vcpu *v,
+			u64 now, unsigned int flags)
+{
+	struct vmsched_vm *vm = v->vm;
+	struct bvt_vm *bvm = bvt_vm(vm);
+	struct bvt_vcpu *bv = bvt_vcpu(v);
+
+	vmsched_assert_sched_context();
+	if (bvm->nr_active++ == 0 && (flags & VMSCHED_ENQ_WAKEUP))
+		bvt_vm_wake(s, vm, bvm, now);
+	list_add_tail(&bv->link, &bvm->queue);
+	bvt_priv(s)->nr_queued++;
+	if (!bvt_vm_queued(bvm)) {
+		bvt_update_warp(vm, bvm, now);
+		bvt_runq_insert(s, vm, bvm);
+	}
+}
+
+/**
+ * bvt_dequeue() - a queued vCPU leaves the queue without being picked
+ * @s: instance
+ * @v: the vCPU, queued
+ * @now: current time (ns)
+ */
+static void bvt_dequeue(struct vmsched_sched *s, struct vmsched_vcpu *v, u64 now)
+{
+	struct bvt_vm *bvm = bvt_vm(v->vm);
+	struct bvt_vcpu *bv = bvt_vcpu(v);
+
+	vmsched_assert_sched_context();
+	list_del_init(&bv->link);
+	bvt_priv(s)->nr_queued--;
+	if (list_empty(&bvm->queue))
+		bvt_runq_remove(bvt_priv(s), bvm);
+	bvt_vm_put(bvm, now);
+}
+
+/**
+ * bvt_pick_next() - grant the first vCPU of the VM with the lowest E
+ * @s: instance
+ * @now: current time (ns)
+ * @slice_ns: out: how long it may run
+ *
+ * Return: the vCPU, removed from the queue, or NULL when nothing is queued.
+ */
+static struct vmsched_vcpu *bvt_pick_next(struct vmsched_sched *s, u64 now,
+					  u64 *slice_ns)
+{
+	struct bvt_private *prv = bvt_priv(s);
+	struct rb_node *node = rb_first_cached(&prv->runq), *next;
+	struct bvt_vcpu *bv;
+	struct bvt_vm *bvm;
+
+	vmsched_assert_sched_context();
+	if (!node)
+		return NULL;
+	bvm = rb_entry(node, struct bvt_vm, node);
+	bv = list_first_entry(&bvm->queue, struct bvt_vcpu, link);
+	list_del_init(&bv->link);
+	prv->nr_queued--;
+	if (list_empty(&bvm->queue)) {
+		bvt_runq_remove(prv, bvm);
+		next = rb_first_cached(&prv->runq);
+	} else {
+		next = rb_next(node);
+	}
+	prv->svt = vt_max(prv->svt, bvm->evt);
+	bv->start = now;
+	bv->slice = bvt_slice(s, bvt_vm_of(bvm), bvm, next);
+	*slice_ns = bv->slice;
+	prv->nr_picks++;
+	return bvt_vcpu_of(bv);
+}
+
+/**
+ * bvt_charge() - advance the VM's virtual time by what its vCPU ran
+ * @s: instance
+ * @v: the vCPU whose grant ended
+ * @ran_ns: how long it held the grant
+ * @now: current time (ns)
+ *
+ * Warped run time is counted against warp_limit; a VM that reaches it is
+ * unwarped and waits out unwarp_req.
+ */
+static void bvt_charge(struct vmsched_sched *s, struct vmsched_vcpu *v,
+		       u64 ran_ns, u64 now)
+{
+	struct vmsched_vm *vm = v->vm;
+	struct bvt_vm *bvm = bvt_vm(vm);
+
+	vmsched_assert_sched_context();
+	vt_charge(&bvm->avt, &bvm->vrem, ran_ns, bvt_weight(vm));
+	if (bvm->warped) {
+		bvm->warp_ran += ran_ns;
+		if (bvm->warp_ran >= vm->params[BVT_WARP_LIMIT]) {
+			bvm->warped = false;
+			bvm->limited = true;
+			bvm->unwarped_at = now;
+			bvt_priv(s)->nr_limits++;
+		}
+	}
+	bvt_vm_put(bvm, now);
+	bvt_update_warp(vm, bvm, now);
+	bvt_runq_requeue(s, vm, bvm);
+}
+
+/* E of granted vCPU @r's VM @ran_ns into its grant */
+static u64 bvt_evt_running(struct vmsched_vcpu *r, u64 ran_ns)
+{
+	return bvt_evt(r->vm, bvt_vm(r->vm)) + vt_from_ns(ran_ns, bvt_weight(r->vm));
+}
+
+/**
+ * bvt_check_preempt() - should a wake-up end one of the running grants?
+ * @s: instance
+ * @woken: the vCPU just enqueued with VMSCHED_ENQ_WAKEUP
+ * @running: the granted vCPUs
+ * @nr_running: entries in @running
+ * @now: current time (ns)
+ *
+ * A grant of VM r is ended if r's E would pass the waker's E + C (scaled by
+ * r's weight) before the grant ends. Of those, the one with the highest E
+ * now is chosen; grants of the waker's own VM are left alone.
+ *
+ * Return: the vCPU to preempt, or NULL.
+ */
+static struct vmsched_vcpu *bvt_check_preempt(struct vmsched_sched *s,
+					      struct vmsched_vcpu *woken,
+					      struct vmsched_vcpu **running,
+					      unsigned int nr_running, u64 now)
+{
+	struct bvt_vm *wbvm = bvt_vm(woken->vm);
+	struct vmsched_vcpu *victim = NULL;
+	u64 evt, best = 0;
+	unsigned int i;
+
+	vmsched_assert_sched_context();
+	if (!bvt_vm_queued(wbvm))
+		return NULL;
+	for (i = 0; i < nr_running; i++) {
+		struct vmsched_vcpu *r = running[i];
+		u32 w = bvt_weight(r->vm);
+
+		if (r->vm == woken->vm)
+			continue;
+		if (!vt_before(wbvm->evt + vt_from_ns(s->params[BVT_CTX_ALLOW], w),
+			       bvt_evt_running(r, bvt_vcpu(r)->slice)))
+			continue;
+		evt = bvt_evt_running(r, now - bvt_vcpu(r)->start);
+		if (!victim || vt_before(best, evt)) {
+			victim = r;
+			best = evt;
+		}
+	}
+	if (victim)
+		bvt_priv(s)->nr_preempts++;
+	return victim;
+}
+
+static void bvt_vm_attach(struct vmsched_sched *s, struct vmsched_vm *vm, u64 now)
+{
+	struct bvt_vm *bvm = bvt_vm(vm);
+
+	vmsched_assert_sched_context();
+	RB_CLEAR_NODE(&bvm->node);
+	INIT_LIST_HEAD(&bvm->queue);
+	bvm->avt = bvt_priv(s)->svt;
+	bvm->unwarped_at = now;
+}
+
+static void bvt_vm_detach(struct vmsched_sched *s, struct vmsched_vm *vm)
+{
+	struct bvt_vm *bvm = bvt_vm(vm);
+
+	vmsched_assert_sched_context();
+	WARN_ON_ONCE(bvt_vm_queued(bvm) || bvm->nr_active);
+}
+
+static void bvt_vcpu_attach(struct vmsched_sched *s, struct vmsched_vcpu *v,
+			    u64 now)
+{
+	vmsched_assert_sched_context();
+	INIT_LIST_HEAD(&bvt_vcpu(v)->link);
+}
+
+static void bvt_vcpu_detach(struct vmsched_sched *s, struct vmsched_vcpu *v)
+{
+	vmsched_assert_sched_context();
+	WARN_ON_ONCE(!list_empty(&bvt_vcpu(v)->link));
+}
+
+/* the one combination the ranges cannot express */
+static int bvt_check_global(const struct vmsched_sched *s)
+{
+	return s->params[BVT_CTX_ALLOW] > s->params[BVT_SLICE] ? -EINVAL : 0;
+}
+
+/**
+ * bvt_param_changed() - apply a parameter the core has stored
+ * @s: instance
+ * @scope: enum vmsched_param_scope
+ * @vm: the VM for VM parameters, else NULL
+ * @v: always NULL (BVT has no vCPU parameters)
+ *
+ * A queued VM whose weight or warp changed moves to its new place in the
+ * tree; its A is kept.
+ *
+ * Return: 0, or -EINVAL when ctx_allow would exceed slice.
+ */
+static int bvt_param_changed(struct vmsched_sched *s, u32 scope,
+			     struct vmsched_vm *vm, struct vmsched_vcpu *v)
+{
+	vmsched_assert_sched_context();
+	if (scope == VMSCHED_SCOPE_GLOBAL)
+		return bvt_check_global(s);
+	if (scope == VMSCHED_SCOPE_VM && vm) {
+		bvt_vm(vm)->warped = vm->params[BVT_WARP] && !bvt_vm(vm)->limited;
+		bvt_runq_requeue(s, vm, bvt_vm(vm));
+	}
+	return 0;
+}
+
+static int bvt_init(struct vmsched_sched *s)
+{
+	struct bvt_private *prv;
+	int ret = bvt_check_global(s);
+
+	if (ret)
+		return ret;
+	prv = kzalloc(sizeof(*prv), GFP_KERNEL);
+	if (!prv)
+		return -ENOMEM;
+	prv->runq = RB_ROOT_CACHED;
+	prv->svt = VT_ORIGIN;
+	s->priv = prv;
+	return 0;
+}
+
+static void bvt_exit(struct vmsched_sched *s)
+{
+	kfree(s->priv);
+	s->priv = NULL;
+}
+
+static const struct vmsched_param_desc bvt_params[] = {
+	/* global, in enum bvt_global_param order */
+	{ .name = "ctx_allow", .scope = VMSCHED_SCOPE_GLOBAL,
+	  .help = "context switch allowance: run past the next VM by this much",
+	  .unit = VMSCHED_UNIT_NS, .min = 10 * NSEC_PER_USEC,
+	  .max = NSEC_PER_SEC, .def = 5 * NSEC_PER_MSEC },
+	{ .name = "slice", .scope = VMSCHED_SCOPE_GLOBAL,
+	  .help = "longest grant (must be >= ctx_allow)",
+	  .unit = VMSCHED_UNIT_NS, .min = 100 * NSEC_PER_USEC,
+	  .max = NSEC_PER_SEC, .def = 30 * NSEC_PER_MSEC },
+	/* per VM, in enum bvt_vm_param order */
+	{ .name = "weight", .scope = VMSCHED_SCOPE_VM,
+	  .help = "share relative to other VMs; virtual time runs as 1/weight",
+	  .unit = VMSCHED_UNIT_NONE, .min = 1, .max = 65535, .def = 256 },
+	{ .name = "warp", .scope = VMSCHED_SCOPE_VM,
+	  .help = "run time a latency-sensitive VM may borrow (0: never warp)",
+	  .unit = VMSCHED_UNIT_NS, .min = 0, .max = NSEC_PER_SEC, .def = 0 },
+	{ .name = "warp_limit", .scope = VMSCHED_SCOPE_VM,
+	  .help = "warped run time before the VM is unwarped",
+	  .unit = VMSCHED_UNIT_NS, .min = 100 * NSEC_PER_USEC,
+	  .max = 60 * NSEC_PER_SEC, .def = 2 * NSEC_PER_SEC },
+	{ .name = "unwarp_req", .scope = VMSCHED_SCOPE_VM,
+	  .help = "time to stay unwarped (or idle) before warping again",
+	  .unit = VMSCHED_UNIT_NS, .min = 0,
+	  .max = 60 * NSEC_PER_SEC, .def = NSEC_PER_SEC },
+};
+
+/**
+ * DOC: bvt_ops
+ *
+ * Required scheduling callbacks: bvt_enqueue(), bvt_dequeue(),
+ * bvt_pick_next(), bvt_charge(); bvt_check_preempt() gives wake-ups their
+ * low latency. Attach and detach only initialise and check the private
+ * data (a new VM starts at SVT). init and exit allocate and free
+ * struct bvt_private; dump is module glue (bvt_mod.c).
+ */
+struct vmsched_ops bvt_ops = {
+	.enqueue	= bvt_enqueue,
+	.dequeue	= bvt_dequeue,
+	.pick_next	= bvt_pick_next,
+	.charge		= bvt_charge,
+	.check_preempt	= bvt_check_preempt,
+	.vm_attach	= bvt_vm_attach,
+	.vm_detach	= bvt_vm_detach,
+	.vcpu_attach	= bvt_vcpu_attach,
+	.vcpu_detach	= bvt_vcpu_detach,
+	.param_changed	= bvt_param_changed,
+	.init		= bvt_init,
+	.exit		= bvt_exit,
+	.dump		= bvt_dump,
+	.params		= bvt_params,
+	.nr_params	= ARRAY_SIZE(bvt_params),
+	.vcpu_data_size	= sizeof(struct bvt_vcpu),
+	.vm_data_size	= sizeof(struct bvt_vm),
+	.name		= "bvt",
+	.description	= "borrowed virtual time: weighted shares, warp for fast wake-up",
+	.owner		= THIS_MODULE,
+};

@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What every policy logic file includes: the plugin API, the environment it
+ * runs in (the kernel, or the simulator in sched_plugins/sim/) and small
+ * helpers shared by the policies (virtual time arithmetic).
+ *
+ * Policy logic files (bvt/bvt.c, rr/rr.c, fair/fair.c) include this header
+ * and nothing else, so that the same source builds into the module and into
+ * the simulator. Kernel-only glue (module init/exit, seq_file dumps) lives
+ * in the *_mod.c files.
+ */
+#ifndef _VMSCHED_POLICY_H
+#define _VMSCHED_POLICY_H
+
+#ifdef __KERNEL__
+#include <linux/bug.h>
+#include <linux/build_bug.h>
+#include <linux/container_of.h>
+#include <linux/errno.h>
+#include <linux/list.h>
+#include <linux/lockdep.h>
+#include <linux/math64.h>
+#include <linux/minmax.h>
+#include <linux/module.h>
+#include <linux/rbtree.h>
+#include <linux/slab.h>
+#include <linux/time64.h>
+#endif
+
+#include "vmsched_plugin.h"
+
+/*
+ * Scheduling callbacks run under the core's scheduler lock with interrupts
+ * off. The lock itself is private to the core; what a policy can check is
+ * the interrupt state (the simulator checks that it is inside a callback).
+ */
+#ifdef __KERNEL__
+#define vmsched_assert_sched_context()	lockdep_assert_irqs_disabled()
+#else
+#define vmsched_assert_sched_context()	sim_assert_sched_context()
+#endif
+
+/*
+ * The core ejects a policy whose pick_next returns a slice outside this
+ * range: policies clamp their slices into it.
+ */
+#define PLUGIN_SLICE_MIN_NS	(10 * NSEC_PER_USEC)
+#define PLUGIN_SLICE_MAX_NS	(10 * NSEC_PER_SEC)
+
+/*
+ * Virtual time
+ * ------------
+ * A VM of weight VT_WEIGHT_UNIT advances its virtual time by one unit per
+ * nanosecond it runs; a VM of weight w by VT_WEIGHT_UNIT / w units. The
+ * division remainder is carried per VM, so the sum of the advances equals
+ * the run time scaled by the weight exactly, however short the slices.
+ *
+ * Virtual times are u64 and wrap: they are only ever compared through
+ * vt_before(), which is correct as long as the values compared lie within
+ * 2^63 of each other (the policies keep every live value within a few
+ * slices of the system virtual time). Like INITIAL_JIFFIES, every instance
+ * starts its clock at VT_ORIGIN, a few minutes of weight-1 run time before
+ * the wrap, so that a comparison done without vt_before() breaks at once.
+ */
+#define VT_WEIGHT_UNIT		256U
+#define VT_ORIGIN		((u64)-(1ULL << 42))
+#define VT_MAX_CHARGE_NS	(1ULL << 40)	/* ~18 min: no overflow below */
+
+/* a is earlier than b, modulo 2^64 */
+static inline bool vt_before(u64 a, u64 b)
+{
+	return (s64)(a - b) < 0;
+}
+
+static inline u64 vt_max(u64 a, u64 b)
+{
+	return vt_before(a, b) ? b : a;
+}
+
+static inline u64 vt_min(u64 a, u64 b)
+{
+	return vt_before(a, b) ? a : b;
+}
+
+/* virtual time worth @ns nanoseconds of run at @weight */
+static inline u64 vt_from_ns(u64 ns, u32 weight)
+{
+	ns = min_t(u64, ns, VT_MAX_CHARGE_NS);
+	return div_u64(ns * VT_WEIGHT_UNIT, weight);
+}
+
+/* run time at @weight that advances virtual time by @vt, at most @limit */
+static inline u64 vt_to_ns(u64 vt, u32 weight, u64 limit)
+{
+	if (vt >= vt_from_ns(limit, weight))
+		return limit;
+	return div_u64(vt * weight, VT_WEIGHT_UNIT);
+}
+
+/* advance *@vt by @ran_ns at @weight, carrying the remainder in *@rem */
+static inline void vt_charge(u64 *vt, u32 *rem, u64 ran_ns, u32 weight)
+{
+	u64 units;
+
+	ran_ns = min_t(u64, ran_ns, VT_MAX_CHARGE_NS);
+	units = ran_ns * VT_WEIGHT_UNIT + *rem;
+	*vt += div_u64_rem(units, weight, rem);
+}
+
+#endif /* _VMSCHED_POLICY_H */

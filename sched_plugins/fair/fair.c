@@ -1,0 +1,521 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fair: proportional share between VMs, with caps and reservations, after
+ * Xen's credit scheduler (weight, cap) and VMware's shares/limit/reservation.
+ *
+ * Design
+ * ------
+ * Shares belong to VMs. Each VM has a virtual time vt that advances while
+ * any of its vCPUs runs, by the run time times VT_WEIGHT_UNIT / weight.
+ * Queued vCPUs wait on a FIFO in their VM, so a VM's share is divided among
+ * its runnable vCPUs in turn. VMs with queued vCPUs sit in a red-black tree
+ * (runq) ordered by vt, and a free slot takes the first vCPU of the VM with
+ * the lowest vt for one slice: over any interval in which they stay
+ * runnable, VMs get CPU in proportion to their weights. An idle VM is in no
+ * tree, so its share goes to the busy ones (work-conserving).
+ *
+ * System virtual time svt is the largest vt at which a VM was picked from
+ * runq; it never decreases. A VM that wakes from idle gets vt = max(vt,
+ * svt), so sleeping earns no credit; a VM queued again without sleeping is
+ * kept within one slice of svt (a VM whose weight asks for more than a
+ * whole slot would otherwise bank credit it cannot use).
+ *
+ * Caps and reservations are token buckets in nanoseconds of run time,
+ * refilled at pct/100 ns per ns of wall time and holding at most pct/100 of
+ * one period (global parameter):
+ * - cap: a grant is taken from the bucket when it is made (the slice is
+ *   cut to what is left) and the difference to the actual run time is
+ *   settled at charge, so concurrent grants of a multi-vCPU VM can never
+ *   overdraw it. A VM whose bucket holds less than one grant's worth
+ *   (min(slice, bucket size / 2)) goes to a second tree, capq, keyed by
+ *   when it will hold enough, and is in no other tree until then: a cap
+ *   holds even when the host is otherwise idle. When only capped VMs are
+ *   queued, pick_next returns NULL with *slice_ns set to the time until
+ *   the first of them may run again: a request to be asked again then (a
+ *   core that does not honour it asks at its next enqueue or charge).
+ * - reservation: every run of the VM (however it was picked) drains its
+ *   bucket. While the bucket is positive the VM is owed CPU, and a third
+ *   tree, rsvq, holds every queued VM with a reservation keyed by the time
+ *   its bucket turns positive; a free slot serves the earliest owed VM
+ *   before anything in runq. Unused reservation spills out of the full
+ *   bucket and goes to the others. The sum of reservations is kept within
+ *   100% per slot, and a reservation above the VM's cap is refused.
+ *
+ * Cost: enqueue, dequeue, pick and charge are O(log n) in the number of
+ * VMs with queued vCPUs (plus O(log n) for each VM leaving capq).
+ *
+ * Locking
+ * -------
+ * fair has no lock of its own. The core calls every scheduling and
+ * attach/detach callback of an instance under its scheduler lock with
+ * interrupts off (asserted with vmsched_assert_sched_context()), so the
+ * trees, budgets and counters are touched by one CPU at a time. No callback
+ * may sleep or allocate; init and exit run in process context without the
+ * lock and are the only places that allocate or free.
+ *
+ * TODO
+ * ----
+ * - Let a VM owed its reservation preempt a grant that is not (today it
+ *   waits for the next free slot, at most one slice).
+ */
+#include "fair.h"
+
+#define FAIR_MIN_GRANT		PLUGIN_SLICE_MIN_NS	/* core's shortest slice */
+#define FAIR_MAX_DEBT		((s64)(10 * NSEC_PER_SEC))	/* budget floor */
+#define FAIR_MAX_REFILL_NS	(1ULL << 40)	/* refill at most this at once */
+
+static inline u32 fair_weight(const struct vmsched_vm *vm)
+{
+	return (u32)vm->params[FAIR_WEIGHT];
+}
+
+static bool fair_vt_less(struct rb_node *a, const struct rb_node *b)
+{
+	return vt_before(rb_entry(a, struct fair_vm, node)->vt,
+			 rb_entry(b, struct fair_vm, node)->vt);
+}
+
+static bool fair_cap_less(struct rb_node *a, const struct rb_node *b)
+{
+	return vt_before(rb_entry(a, struct fair_vm, node)->key,
+			 rb_entry(b, struct fair_vm, node)->key);
+}
+
+static bool fair_rsv_less(struct rb_node *a, const struct rb_node *b)
+{
+	return vt_before(rb_entry(a, struct fair_vm, rsv_node)->key,
+			 rb_entry(b, struct fair_vm, rsv_node)->key);
+}
+
+/* size of a bucket refilled at @pct percent: @pct of one period */
+static s64 fair_bucket(const struct vmsched_sched *s, u64 pct)
+{
+	return div_u64(s->params[FAIR_PERIOD] * pct, 100);
+}
+
+/* wall time a bucket refilled at @pct takes to gain @ns, rounded up */
+static u64 fair_time_for(u64 ns, u64 pct)
+{
+	return div_u64(ns * 100 + pct - 1, (u32)pct);
+}
+
+/* least a capped VM must have in its bucket to be granted */
+static s64 fair_cap_min(const struct vmsched_sched *s, u64 cap)
+{
+	s64 min_grant = min_t(s64, s->params[FAIR_SLICE], fair_bucket(s, cap) / 2);
+
+	return max_t(s64, min_grant, FAIR_MIN_GRANT);
+}
+
+static s64 fair_fill(s64 budget, u64 dt, u64 pct, s64 bucket)
+{
+	return min_t(s64, budget + div_u64(dt * pct, 100), bucket);
+}
+
+static void fair_refill(const struct vmsched_sched *s, struct vmsched_vm *vm,
+			struct fair_vm *fvm, u64 now)
+{
+	u64 cap = vm->params[FAIR_CAP], rsv = vm->params[FAIR_RESERVATION];
+	u64 dt = 0;
+
+	if (vt_before(fvm->stamp, now)) {
+		dt = min_t(u64, now - fvm->stamp, FAIR_MAX_REFILL_NS);
+		fvm->stamp = now;
+	}
+	if (cap)
+		fvm->cap_budget = fair_fill(fvm->cap_budget, dt, cap,
+					    fair_bucket(s, cap));
+	if (rsv)
+		fvm->rsv_budget = fair_fill(fvm->rsv_budget, dt, rsv,
+					    fair_bucket(s, rsv));
+}
+
+/* when the reservation bucket of @fvm turns (or turned) positive */
+static u64 fair_owed_from(const struct fair_vm *fvm, u64 rsv)
+{
+	if (fvm->rsv_budget > 0)
+		return fvm->stamp - fair_time_for(fvm->rsv_budget, rsv);
+	return fvm->stamp + fair_time_for(1 - fvm->rsv_budget, rsv);
+}
+
+/* put a VM with queued vCPUs into capq, or into runq (and rsvq) */
+static void fair_place(struct vmsched_sched *s, struct vmsched_vm *vm,
+		       struct fair_vm *fvm, u64 now)
+{
+	struct fair_private *prv = fair_priv(s);
+	u64 cap = vm->params[FAIR_CAP], rsv = vm->params[FAIR_RESERVATION];
+	s64 need;
+
+	fair_refill(s, vm, fvm, now);
+	need = cap ? fair_cap_min(s, cap) - fvm->cap_budget : 0;
+	if (need > 0) {
+		fvm->key = fvm->stamp + fair_time_for(need, cap);
+		rb_add_cached(&fvm->node, &prv->capq, fair_cap_less);
+		fvm->where = FAIR_CAPQ;
+		prv->nr_throttles++;
+		return;
+	}
+	fvm->vt = vt_max(fvm->vt, prv->svt -
+			 vt_from_ns(s->params[FAIR_SLICE], fair_weight(vm)));
+	rb_add_cached(&fvm->node, &prv->runq, fair_vt_less);
+	fvm->where = FAIR_RUNQ;
+	if (rsv) {
+		fvm->key = fair_owed_from(fvm, rsv);
+		rb_add_cached(&fvm->rsv_node, &prv->rsvq, fair_rsv_less);
+	}
+}
+
+static void fair_unplace(struct fair_private *prv, struct fair_vm *fvm)
+{
+	if (fvm->where == FAIR_RUNQ)
+		rb_erase_cached(&fvm->node, &prv->runq);
+	else if (fvm->where == FAIR_CAPQ)
+		rb_erase_cached(&fvm->node, &prv->capq);
+	if (!RB_EMPTY_NODE(&fvm->rsv_node)) {
+		rb_erase_cached(&fvm->rsv_node, &prv->rsvq);
+		RB_CLEAR_NODE(&fvm->rsv_node);
+	}
+	fvm->where = FAIR_IDLE;
+}
+
+/* budgets or parameters of a placed VM changed: place it again */
+static void fair_replace(struct vmsched_sched *s, struct vmsched_vm *vm,
+			 struct fair_vm *fvm, u64 now)
+{
+	if (fvm->where == FAIR_IDLE)
+		return;
+	fair_unplace(fair_priv(s), fvm);
+	fair_place(s, vm, fvm, now);
+}
+
+/* move the VMs whose cap bucket has refilled from capq to runq */
+static void fair_unthrottle(struct vmsched_sched *s, u64 now)
+{
+	struct fair_private *prv = fair_priv(s);
+	struct rb_node *node;
+	struct fair_vm *fvm;
+
+	while ((node = rb_first_cached(&prv->capq))) {
+		fvm = rb_entry(node, struct fair_vm, node);
+		if (vt_before(now, fvm->key))
+			break;
+		fair_replace(s, fair_vm_of(fvm), fvm, now);
+	}
+}
+
+/* one vCPU of the VM stopped being queued or granted */
+static void fair_vm_put(struct fair_vm *fvm)
+{
+	if (!WARN_ON_ONCE(!fvm->nr_active))
+		fvm->nr_active--;
+}
+
+/**
+ * fair_enqueue() - a vCPU became runnable: queue it behind its VM's others
+ * @s: instance
+ * @v: the vCPU, neither queued nor granted
+ * @now: current time (ns)
+ * @flags: VMSCHED_ENQ_WAKEUP or VMSCHED_ENQ_PREEMPTED
+ *
+ * A VM that wakes from idle has its virtual time raised to svt. A VM that
+ * had nothing queued is placed into runq or, over its cap, capq.
+ */
+static void fair_enqueue(struct vmsched_sched *s, struct vmsched_vcpu *v,
+			 u64 now, unsigned int flags)
+{
+	struct fair_private *prv = fair_priv(s);
+	struct vmsched_vm *vm = v->vm;
+	struct fair_vm *fvm = fair_vm(vm);
+
+	vmsched_assert_sched_context();
+	if (fvm->nr_active++ == 0 && (flags & VMSCHED_ENQ_WAKEUP))
+		fvm->vt = vt_max(fvm->vt, prv->svt);
+	list_add_tail(&fair_vcpu(v)->link, &fvm->queue);
+	prv->nr_queued++;
+	if (fvm->where == FAIR_IDLE)
+		fair_place(s, vm, fvm, now);
+}
+
+/**
+ * fair_dequeue() - a queued vCPU leaves the queue without being picked
+ * @s: instance
+ * @v: the vCPU, queued
+ * @now: current time (unused)
+ */
+static void fair_dequeue(struct vmsched_sched *s, struct vmsched_vcpu *v, u64 now)
+{
+	struct fair_vm *fvm = fair_vm(v->vm);
+
+	vmsched_assert_sched_context();
+	list_del_init(&fair_vcpu(v)->link);
+	fair_priv(s)->nr_queued--;
+	if (list_empty(&fvm->queue))
+		fair_unplace(fair_priv(s), fvm);
+	fair_vm_put(fvm);
+}
+
+/* the slice of a new grant; a capped VM pays for it up front */
+static u64 fair_grant(const struct vmsched_sched *s, struct vmsched_vm *vm,
+		      struct fair_vm *fvm, struct fair_vcpu *fv)
+{
+	u64 slice = s->params[FAIR_SLICE];
+
+	fv->granted = 0;
+	if (vm->params[FAIR_CAP]) {
+		slice = min_t(u64, slice, max_t(s64, fvm->cap_budget,
+						FAIR_MIN_GRANT));
+		fvm->cap_budget -= slice;
+		fv->granted = slice;
+	}
+	return slice;
+}
+
+/* nothing may run: ask to be polled again when the first capped VM may */
+static struct vmsched_vcpu *fair_idle(struct fair_private *prv, u64 now,
+				      u64 *slice_ns)
+{
+	struct rb_node *node = rb_first_cached(&prv->capq);
+
+	if (node) {
+		*slice_ns = rb_entry(node, struct fair_vm, node)->key - now;
+		prv->nr_idle++;
+	}
+	return NULL;
+}
+
+/**
+ * fair_pick_next() - grant a vCPU of the owed VM, else of the lowest vt
+ * @s: instance
+ * @now: current time (ns)
+ * @slice_ns: out: how long it may run; with NULL, when to ask again
+ *
+ * Return: the vCPU, removed from the queue, or NULL when nothing may run
+ * (then *@slice_ns is 0, or the time until a capped VM may run again).
+ */
+static struct vmsched_vcpu *fair_pick_next(struct vmsched_sched *s, u64 now,
+					   u64 *slice_ns)
+{
+	struct fair_private *prv = fair_priv(s);
+	struct fair_vcpu *fv;
+	struct fair_vm *fvm;
+	struct rb_node *node;
+
+	vmsched_assert_sched_context();
+	fair_unthrottle(s, now);
+	node = rb_first_cached(&prv->rsvq);
+	if (node && !vt_before(now, rb_entry(node, struct fair_vm, rsv_node)->key)) {
+		fvm = rb_entry(node, struct fair_vm, rsv_node);
+		prv->nr_rsv_picks++;
+	} else {
+		node = rb_first_cached(&prv->runq);
+		if (!node)
+			return fair_idle(prv, now, slice_ns);
+		fvm = rb_entry(node, struct fair_vm, node);
+		prv->svt = vt_max(prv->svt, fvm->vt);
+	}
+	fv = list_first_entry(&fvm->queue, struct fair_vcpu, link);
+	list_del_init(&fv->link);
+	prv->nr_queued--;
+	fair_unplace(prv, fvm);
+	*slice_ns = fair_grant(s, fair_vm_of(fvm), fvm, fv);
+	if (!list_empty(&fvm->queue))
+		fair_place(s, fair_vm_of(fvm), fvm, now);
+	prv->nr_picks++;
+	return fair_vcpu_of(fv);
+}
+
+/**
+ * fair_charge() - account what a vCPU ran to its VM
+ * @s: instance
+ * @v: the vCPU whose grant ended
+ * @ran_ns: how long it held the grant
+ * @now: current time (ns)
+ *
+ * Advances vt, settles the cap bucket against what was taken at the grant
+ * and drains the reservation bucket.
+ */
+static void fair_charge(struct vmsched_sched *s, struct vmsched_vcpu *v,
+			u64 ran_ns, u64 now)
+{
+	struct vmsched_vm *vm = v->vm;
+	struct fair_vm *fvm = fair_vm(vm);
+	struct fair_vcpu *fv = fair_vcpu(v);
+	u64 cap = vm->params[FAIR_CAP];
+
+	vmsched_assert_sched_context();
+	ran_ns = min_t(u64, ran_ns, VT_MAX_CHARGE_NS);
+	vt_charge(&fvm->vt, &fvm->vrem, ran_ns, fair_weight(vm));
+	fair_refill(s, vm, fvm, now);
+	if (cap) {
+		fvm->cap_budget += (s64)fv->granted - (s64)ran_ns;
+		fvm->cap_budget = clamp_t(s64, fvm->cap_budget, -FAIR_MAX_DEBT,
+					  fair_bucket(s, cap));
+	}
+	if (vm->params[FAIR_RESERVATION])
+		fvm->rsv_budget = max_t(s64, fvm->rsv_budget - (s64)ran_ns,
+					-FAIR_MAX_DEBT);
+	fv->granted = 0;
+	fair_vm_put(fvm);
+	fair_replace(s, vm, fvm, now);
+}
+
+static void fair_vm_attach(struct vmsched_sched *s, struct vmsched_vm *vm,
+			   u64 now)
+{
+	struct fair_private *prv = fair_priv(s);
+	struct fair_vm *fvm = fair_vm(vm);
+
+	vmsched_assert_sched_context();
+	RB_CLEAR_NODE(&fvm->node);
+	RB_CLEAR_NODE(&fvm->rsv_node);
+	INIT_LIST_HEAD(&fvm->queue);
+	fvm->vt = prv->svt;
+	fvm->stamp = now;
+	fvm->cap_budget = fair_bucket(s, vm->params[FAIR_CAP]);
+	fvm->rsv = (u32)vm->params[FAIR_RESERVATION];
+	prv->rsv_total += fvm->rsv;
+}
+
+static void fair_vm_detach(struct vmsched_sched *s, struct vmsched_vm *vm)
+{
+	struct fair_vm *fvm = fair_vm(vm);
+
+	vmsched_assert_sched_context();
+	WARN_ON_ONCE(fvm->where != FAIR_IDLE || fvm->nr_active);
+	fair_priv(s)->rsv_total -= fvm->rsv;
+}
+
+static void fair_vcpu_attach(struct vmsched_sched *s, struct vmsched_vcpu *v,
+			     u64 now)
+{
+	vmsched_assert_sched_context();
+	INIT_LIST_HEAD(&fair_vcpu(v)->link);
+}
+
+static void fair_vcpu_detach(struct vmsched_sched *s, struct vmsched_vcpu *v)
+{
+	vmsched_assert_sched_context();
+	WARN_ON_ONCE(!list_empty(&fair_vcpu(v)->link));
+}
+
+/* combinations the ranges cannot express; raising the total is refused */
+static int fair_check_vm(const struct vmsched_sched *s,
+			 const struct vmsched_vm *vm, const struct fair_vm *fvm)
+{
+	u64 cap = vm->params[FAIR_CAP], rsv = vm->params[FAIR_RESERVATION];
+	u64 total = fair_priv(s)->rsv_total - fvm->rsv + rsv;
+
+	if (cap && rsv > cap)
+		return -EINVAL;
+	if (rsv > fvm->rsv && total > 100ULL * s->nr_slots)
+		return -ENOSPC;
+	return 0;
+}
+
+/**
+ * fair_param_changed() - apply a parameter the core has stored
+ * @s: instance
+ * @scope: enum vmsched_param_scope
+ * @vm: the VM for VM parameters, else NULL
+ * @v: always NULL (fair has no vCPU parameters)
+ *
+ * Budgets are trimmed to the new bucket sizes and a queued VM is placed
+ * again (it may move between runq and capq); vt is kept.
+ *
+ * Return: 0; -EINVAL for a reservation above the cap; -ENOSPC when the
+ * reservations would exceed 100% per slot.
+ */
+static int fair_param_changed(struct vmsched_sched *s, u32 scope,
+			      struct vmsched_vm *vm, struct vmsched_vcpu *v)
+{
+	struct fair_vm *fvm;
+	int ret;
+
+	vmsched_assert_sched_context();
+	if (scope != VMSCHED_SCOPE_VM || !vm)
+		return 0;
+	fvm = fair_vm(vm);
+	ret = fair_check_vm(s, vm, fvm);
+	if (ret)
+		return ret;
+	fair_priv(s)->rsv_total += vm->params[FAIR_RESERVATION] - fvm->rsv;
+	fvm->rsv = (u32)vm->params[FAIR_RESERVATION];
+	/* no time passes: refill at the last stamp only trims the budgets */
+	fair_refill(s, vm, fvm, fvm->stamp);
+	fair_replace(s, vm, fvm, fvm->stamp);
+	return 0;
+}
+
+static int fair_init(struct vmsched_sched *s)
+{
+	struct fair_private *prv = kzalloc(sizeof(*prv), GFP_KERNEL);
+
+	if (!prv)
+		return -ENOMEM;
+	prv->runq = RB_ROOT_CACHED;
+	prv->rsvq = RB_ROOT_CACHED;
+	prv->capq = RB_ROOT_CACHED;
+	prv->svt = VT_ORIGIN;
+	s->priv = prv;
+	return 0;
+}
+
+static void fair_exit(struct vmsched_sched *s)
+{
+	kfree(s->priv);
+	s->priv = NULL;
+}
+
+static const struct vmsched_param_desc fair_params[] = {
+	/* global, in enum fair_global_param order */
+	{ .name = "slice", .scope = VMSCHED_SCOPE_GLOBAL,
+	  .help = "longest grant",
+	  .unit = VMSCHED_UNIT_NS, .min = 100 * NSEC_PER_USEC,
+	  .max = NSEC_PER_SEC, .def = 10 * NSEC_PER_MSEC },
+	{ .name = "period", .scope = VMSCHED_SCOPE_GLOBAL,
+	  .help = "window of caps and reservations: most that can be banked",
+	  .unit = VMSCHED_UNIT_NS, .min = NSEC_PER_MSEC,
+	  .max = NSEC_PER_SEC, .def = 100 * NSEC_PER_MSEC },
+	/* per VM, in enum fair_vm_param order */
+	{ .name = "weight", .scope = VMSCHED_SCOPE_VM,
+	  .help = "share relative to other VMs, divided among its busy vCPUs",
+	  .unit = VMSCHED_UNIT_NONE, .min = 1, .max = 65535, .def = 256 },
+	{ .name = "cap", .scope = VMSCHED_SCOPE_VM,
+	  .help = "most CPU it may use, even on an idle host (0: no cap)",
+	  .unit = VMSCHED_UNIT_PERCENT, .min = 0, .max = 409600, .def = 0 },
+	{ .name = "reservation", .scope = VMSCHED_SCOPE_VM,
+	  .help = "CPU guaranteed when it wants it; unused goes to others",
+	  .unit = VMSCHED_UNIT_PERCENT, .min = 0, .max = 409600, .def = 0 },
+};
+
+/**
+ * DOC: fair_ops
+ *
+ * Required scheduling callbacks: fair_enqueue(), fair_dequeue(),
+ * fair_pick_next(), fair_charge(). No check_preempt: a woken vCPU waits
+ * for the next free slot. Attach starts a VM at svt with a full cap bucket
+ * and counts its reservation; param_changed enforces the combinations the
+ * ranges cannot. init and exit allocate and free struct fair_private;
+ * dump is module glue (fair_mod.c).
+ */
+struct vmsched_ops fair_ops = {
+	.enqueue	= fair_enqueue,
+	.dequeue	= fair_dequeue,
+	.pick_next	= fair_pick_next,
+	.charge		= fair_charge,
+	.vm_attach	= fair_vm_attach,
+	.vm_detach	= fair_vm_detach,
+	.vcpu_attach	= fair_vcpu_attach,
+	.vcpu_detach	= fair_vcpu_detach,
+	.param_changed	= fair_param_changed,
+	.init		= fair_init,
+	.exit		= fair_exit,
+	.dump		= fair_dump,
+	.params		= fair_params,
+	.nr_params	= ARRAY_SIZE(fair_params),
+	.vcpu_data_size	= sizeof(struct fair_vcpu),
+	.vm_data_size	= sizeof(struct fair_vm),
+	.name		= "fair",
+	.description	= "proportional share per VM with caps and reservations",
+	.owner		= THIS_MODULE,
+};

@@ -1,0 +1,1104 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Simulation tests of the vmsched policies. Output is TAP ("TAP version
+ * 13", "1..N", "ok"/"not ok" lines, diagnostics as "# ..."), ending with
+ * the line "N passed, M failed".
+ *
+ *   tests            run everything
+ *   tests -l         list the tests
+ *   tests -t NAME    run the tests whose name contains NAME
+ *
+ * Every check compares a measured number with a target and a tolerance and
+ * prints both, whether it passes or not. Each test runs in a child process,
+ * so a crash is reported as a failure of that test.
+ */
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sim.h"
+#include "bvt/bvt.h"
+#include "fair/fair.h"
+#include "rr/rr.h"
+
+#define MS	NSEC_PER_MSEC
+#define US	NSEC_PER_USEC
+#define SEC	NSEC_PER_SEC
+
+struct test_ctx {
+	const char *name;
+	int failed;
+};
+
+#define CHECK(t, cond, fmt, ...)					\
+	do {								\
+		if (!(cond)) {						\
+			(t)->failed = 1;				\
+			printf("# %s:%d: FAIL %s: " fmt "\n", __FILE__,	\
+			       __LINE__, #cond, ##__VA_ARGS__);		\
+		}							\
+	} while (0)
+
+/* |got - want| <= tol, printed either way */
+#define CHECK_NEAR(t, what, got, want, tol)				\
+	check_near(t, __FILE__, __LINE__, what, got, want, tol)
+
+static void check_near(struct test_ctx *t, const char *file, int line,
+		       const char *what, double got, double want, double tol)
+{
+	bool ok = got >= want - tol && got <= want + tol;
+
+	printf("# %-38s %10.5f want %10.5f +- %.5f%s\n", what, got, want, tol,
+	       ok ? "" : "  FAIL");
+	if (!ok) {
+		printf("# %s:%d: FAIL %s\n", file, line, what);
+		t->failed = 1;
+	}
+}
+
+/* a bound on a measured time, printed either way */
+static void check_at_most(struct test_ctx *t, const char *what, u64 got, u64 bound)
+{
+	bool ok = got <= bound;
+
+	printf("# %-38s %10.3f ms, bound %.3f ms%s\n", what, got / 1e6,
+	       bound / 1e6, ok ? "" : "  FAIL");
+	if (!ok)
+		t->failed = 1;
+}
+
+/* the simulated core saw no policy bug; @idle_ok: NULL picks are allowed */
+static void sim_ok(struct test_ctx *t, struct sim *sim, bool idle_ok)
+{
+	CHECK(t, sim->policy_errors == 0, "%llu bad picks",
+	      (unsigned long long)sim->policy_errors);
+	CHECK(t, sim->stalls == 0, "%llu stalls", (unsigned long long)sim->stalls);
+	CHECK(t, sim_warnings == 0, "%lu warnings", sim_warnings);
+	if (!idle_ok)
+		CHECK(t, sim->idle_picks == 0,
+		      "slot left idle %llu times with vCPUs queued",
+		      (unsigned long long)sim->idle_picks);
+}
+
+static struct sim *new_sim(struct test_ctx *t, struct vmsched_ops *ops,
+			   u32 nr_slots, const char *params)
+{
+	int err;
+	struct sim *sim = sim_create(ops, nr_slots, params, &err);
+
+	if (!sim) {
+		printf("# cannot create %s with \"%s\": %d\n", ops->name,
+		       params ? params : "", err);
+		t->failed = 1;
+	}
+	return sim;
+}
+
+static void label(char *buf, size_t len, const char *fmt, u32 i)
+{
+	snprintf(buf, len, fmt, i);
+}
+
+/* --- rbtree ------------------------------------------------------------ */
+
+struct rb_item {
+	struct rb_node node;
+	u64 key;
+	bool in;
+};
+
+static bool rb_item_less(struct rb_node *a, const struct rb_node *b)
+{
+	return rb_entry(a, struct rb_item, node)->key <
+	       rb_entry(b, struct rb_item, node)->key;
+}
+
+static void test_rbtree(struct test_ctx *t)
+{
+	enum { N = 3000, OPS = 200000 };
+	static struct rb_item items[N];
+	struct rb_root_cached root = RB_ROOT_CACHED;
+	u64 seed = 42, nr_in = 0, min_key, count, prev;
+	struct rb_node *node;
+	int i, bad = 0;
+
+	for (i = 0; i < N; i++) {
+		RB_CLEAR_NODE(&items[i].node);
+		items[i].key = (u64)i * 7919 % N;	/* distinct keys */
+	}
+	for (i = 0; i < OPS && !bad; i++) {
+		struct rb_item *it;
+
+		seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+		it = &items[(seed >> 33) % N];
+		if (it->in) {
+			rb_erase_cached(&it->node, &root);
+			RB_CLEAR_NODE(&it->node);
+			nr_in--;
+		} else {
+			rb_add_cached(&it->node, &root, rb_item_less);
+			nr_in++;
+		}
+		it->in = !it->in;
+		if (i % 997)
+			continue;
+		/* full check now and then: colours, order, count, leftmost */
+		bad |= sim_rb_check(&root.rb_root) < 0;
+		count = 0;
+		prev = 0;
+		min_key = U64_MAX;
+		for (node = rb_first(&root.rb_root); node; node = rb_next(node)) {
+			u64 k = rb_entry(node, struct rb_item, node)->key;
+
+			bad |= count && k <= prev;
+			prev = k;
+			min_key = min(min_key, k);
+			count++;
+		}
+		bad |= count != nr_in;
+		bad |= nr_in && rb_entry(rb_first_cached(&root), struct rb_item,
+					 node)->key != min_key;
+		bad |= !nr_in && rb_first_cached(&root);
+	}
+	printf("# %d random inserts/erases on %d keys, tree checked every 997\n",
+	       i, N);
+	CHECK(t, !bad, "red-black tree invariant broken at op %d", i);
+}
+
+/* --- shares ------------------------------------------------------------ */
+
+/* single-vCPU spinning VMs with @weights on @nr_slots; check @want shares */
+static void weights_case(struct test_ctx *t, struct vmsched_ops *ops,
+			 u32 nr_slots, const u32 *weights, const double *want,
+			 u32 n, u64 run)
+{
+	struct sim_vm *vms[8];
+	char buf[64];
+	struct sim *sim = new_sim(t, ops, nr_slots, NULL);
+	u32 i;
+
+	if (!sim)
+		return;
+	for (i = 0; i < n; i++) {
+		snprintf(buf, sizeof(buf), "weight=%u", weights[i]);
+		vms[i] = sim_add_vm(sim, buf, 1, SIM_LOAD_SPIN);
+	}
+	sim_run_for(sim, SEC);
+	sim_reset_stats(sim);
+	sim_run_for(sim, run);
+	for (i = 0; i < n; i++) {
+		snprintf(buf, sizeof(buf), "%s %u slot(s) weight %u share",
+			 ops->name, nr_slots, weights[i]);
+		CHECK_NEAR(t, buf, sim_vm_share(sim, vms[i]), want[i],
+			   want[i] * 0.01);
+	}
+	sim_ok(t, sim, false);
+	sim_destroy(sim);
+}
+
+static const u32 w124[] = { 256, 512, 1024 };
+static const double one_slot_124[] = { 1.0 / 7, 2.0 / 7, 4.0 / 7 };
+/* 2 slots: weight 4 would deserve 8/7 slot, gets 1; the rest splits 1:2 */
+static const double two_slots_124[] = { 1.0 / 3, 2.0 / 3, 1.0 };
+
+static void test_fair_weights(struct test_ctx *t)
+{
+	weights_case(t, &fair_ops, 1, w124, one_slot_124, 3, 10 * SEC);
+	weights_case(t, &fair_ops, 2, w124, two_slots_124, 3, 10 * SEC);
+}
+
+static void test_bvt_weights(struct test_ctx *t)
+{
+	weights_case(t, &bvt_ops, 1, w124, one_slot_124, 3, 10 * SEC);
+	weights_case(t, &bvt_ops, 2, w124, two_slots_124, 3, 10 * SEC);
+}
+
+static void test_fair_vcpus_share(struct test_ctx *t)
+{
+	struct sim *sim = new_sim(t, &fair_ops, 1, NULL);
+	struct sim_vm *a, *b;
+	char buf[64];
+	u32 i;
+
+	if (!sim)
+		return;
+	a = sim_add_vm(sim, NULL, 4, SIM_LOAD_SPIN);
+	b = sim_add_vm(sim, NULL, 1, SIM_LOAD_SPIN);
+	sim_reset_stats(sim);
+	sim_run_for(sim, 10 * SEC);
+	CHECK_NEAR(t, "4-vCPU VM share", sim_vm_share(sim, a), 0.5, 0.005);
+	CHECK_NEAR(t, "1-vCPU VM share", sim_vm_share(sim, b), 0.5, 0.005);
+	for (i = 0; i < 4; i++) {
+		label(buf, sizeof(buf), "4-vCPU VM, vCPU %u share", i);
+		CHECK_NEAR(t, buf, sim_vcpu_share(sim, &a->vcpus[i]),
+			   0.125, 0.005);
+	}
+	sim_ok(t, sim, false);
+	sim_destroy(sim);
+}
+
+static void test_fair_work_conserving(struct test_ctx *t)
+{
+	struct sim *sim = new_sim(t, &fair_ops, 1, NULL);
+	struct sim_vm *a, *b;
+
+	if (!sim)
+		return;
+	/* A deserves 80% but wants 25% at most; B takes the rest */
+	a = sim_add_vm(sim, "weight=1024", 1, SIM_LOAD_DUTY(2 * MS, 6 * MS));
+	b = sim_add_vm(sim, "weight=256", 1, SIM_LOAD_SPIN);
+	sim_reset_stats(sim);
+	sim_run_for(sim, 10 * SEC);
+	CHECK_NEAR(t, "slot busy", sim_vm_share(sim, a) + sim_vm_share(sim, b),
+		   1.0, 0.0001);
+	CHECK_NEAR(t, "busy VM gets the idle share", sim_vm_share(sim, b),
+		   0.80, 0.05);
+	CHECK(t, sim_vm_share(sim, a) <= 0.25 + 0.001, "A over its demand");
+	sim_ok(t, sim, false);
+	sim_destroy(sim);
+}
+
+/* --- caps and reservations -------------------------------------------- */
+
+static void test_fair_cap_idle_host(struct test_ctx *t)
+{
+	struct sim *sim = new_sim(t, &fair_ops, 1, NULL);
+	struct sim_vm *a;
+
+	if (!sim)
+		return;
+	a = sim_add_vm(sim, "cap=30", 1, SIM_LOAD_SPIN);
+	sim_run_for(sim, SEC);
+	sim_reset_stats(sim);
+	sim_run_for(sim, 10 * SEC);
+	CHECK_NEAR(t, "cap 30%, alone on 1 slot", sim_vm_share(sim, a), 0.30,
+		   0.003);
+	CHECK(t, sim->repolls > 0, "no re-poll asked");
+	sim_ok(t, sim, true);
+	sim_destroy(sim);
+
+	/* 4 vCPUs on 4 slots, capped at one and a half pCPUs */
+	sim = new_sim(t, &fair_ops, 4, NULL);
+	if (!sim)
+		return;
+	a = sim_add_vm(sim, "cap=150", 4, SIM_LOAD_SPIN);
+	sim_run_for(sim, SEC);
+	sim_reset_stats(sim);
+	sim_run_for(sim, 10 * SEC);
+	CHECK_NEAR(t, "cap 150%, 4 vCPUs alone on 4 slots",
+		   sim_vm_share(sim, a), 1.50, 0.015);
+	sim_ok(t, sim, true);
+	sim_destroy(sim);
+}
+
+static void test_fair_cap_busy_host(struct test_ctx *t)
+{
+	struct sim *sim = new_sim(t, &fair_ops, 1, NULL);
+	struct sim_vm *a, *b;
+
+	if (!sim)
+		return;
+	/* A's weight asks for 80%, its cap allows 20% */
+	a = sim_add_vm(sim, "weight=1024,cap=20", 1, SIM_LOAD_SPIN);
+	b = sim_add_vm(sim, "weight=256", 1, SIM_LOAD_SPIN);
+	sim_run_for(sim, SEC);
+	sim_reset_stats(sim);
+	sim_run_for(sim, 10 * SEC);
+	CHECK_NEAR(t, "capped heavy VM (cap 20%)", sim_vm_share(sim, a), 0.20,
+		   0.002);
+	CHECK_NEAR(t, "uncapped light VM", sim_vm_share(sim, b), 0.80, 0.002);
+	sim_ok(t, sim, false);
+	sim_destroy(sim);
+}
+
+static void test_fair_reservation(struct test_ctx *t)
+{
+	struct sim *sim = new_sim(t, &fair_ops, 1, NULL);
+	struct sim_vm *a, *b, *c;
+
+	if (!sim)
+		return;
+	/* by weight A would get 1/513; its reservation says 30% */
+	a = sim_add_vm(sim, "weight=1,reservation=30", 1, SIM_LOAD_SPIN);
+	b = sim_add_vm(sim, "weight=256", 1, SIM_LOAD_SPIN);
+	c = sim_add_vm(sim, "weight=256", 1, SIM_LOAD_SPIN);
+	sim_run_for(sim, SEC);
+	sim_reset_stats(sim);
+	sim_run_for(sim, 10 * SEC);
+	CHECK_NEAR(t, "weight 1, reservation 30%", sim_vm_share(sim, a), 0.30,
+		   0.005);
+	CHECK_NEAR(t, "weight 256 (B)", sim_vm_share(sim, b), 0.35, 0.005);
+	CHECK_NEAR(t, "weight 256 (C)", sim_vm_share(sim, c), 0.35, 0.005);
+	sim_ok(t, sim, false);
+	sim_destroy(sim);
+
+	/* reservation below the weight share changes nothing */
+	sim = new_sim(t, &fair_ops, 1, NULL);
+	if (!sim)
+		return;
+	a = sim_add_vm(sim, "weight=512,reservation=20", 1, SIM_LOAD_SPIN);
+	b = sim_add_vm(sim, "weight=256", 1, SIM_LOAD_SPIN);
+	sim_run_for(sim, SEC);
+	sim_reset_stats(sim);
+	sim_run_for(sim, 10 * SEC);
+	CHECK_NEAR(t, "weight 2:1 with reservation 20%", sim_vm_share(sim, a),
+		   2.0 / 3, 0.007);
+	sim_ok(t, sim, false);
+	sim_destroy(sim);
+
+	/* unused reservation goes to the others */
+	sim = new_sim(t, &fair_ops, 1, NULL);
+	if (!sim)
+		return;
+	a = sim_add_vm(sim, "weight=1,reservation=50", 1,
+		       SIM_LOAD_DUTY(1 * MS, 9 * MS));
+	b = sim_add_vm(sim, "weight=256", 1, SIM_LOAD_SPIN);
+	sim_run_for(sim, SEC);
+	sim_reset_stats(sim);
+	sim_run_for(sim, 10 * SEC);
+	CHECK_NEAR(t, "rsv 50% wanting 10%: gets its demand",
+		   sim_vm_share(sim, a), 0.085, 0.015);
+	CHECK_NEAR(t, "the rest goes to the other VM",
+		   sim_vm_share(sim, a) + sim_vm_share(sim, b), 1.0, 0.0001);
+	sim_ok(t, sim, false);
+	sim_destroy(sim);
+}
+
+static void test_fair_params(struct test_ctx *t)
+{
+	struct sim *sim = new_sim(t, &fair_ops, 2, NULL);
+	struct sim_vm *a, *b;
+	int ret;
+
+	if (!sim)
+		return;
+	a = sim_add_vm(sim, "cap=50", 1, SIM_LOAD_SPIN);
+	b = sim_add_vm(sim, NULL, 1, SIM_LOAD_SPIN);
+	ret = sim_set_param(sim, a, "reservation", 60);
+	CHECK(t, ret == -EINVAL, "reservation above cap: %d", ret);
+	CHECK(t, sim_get_param(sim, a, "reservation") == 0, "value changed");
+	ret = sim_set_param(sim, a, "reservation", 40);
+	CHECK(t, ret == 0, "reservation 40 under cap 50: %d", ret);
+	ret = sim_set_param(sim, a, "cap", 30);
+	CHECK(t, ret == -EINVAL, "cap below reservation: %d", ret);
+	CHECK(t, sim_get_param(sim, a, "cap") == 50, "cap changed");
+	ret = sim_set_param(sim, b, "reservation", 170);
+	CHECK(t, ret == -ENOSPC, "210%% reserved on 2 slots: %d", ret);
+	ret = sim_set_param(sim, b, "reservation", 160);
+	CHECK(t, ret == 0, "200%% reserved on 2 slots: %d", ret);
+	ret = sim_set_param(sim, b, "reservation", 100);
+	CHECK(t, ret == 0, "lowering a reservation: %d", ret);
+	ret = sim_set_param(sim, a, "weight", 0);
+	CHECK(t, ret == -ERANGE, "weight 0: %d", ret);
+	ret = sim_set_param(sim, a, "weight", 65536);
+	CHECK(t, ret == -ERANGE, "weight 65536: %d", ret);
+	ret = sim_set_param(sim, NULL, "slice", 0);
+	CHECK(t, ret == -ERANGE, "slice 0: %d", ret);
+	ret = sim_set_param(sim, NULL, "slice", 100 * SEC);
+	CHECK(t, ret == -ERANGE, "slice 100 s: %d", ret);
+	ret = sim_set_param(sim, a, "bogus", 1);
+	CHECK(t, ret == -ENOENT, "unknown key: %d", ret);
+	sim_run_for(sim, SEC);
+	sim_ok(t, sim, true);
+	sim_destroy(sim);
+
+	/* a weight change applies from then on */
+	sim = new_sim(t, &fair_ops, 1, NULL);
+	if (!sim)
+		return;
+	a = sim_add_vm(sim, NULL, 1, SIM_LOAD_SPIN);
+	b = sim_add_vm(sim, NULL, 1, SIM_LOAD_SPIN);
+	sim_run_for(sim, SEC);
+	CHECK(t, sim_set_param(sim, a, "weight", 768) == 0, "set weight");
+	sim_reset_stats(sim);
+	sim_run_for(sim, 10 * SEC);
+	CHECK_NEAR(t, "weight 256 -> 768 mid-run", sim_vm_share(sim, a), 0.75,
+		   0.0075);
+	sim_ok(t, sim, false);
+	sim_destroy(sim);
+}
+
+/* --- bvt warp ------------------------------------------------------------ */
+
+/* 3 spinning VMs and a latency VM (wakes every 10 ms, runs 200 us) */
+static void latency_case(struct test_ctx *t, struct vmsched_ops *ops,
+			 u32 nr_slots, const char *lat_params, u64 *p99,
+			 u64 *max_delay, double *spin_share)
+{
+	struct sim *sim = new_sim(t, ops, nr_slots, NULL);
+	struct sim_vm *lat, *spin[3];
+	u32 i;
+
+	if (!sim)
+		return;
+	for (i = 0; i < 3; i++)
+		spin[i] = sim_add_vm(sim, NULL, nr_slots, SIM_LOAD_SPIN);
+	lat = sim_add_vm(sim, lat_params, 1,
+			 SIM_LOAD_LATENCY(10 * MS, 200 * US, 3333 * US));
+	lat->keep_delays = true;
+	sim_run_for(sim, SEC);
+	sim_reset_stats(sim);
+	sim_run_for(sim, 20 * SEC);
+	*p99 = sim_vm_delay_pct(lat, 99);
+	*max_delay = sim_vm_delay_max(lat);
+	for (i = 0; i < 3; i++)
+		spin_share[i] = sim_vm_share(sim, spin[i]);
+	spin_share[3] = sim_vm_share(sim, lat);
+	sim_ok(t, sim, false);
+	sim_destroy(sim);
+}
+
+static void test_bvt_warp_latency(struct test_ctx *t)
+{
+	u64 p99, max_delay, rr_p99, rr_max, nowarp_p99, nowarp_max;
+	u64 ctx_allow = 5 * MS;
+	double share[4], rr_share[4];
+	char buf[64];
+	u32 slots, i;
+
+	for (slots = 1; slots <= 2; slots++) {
+		printf("# %u slot(s): 3 spinning VMs with %u vCPUs, 1 latency VM\n",
+		       slots, slots);
+		latency_case(t, &bvt_ops, slots, "warp=20ms", &p99, &max_delay,
+			     share);
+		latency_case(t, &bvt_ops, slots, NULL, &nowarp_p99, &nowarp_max,
+			     rr_share);
+		latency_case(t, &rr_ops, slots, NULL, &rr_p99, &rr_max, rr_share);
+		check_at_most(t, "bvt warped wake-to-grant p99", p99, ctx_allow);
+		check_at_most(t, "bvt warped wake-to-grant max", max_delay,
+			      ctx_allow);
+		printf("# bvt unwarped p99 %.3f ms max %.3f ms; rr p99 %.3f ms max %.3f ms\n",
+		       nowarp_p99 / 1e6, nowarp_max / 1e6, rr_p99 / 1e6,
+		       rr_max / 1e6);
+		CHECK(t, rr_p99 > 10 * p99 + MS,
+		      "rr p99 %llu ns not far above bvt p99 %llu ns",
+		      (unsigned long long)rr_p99, (unsigned long long)p99);
+		/* the latency VM wants 2%; the spinners share the rest */
+		for (i = 0; i < 3; i++) {
+			label(buf, sizeof(buf), "bvt spinning VM %u share", i);
+			CHECK_NEAR(t, buf, share[i] / slots,
+				   (1.0 - share[3] / slots) / 3,
+				   0.05 * (1.0 - share[3] / slots) / 3);
+		}
+		CHECK_NEAR(t, "bvt latency VM share (wants 2%)", share[3], 0.02,
+			   0.0005);
+	}
+}
+
+static void test_bvt_warp_share(struct test_ctx *t)
+{
+	struct sim *sim = new_sim(t, &bvt_ops, 1, NULL);
+	struct sim_vm *a, *b;
+
+	if (!sim)
+		return;
+	/* warp without effective limit: borrowing must not raise the share */
+	a = sim_add_vm(sim, "warp=50ms,warp_limit=60s", 1, SIM_LOAD_SPIN);
+	b = sim_add_vm(sim, NULL, 1, SIM_LOAD_SPIN);
+	sim_run_for(sim, SEC);
+	sim_reset_stats(sim);
+	sim_run_for(sim, 20 * SEC);
+	CHECK_NEAR(t, "warped spinning VM share", sim_vm_share(sim, a), 0.5,
+		   0.005);
+	CHECK_NEAR(t, "unwarped spinning VM share", sim_vm_share(sim, b), 0.5,
+		   0.005);
+	sim_ok(t, sim, false);
+	sim_destroy(sim);
+}
+
+struct warp_watch {
+	struct sim_vm *vm;
+	bool warped;
+	u64 since;		/* time of the last transition */
+	u64 run_at;		/* VM run time at the last transition */
+	u64 episodes;
+	u64 max_warped_run;	/* longest run in one warped stretch */
+	u64 min_gap;		/* shortest unwarped stretch between two */
+};
+
+static void warp_watch(struct sim *sim, void *arg)
+{
+	struct warp_watch *w = arg;
+	bool warped = bvt_vm(&w->vm->pv)->warped;
+
+	if (warped == w->warped)
+		return;
+	if (warped) {
+		if (w->episodes)
+			w->min_gap = min(w->min_gap, sim->now - w->since);
+		w->episodes++;
+	} else {
+		w->max_warped_run = max(w->max_warped_run,
+					w->vm->run_total - w->run_at);
+	}
+	w->warped = warped;
+	w->since = sim->now;
+	w->run_at = w->vm->run_total;
+}
+
+static void test_bvt_warp_limit(struct test_ctx *t)
+{
+	struct warp_watch w = { .min_gap = U64_MAX };
+	struct sim *sim = new_sim(t, &bvt_ops, 1, NULL);
+	struct sim_vm *b, *c;
+
+	if (!sim)
+		return;
+	sim->after_event = warp_watch;
+	sim->after_event_arg = &w;
+	w.vm = sim_add_vm(sim, "warp=20ms,warp_limit=10ms,unwarp_req=50ms", 1,
+			  SIM_LOAD_SPIN);
+	b = sim_add_vm(sim, NULL, 1, SIM_LOAD_SPIN);
+	c = sim_add_vm(sim, NULL, 1, SIM_LOAD_SPIN);
+	sim_reset_stats(sim);
+	sim_run_for(sim, 10 * SEC);
+	printf("# %llu warped stretches\n", (unsigned long long)w.episodes);
+	CHECK(t, w.episodes >= 50, "too few warps to judge: %llu",
+	      (unsigned long long)w.episodes);
+	check_at_most(t, "longest warped run (warp_limit 10 ms)",
+		      w.max_warped_run, 10 * MS);
+	CHECK(t, w.max_warped_run >= 9 * MS, "warps never reach the limit");
+	CHECK(t, w.min_gap >= 50 * MS, "unwarped only %llu ns (unwarp_req 50 ms)",
+	      (unsigned long long)w.min_gap);
+	printf("# %-38s %10.3f ms, bound >= 50 ms\n", "shortest unwarped stretch",
+	       w.min_gap / 1e6);
+	CHECK_NEAR(t, "warped VM share", sim_vm_share(sim, w.vm), 1.0 / 3, 0.01);
+	CHECK_NEAR(t, "other VM share", sim_vm_share(sim, b), 1.0 / 3, 0.01);
+	CHECK_NEAR(t, "other VM share", sim_vm_share(sim, c), 1.0 / 3, 0.01);
+	sim_ok(t, sim, false);
+	sim_destroy(sim);
+}
+
+/* bursts that end just short of warp_limit leave a few us of warp */
+static void test_bvt_warp_odd_bursts(struct test_ctx *t)
+{
+	struct warp_watch w = { .min_gap = U64_MAX };
+	struct sim *sim = new_sim(t, &bvt_ops, 1, NULL);
+
+	if (!sim)
+		return;
+	sim->after_event = warp_watch;
+	sim->after_event_arg = &w;
+	w.vm = sim_add_vm(sim, "warp=20ms,warp_limit=10ms,unwarp_req=50ms", 1,
+			  SIM_LOAD_DUTY(9995 * US, 1 * MS));
+	sim_add_vm(sim, NULL, 1, SIM_LOAD_SPIN);
+	sim_reset_stats(sim);
+	sim_run_for(sim, 10 * SEC);
+	printf("# %llu warped stretches\n", (unsigned long long)w.episodes);
+	check_at_most(t, "longest warped run (limit 10 ms + 10 us)",
+		      w.max_warped_run, 10 * MS + PLUGIN_SLICE_MIN_NS);
+	sim_ok(t, sim, false);
+	sim_destroy(sim);
+}
+
+static void test_bvt_params(struct test_ctx *t)
+{
+	struct sim *sim;
+	struct sim_vm *a;
+	int err, ret;
+
+	sim = sim_create(&bvt_ops, 1, "ctx_allow=20ms,slice=10ms", &err);
+	CHECK(t, !sim && err == -EINVAL, "init with ctx_allow > slice: %d", err);
+	if (sim)
+		sim_destroy(sim);
+	sim = new_sim(t, &bvt_ops, 1, NULL);
+	if (!sim)
+		return;
+	a = sim_add_vm(sim, NULL, 1, SIM_LOAD_SPIN);
+	ret = sim_set_param(sim, NULL, "ctx_allow", 40 * MS);
+	CHECK(t, ret == -EINVAL, "ctx_allow above slice: %d", ret);
+	CHECK(t, sim_get_param(sim, NULL, "ctx_allow") == 5 * MS, "value changed");
+	ret = sim_set_param(sim, NULL, "ctx_allow", 5 * US);
+	CHECK(t, ret == -ERANGE, "ctx_allow below 10 us: %d", ret);
+	ret = sim_set_param(sim, NULL, "slice", 0);
+	CHECK(t, ret == -ERANGE, "slice 0: %d", ret);
+	ret = sim_set_param(sim, a, "warp", 2 * SEC);
+	CHECK(t, ret == -ERANGE, "warp 2 s: %d", ret);
+	ret = sim_set_param(sim, a, "warp", 10 * MS);
+	CHECK(t, ret == 0, "warp 10 ms: %d", ret);
+	ret = sim_set_param(sim, a, "weight", 0);
+	CHECK(t, ret == -ERANGE, "weight 0: %d", ret);
+	sim_run_for(sim, SEC);
+	sim_ok(t, sim, false);
+	sim_destroy(sim);
+}
+
+/* --- rr ------------------------------------------------------------------ */
+
+struct rr_trace {
+	u32 ids[64];
+	u64 starts[64];
+	u64 slices[64];
+	u32 n;
+};
+
+static void rr_record(struct sim *sim, struct sim_vcpu *v, u64 slice, void *arg)
+{
+	struct rr_trace *tr = arg;
+
+	if (tr->n < ARRAY_SIZE(tr->ids)) {
+		tr->ids[tr->n] = v->id;
+		tr->starts[tr->n] = sim->now;
+		tr->slices[tr->n] = slice;
+		tr->n++;
+	}
+}
+
+static void test_rr_rotation(struct test_ctx *t)
+{
+	struct rr_trace tr = { .n = 0 };
+	struct sim *sim = new_sim(t, &rr_ops, 1, "slice=1ms");
+	struct sim_vm *lat;
+	u32 i, bad = 0, lat_pos = 0;
+
+	if (!sim)
+		return;
+	sim->on_grant = rr_record;
+	sim->on_grant_arg = &tr;
+	sim_add_vm(sim, NULL, 2, SIM_LOAD_SPIN);	/* vCPUs 0, 1 */
+	sim_add_vm(sim, NULL, 2, SIM_LOAD_SPIN);	/* vCPUs 2, 3 */
+	sim_run_for(sim, 40 * MS - 1);
+	for (i = 0; i < 40; i++) {
+		bad += tr.ids[i] != i % 4;
+		bad += tr.starts[i] != SEC + i * MS;
+		bad += tr.slices[i] != MS;
+	}
+	printf("# first 40 grants: order 0 1 2 3 0 1 ..., 1 ms apart: %u wrong\n",
+	       bad);
+	CHECK(t, tr.n == 40 && bad == 0, "rotation broken");
+
+	/* a vCPU waking at 40.5 ms joins the tail: after 0 1 2 3 */
+	tr.n = 0;
+	lat = sim_add_vm(sim, NULL, 1, SIM_LOAD_LATENCY(SEC, 100 * US,
+							SEC + 40 * MS + 500 * US));
+	lat->keep_delays = true;
+	sim_run_for(sim, 6 * MS);
+	for (i = 0; i < tr.n; i++)
+		if (tr.ids[i] == lat->vcpus[0].id)
+			lat_pos = i;
+	printf("# woken vCPU granted %u-th after its wake, delay %.3f ms\n",
+	       lat_pos, sim_vm_delay_max(lat) / 1e6);
+	CHECK(t, lat_pos == 4, "woken vCPU was %u-th, want 4-th", lat_pos);
+	/* it halts 100 us into its slice: the next grant starts then */
+	CHECK(t, tr.starts[lat_pos + 1] == tr.starts[lat_pos] + 100 * US,
+	      "slot not given away at once on halt");
+	/* vCPU 0 was preempted after the wake-up: it queued behind */
+	CHECK(t, tr.ids[lat_pos + 1] == 0, "order after the woken vCPU");
+	sim_ok(t, sim, false);
+	sim_destroy(sim);
+}
+
+static void test_rr_equal(struct test_ctx *t)
+{
+	struct sim *sim = new_sim(t, &rr_ops, 2, NULL);
+	struct sim_vm *vms[5];
+	char buf[64];
+	u32 i;
+
+	if (!sim)
+		return;
+	for (i = 0; i < 5; i++)
+		vms[i] = sim_add_vm(sim, NULL, 1, SIM_LOAD_SPIN);
+	sim_reset_stats(sim);
+	sim_run_for(sim, 10 * SEC);
+	for (i = 0; i < 5; i++) {
+		label(buf, sizeof(buf), "rr VM %u on 2 slots", i);
+		CHECK_NEAR(t, buf, sim_vm_share(sim, vms[i]), 0.4, 0.004);
+	}
+	sim_ok(t, sim, false);
+	sim_destroy(sim);
+}
+
+/* --- credit a VM cannot use ------------------------------------------------ */
+
+/*
+ * 2 slots. VM A (weight 1024) deserves 4/3 slots but its spinning vCPU can
+ * use one; B and C (256) split the other. A's second vCPU wakes for 200 ms
+ * every 5 s. Had A banked the credit it could not use, that vCPU would hold
+ * the second slot for its whole burst and B and C would wait 200 ms; kept
+ * within a slice of the system virtual time, they wait about a slice.
+ */
+static void hoard_case(struct test_ctx *t, struct vmsched_ops *ops, u64 bound)
+{
+	struct sim_load loads[2] = { SIM_LOAD_SPIN,
+				     SIM_LOAD_DUTY(200 * MS, 5 * SEC) };
+	struct sim *sim = new_sim(t, ops, 2, NULL);
+	struct sim_vm *a, *b, *c;
+	char buf[64];
+
+	if (!sim)
+		return;
+	a = sim_add_vm_loads(sim, "weight=1024", 2, loads);
+	b = sim_add_vm(sim, "weight=256", 1, SIM_LOAD_SPIN);
+	c = sim_add_vm(sim, "weight=256", 1, SIM_LOAD_SPIN);
+	sim_run_for(sim, SEC);
+	sim_reset_stats(sim);
+	sim_run_for(sim, 30 * SEC);
+	snprintf(buf, sizeof(buf), "%s longest wait of B", ops->name);
+	check_at_most(t, buf, b->vcpus[0].wait_max, bound);
+	check_at_most(t, "longest wait of C", c->vcpus[0].wait_max, bound);
+	CHECK(t, a->vcpus[1].grants > 0, "bursty vCPU never ran");
+	sim_ok(t, sim, false);
+	sim_destroy(sim);
+}
+
+static void test_no_hoarding(struct test_ctx *t)
+{
+	hoard_case(t, &fair_ops, 40 * MS);
+	hoard_case(t, &bvt_ops, 70 * MS);
+}
+
+/* --- sleepers ------------------------------------------------------------ */
+
+/*
+ * A VM that sleeps 1.5 s then needs 500 ms of CPU, next to a spinning VM of
+ * the same weight. Raised to the system virtual time on wake-up, it shares
+ * 50/50 while awake: 500 ms of CPU take 1 s, share 500 / 2500 = 0.2. Had it
+ * banked credit while asleep it would run alone: share 0.25.
+ */
+static void sleeper_case(struct test_ctx *t, struct vmsched_ops *ops)
+{
+	struct sim *sim = new_sim(t, ops, 1, NULL);
+	struct sim_vm *a, *b;
+	char buf[64];
+
+	if (!sim)
+		return;
+	a = sim_add_vm(sim, NULL, 1, SIM_LOAD_DUTY(500 * MS, 1500 * MS));
+	b = sim_add_vm(sim, NULL, 1, SIM_LOAD_SPIN);
+	sim_run_for(sim, 5 * SEC);
+	sim_reset_stats(sim);
+	sim_run_for(sim, 50 * SEC);
+	snprintf(buf, sizeof(buf), "%s sleeper share", ops->name);
+	CHECK_NEAR(t, buf, sim_vm_share(sim, a), 0.2, 0.005);
+	CHECK_NEAR(t, "spinner share", sim_vm_share(sim, b), 0.8, 0.005);
+	sim_ok(t, sim, false);
+	sim_destroy(sim);
+}
+
+static void test_sleeper(struct test_ctx *t)
+{
+	sleeper_case(t, &fair_ops);
+	sleeper_case(t, &bvt_ops);
+}
+
+/* --- long runs ------------------------------------------------------------ */
+
+static u64 *bvt_svt(struct sim *sim)
+{
+	return &bvt_priv(&sim->s)->svt;
+}
+
+static u64 *fair_svt(struct sim *sim)
+{
+	return &fair_priv(&sim->s)->svt;
+}
+
+static void long_run_case(struct test_ctx *t, struct vmsched_ops *ops,
+			  const char *params, u64 *(*svt_of)(struct sim *sim))
+{
+	struct sim *sim = new_sim(t, ops, 1, params);
+	struct sim_vm *vms[3];
+	u64 decisions = 1000000, start = 0, *svt;
+	char buf[80];
+	clock_t c0 = clock();
+	u32 i;
+
+	if (!sim)
+		return;
+	for (i = 0; i < 3; i++) {
+		snprintf(buf, sizeof(buf), "weight=%u", 1U << i);
+		vms[i] = sim_add_vm(sim, buf, 1, SIM_LOAD_SPIN);
+	}
+	svt = svt_of(sim);
+	CHECK(t, *svt == VT_ORIGIN, "svt does not start at VT_ORIGIN");
+	sim_run_decisions(sim, 1000);
+	sim_reset_stats(sim);
+	start = *svt;
+	sim_run_decisions(sim, decisions);
+	printf("# %s: %llu decisions, %.0f s simulated in %.2f s, svt %#llx -> %#llx\n",
+	       ops->name, (unsigned long long)sim->decisions,
+	       (sim->now - sim->stamp) / 1e9,
+	       (double)(clock() - c0) / CLOCKS_PER_SEC,
+	       (unsigned long long)start, (unsigned long long)*svt);
+	/* from VT_ORIGIN = -2^42, an advance past 2^42 crossed zero */
+	CHECK(t, *svt - VT_ORIGIN > -VT_ORIGIN, "virtual time did not wrap: %#llx",
+	      (unsigned long long)*svt);
+	for (i = 0; i < 3; i++) {
+		snprintf(buf, sizeof(buf), "%s weight %u, 1 s slices", ops->name,
+			 1U << i);
+		CHECK_NEAR(t, buf, sim_vm_share(sim, vms[i]), (1 << i) / 7.0,
+			   (1 << i) / 7.0 * 0.01);
+	}
+	sim_ok(t, sim, false);
+	sim_destroy(sim);
+}
+
+static void extremes_case(struct test_ctx *t, struct vmsched_ops *ops,
+			  const char *params)
+{
+	struct sim *sim = new_sim(t, ops, 1, params);
+	struct sim_vm *lo, *hi;
+	char buf[80];
+
+	if (!sim)
+		return;
+	lo = sim_add_vm(sim, "weight=1", 1, SIM_LOAD_SPIN);
+	hi = sim_add_vm(sim, "weight=65535", 1, SIM_LOAD_SPIN);
+	sim_reset_stats(sim);
+	/* 1 s slices: 20 slices of the light VM */
+	sim_run_for(sim, 20 * 65536 * SEC);
+	snprintf(buf, sizeof(buf), "%s weight 1 vs 65535: share x 65536",
+		 ops->name);
+	CHECK_NEAR(t, buf, sim_vm_share(sim, lo) * 65536, 1.0, 0.1);
+	CHECK_NEAR(t, "weight 65535 share", sim_vm_share(sim, hi), 1.0, 0.0001);
+	sim_ok(t, sim, false);
+	sim_destroy(sim);
+}
+
+static void test_long_run(struct test_ctx *t)
+{
+	long_run_case(t, &bvt_ops, "slice=1s,ctx_allow=1s", bvt_svt);
+	long_run_case(t, &fair_ops, "slice=1s", fair_svt);
+	extremes_case(t, &bvt_ops, "slice=1s,ctx_allow=10ms");
+	extremes_case(t, &fair_ops, "slice=1s");
+}
+
+/* --- attach and detach ---------------------------------------------------- */
+
+static void attach_detach_case(struct test_ctx *t, struct vmsched_ops *ops,
+			       bool weighted)
+{
+	struct sim *sim = new_sim(t, ops, 1, NULL);
+	struct sim_vm *v0, *v1, *v2, *v3;
+	double s0, s1, s3, sum;
+	char buf[80];
+	u64 run2;
+
+	if (!sim)
+		return;
+	v0 = sim_add_vm(sim, weighted ? "weight=256" : NULL, 1, SIM_LOAD_SPIN);
+	v1 = sim_add_vm(sim, weighted ? "weight=512" : NULL, 1, SIM_LOAD_SPIN);
+	v2 = sim_add_vm(sim, weighted ? "weight=1024" : NULL, 1, SIM_LOAD_SPIN);
+	sim_run_for(sim, 2 * SEC + 3333 * US);
+
+	/* a 2-vCPU VM of weight 512 arrives */
+	v3 = sim_add_vm(sim, weighted ? "weight=512" : NULL, 2, SIM_LOAD_SPIN);
+	sim_reset_stats(sim);
+	sim_run_for(sim, 9 * SEC + 1234 * US);
+	sum = weighted ? 9.0 : 5.0;
+	s0 = 1.0 / sum;
+	s1 = (weighted ? 2.0 : 1.0) / sum;
+	s3 = 2.0 / sum;
+	snprintf(buf, sizeof(buf), "%s after attach: VM0", ops->name);
+	CHECK_NEAR(t, buf, sim_vm_share(sim, v0), s0, s0 * 0.02);
+	CHECK_NEAR(t, "after attach: VM1", sim_vm_share(sim, v1), s1, s1 * 0.02);
+	CHECK_NEAR(t, "after attach: VM2", sim_vm_share(sim, v2),
+		   (weighted ? 4.0 : 1.0) / sum, (weighted ? 4.0 : 1.0) / sum * 0.02);
+	CHECK_NEAR(t, "after attach: new VM3", sim_vm_share(sim, v3), s3,
+		   s3 * 0.02);
+
+	/* VM2 leaves mid-slice */
+	sim_remove_vm(sim, v2);
+	run2 = v2->run_total;
+	sim_reset_stats(sim);
+	sim_run_for(sim, 5 * SEC);
+	CHECK(t, v2->run_total == run2, "detached VM ran");
+	sum = weighted ? 5.0 : 4.0;
+	CHECK_NEAR(t, "after detach: VM0", sim_vm_share(sim, v0), 1.0 / sum,
+		   0.02 / sum);
+	CHECK_NEAR(t, "after detach: VM1", sim_vm_share(sim, v1),
+		   (weighted ? 2.0 : 1.0) / sum, 0.04 / sum);
+	CHECK_NEAR(t, "after detach: VM3", sim_vm_share(sim, v3), 2.0 / sum,
+		   0.04 / sum);
+
+	/* one vCPU of VM3 goes: per-VM shares hold, rr counts vCPUs */
+	sim_remove_vcpu(sim, &v3->vcpus[1]);
+	sim_reset_stats(sim);
+	sim_run_for(sim, 5 * SEC);
+	sum = weighted ? 5.0 : 3.0;
+	CHECK_NEAR(t, "after vCPU detach: VM3", sim_vm_share(sim, v3),
+		   (weighted ? 2.0 : 1.0) / sum, 0.02);
+	CHECK(t, v3->vcpus[1].run_ns == 0, "detached vCPU ran");
+	sim_ok(t, sim, false);
+	sim_destroy(sim);
+}
+
+static void test_attach_detach(struct test_ctx *t)
+{
+	attach_detach_case(t, &fair_ops, true);
+	attach_detach_case(t, &bvt_ops, true);
+	attach_detach_case(t, &rr_ops, false);
+}
+
+/* --- scale ---------------------------------------------------------------- */
+
+static void scale_case(struct test_ctx *t, struct vmsched_ops *ops)
+{
+	enum { VMS = 2500, VCPUS = 4, SLOTS = 64 };
+	struct sim *sim = new_sim(t, ops, SLOTS, NULL);
+	static struct sim_vm *vms[VMS];
+	double lo = 1e9, hi = 0, sum = 0, s;
+	u64 starved = 0;
+	clock_t c0 = clock();
+	char buf[80];
+	u32 i, j, n = 0;
+
+	if (!sim)
+		return;
+	for (i = 0; i < VMS; i++)
+		vms[i] = sim_add_vm(sim, NULL, VCPUS, i % 5 ? SIM_LOAD_SPIN :
+				    SIM_LOAD_DUTY(1 * MS, 3 * MS));
+	sim_run_for(sim, 2 * SEC);
+	sim_reset_stats(sim);
+	sim_run_for(sim, 60 * SEC);
+	for (i = 0; i < VMS; i++) {
+		for (j = 0; j < VCPUS; j++)
+			starved += vms[i]->vcpus[j].grants == 0;
+		if (!(i % 5))
+			continue;
+		s = sim_vm_share(sim, vms[i]);
+		lo = s < lo ? s : lo;
+		hi = s > hi ? s : hi;
+		sum += s;
+		n++;
+	}
+	printf("# %s: 10000 vCPUs on %u slots, %llu decisions in %.2f s; spinning VM share min %.5f max %.5f\n",
+	       ops->name, SLOTS, (unsigned long long)sim->decisions,
+	       (double)(clock() - c0) / CLOCKS_PER_SEC, lo, hi);
+	CHECK(t, starved == 0, "%llu vCPUs never granted",
+	      (unsigned long long)starved);
+	snprintf(buf, sizeof(buf), "%s min/mean spinning VM share", ops->name);
+	CHECK_NEAR(t, buf, lo / (sum / n), 1.0, 0.1);
+	CHECK_NEAR(t, "max/mean spinning VM share", hi / (sum / n), 1.0, 0.1);
+	sim_ok(t, sim, false);
+	sim_destroy(sim);
+}
+
+static void test_scale(struct test_ctx *t)
+{
+	scale_case(t, &fair_ops);
+	scale_case(t, &bvt_ops);
+	scale_case(t, &rr_ops);
+}
+
+/* --- runner --------------------------------------------------------------- */
+
+struct test {
+	const char *name;
+	void (*run)(struct test_ctx *t);
+	const char *desc;
+};
+
+static const struct test tests[] = {
+	{ "rbtree", test_rbtree,
+	  "simulator red-black tree keeps order, colours, leftmost" },
+	{ "fair_weights", test_fair_weights,
+	  "fair: weights 1:2:4 give 1/7:2/7:4/7 (1 slot) and 1/3:2/3:1 (2 slots)" },
+	{ "fair_vcpus_share", test_fair_vcpus_share,
+	  "fair: a VM's share is divided among its vCPUs" },
+	{ "fair_work_conserving", test_fair_work_conserving,
+	  "fair: idle share goes to busy VMs" },
+	{ "fair_cap_idle_host", test_fair_cap_idle_host,
+	  "fair: a capped VM stays under its cap on an idle host" },
+	{ "fair_cap_busy_host", test_fair_cap_busy_host,
+	  "fair: cap beats weight; the rest goes to others" },
+	{ "fair_reservation", test_fair_reservation,
+	  "fair: reservation guaranteed, unused part given away" },
+	{ "fair_params", test_fair_params,
+	  "fair: parameter errors and live changes" },
+	{ "bvt_weights", test_bvt_weights,
+	  "bvt: weights 1:2:4 on 1 and 2 slots" },
+	{ "bvt_warp_latency", test_bvt_warp_latency,
+	  "bvt: warped wake-to-grant within ctx_allow, shares kept" },
+	{ "bvt_warp_share", test_bvt_warp_share,
+	  "bvt: warping does not raise the long-run share" },
+	{ "bvt_warp_limit", test_bvt_warp_limit,
+	  "bvt: warp_limit and unwarp_req enforced" },
+	{ "bvt_warp_odd_bursts", test_bvt_warp_odd_bursts,
+	  "bvt: a few us left of warp_limit still give a valid slice" },
+	{ "bvt_params", test_bvt_params,
+	  "bvt: parameter errors" },
+	{ "rr_rotation", test_rr_rotation,
+	  "rr: FIFO order, woken vCPUs at the tail, halt frees the slot" },
+	{ "rr_equal", test_rr_equal,
+	  "rr: equal VMs get equal shares" },
+	{ "no_hoarding", test_no_hoarding,
+	  "fair, bvt: a VM weighted above one slot banks no credit" },
+	{ "sleeper_no_credit", test_sleeper,
+	  "fair, bvt: sleeping earns no credit (virtual time raised on wake-up)" },
+	{ "long_run", test_long_run,
+	  "bvt, fair: 10^6 decisions across the virtual time wrap; weights 1 and 65535" },
+	{ "attach_detach", test_attach_detach,
+	  "fair, bvt, rr: VMs and vCPUs attached and detached mid-run" },
+	{ "scale_10000", test_scale,
+	  "fair, bvt, rr: 10,000 vCPUs on 64 slots" },
+};
+
+/* run @test in a child; returns and records in @t whether it failed */
+static int run_one(const struct test *test, struct test_ctx *t)
+{
+	int status;
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0) {
+		perror("fork");
+		exit(2);
+	}
+	if (pid == 0) {
+		sim_warnings = 0;
+		test->run(t);
+		fflush(stdout);
+		_exit(t->failed ? 1 : 0);
+	}
+	if (waitpid(pid, &status, 0) < 0) {
+		perror("waitpid");
+		exit(2);
+	}
+	if (WIFSIGNALED(status))
+		printf("# crashed: signal %d\n", WTERMSIG(status));
+	t->failed = !WIFEXITED(status) || WEXITSTATUS(status) != 0;
+	return t->failed;
+}
+
+int main(int argc, char **argv)
+{
+	const char *filter = NULL;
+	unsigned int i, n = 0, passed = 0, failed = 0;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	for (i = 1; i < (unsigned int)argc; i++) {
+		if (!strcmp(argv[i], "-l")) {
+			for (n = 0; n < ARRAY_SIZE(tests); n++)
+				printf("%-22s %s\n", tests[n].name, tests[n].desc);
+			return 0;
+		}
+		if (!strcmp(argv[i], "-t") && i + 1 < (unsigned int)argc) {
+			filter = argv[++i];
+			continue;
+		}
+		fprintf(stderr, "usage: %s [-l] [-t NAME]\n", argv[0]);
+		return 2;
+	}
+	for (i = 0; i < ARRAY_SIZE(tests); i++)
+		n += !filter || strstr(tests[i].name, filter);
+	printf("TAP version 13\n1..%u\n", n);
+	n = 0;
+	for (i = 0; i < ARRAY_SIZE(tests); i++) {
+		struct test_ctx t = { .name = tests[i].name };
+
+		if (filter && !strstr(tests[i].name, filter))
+			continue;
+		printf("# %s: %s\n", tests[i].name, tests[i].desc);
+		if (run_one(&tests[i], &t))
+			failed++;
+		else
+			passed++;
+		printf("%sok %u %s\n", t.failed ? "not " : "", ++n, tests[i].name);
+	}
+	printf("%u passed, %u failed\n", passed, failed);
+	return failed ? 1 : 0;
+}
