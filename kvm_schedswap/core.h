@@ -43,8 +43,6 @@
 
 #define VMS_LAT_BUCKETS		64	/* log2 buckets of wake-to-grant latency */
 #define VMS_SAVED_POLICIES	4	/* per-VM parameter sets remembered */
-#define VMS_SLICE_MIN_NS	(10 * NSEC_PER_USEC)
-#define VMS_SLICE_MAX_NS	(10 * NSEC_PER_SEC)
 /* how long a vCPU woken with a grant may take to run before it loses it */
 #define VMS_START_ALLOWANCE_NS	(100 * NSEC_PER_MSEC)
 
@@ -113,6 +111,7 @@ struct vms_vcpu {
 	bool in_gate;			/* sleeping in the gate */
 	u64 grant_ns;			/* start of the grant (for charging) */
 	u64 slice_ns;			/* granted slice not started yet, or 0 */
+	struct list_head granted_node;	/* vms_granted while it holds a slot */
 	u64 queued_ns;			/* when it was enqueued */
 	u64 blocked_ns;			/* when it halted (0: not a wakeup) */
 	u64 gate_ns;			/* when it started sleeping in the gate */
@@ -127,6 +126,17 @@ struct vms_vcpu {
 	atomic_t gate_queued;		/* gate_work queued or running */
 	struct rcu_head rcu;
 };
+
+/* time a grant has been used: 0 while its thread has not run yet */
+static inline u64 vms_grant_used(const struct vms_vcpu *vc, u64 now)
+{
+	return vc->slice_ns ? 0 : now - vc->grant_ns;
+}
+
+/* every vCPU the core knows, under vms_lock */
+#define for_each_vms_vcpu(vm, vc)					\
+	list_for_each_entry(vm, &vms_vms, node)				\
+		list_for_each_entry(vc, &(vm)->vcpus, vm_node)
 
 /* main.c */
 extern struct mutex vms_mutex;
@@ -148,10 +158,8 @@ struct vms_vcpu *vms_lookup(struct kvm_vcpu *vcpu);
 struct vms_vcpu *vms_discover(struct kvm_vcpu *vcpu);
 struct vms_vm *vms_find_vm(pid_t pid);
 void vms_reap(bool all);
-int vms_hooks_init(void);
-void vms_hooks_exit(void);
-int vms_hooks_enable(void);
-void vms_hooks_disable(void);
+int vms_hooks_register(void);
+void vms_hooks_unregister(void);
 void vms_reaper_start(void);
 void vms_reaper_stop(void);
 
@@ -169,10 +177,12 @@ void vms_detach_vcpu(struct vms_instance *in, struct vms_vcpu *vc, u64 now);
 bool vms_make_runnable(struct vms_instance *in, struct vms_vcpu *vc, u64 now);
 void vms_block(struct vms_vcpu *vc, u64 now);
 void vms_slice_start(struct vms_vcpu *vc, u64 now, u64 slice);
+u64 vms_release_slot(struct vms_vcpu *vc, u64 now);
 void vms_dispatch(struct vms_instance *in, u64 now);
 void vms_end_grant(struct vms_instance *in, struct vms_vcpu *vc, u64 now, bool requeue);
 void vms_policy_error(struct vms_instance *in, const char *what);
 extern unsigned int vms_nr_granted;
+extern struct list_head vms_granted;
 
 /* gate.c: holding vCPUs back between two guest entries */
 void vms_gate_request(struct vms_vcpu *vc);

@@ -273,6 +273,7 @@ static int vms_cmd_params(const struct vms_arg *a, bool set)
 {
 	struct vmsched_kv kv[VMSCHED_MAX_KV];
 	struct vmsched_params p;
+	struct vmsched_list l;
 	unsigned int n;
 	int ret;
 
@@ -301,13 +302,9 @@ static int vms_cmd_params(const struct vms_arg *a, bool set)
 	mutex_unlock(&vms_mutex);
 	if (ret)
 		return ret;
-	{
-		struct vmsched_list l = {
-			.buf = p.params, .count = p.nr_params, .entry_size = p.kv_size,
-		};
-
-		ret = vms_copy_array_out(&l, kv, sizeof(kv[0]), min(n, p.nr_params));
-	}
+	l = (struct vmsched_list){ .buf = p.params, .count = p.nr_params,
+				   .entry_size = p.kv_size };
+	ret = vms_copy_array_out(&l, kv, sizeof(kv[0]), min(n, p.nr_params));
 	p.nr_params = n;
 	if (!ret)
 		ret = vms_copy_out(a, &p, sizeof(p));

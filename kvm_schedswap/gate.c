@@ -75,8 +75,9 @@ static void vms_gate_work(struct callback_head *head)
 			vms_slice_start(vc, ktime_get_ns(), vc->slice_ns);
 		/* left on a signal: out of the policy's hands until it returns */
 		if (in && vc->state == VMS_QUEUED && vc->attached[in->slot]) {
-			in->ops->dequeue(&in->sched, &vc->pv[in->slot], ktime_get_ns());
-			vc->stats.wait_ns += ktime_get_ns() - vc->queued_ns;
+			now = ktime_get_ns();
+			in->ops->dequeue(&in->sched, &vc->pv[in->slot], now);
+			vc->stats.wait_ns += now - vc->queued_ns;
 			vc->state = VMS_OUTSIDE;
 		}
 		raw_spin_unlock_irqrestore(&vms_lock, flags);
@@ -111,10 +112,9 @@ void vms_gate_release_all(void)
 	struct vms_vm *vm;
 
 	lockdep_assert_held(&vms_lock);
-	list_for_each_entry(vm, &vms_vms, node)
-		list_for_each_entry(vc, &vm->vcpus, vm_node)
-			if (vc->in_gate)
-				wake_up_process(vc->task);
+	for_each_vms_vcpu(vm, vc)
+		if (vc->in_gate)
+			wake_up_process(vc->task);
 }
 
 /*

@@ -60,16 +60,12 @@ static int __init vms_init(void)
 {
 	int ret;
 
-	mutex_lock(&vms_mutex);
-	ret = vms_hooks_enable();
-	mutex_unlock(&vms_mutex);
+	ret = vms_hooks_register();
 	if (ret)
 		return ret;
 	ret = vms_dev_init();
 	if (ret) {
-		mutex_lock(&vms_mutex);
-		vms_hooks_disable();
-		mutex_unlock(&vms_mutex);
+		vms_hooks_unregister();
 		return ret;
 	}
 	vms_debugfs_init();
@@ -87,9 +83,9 @@ static void __exit vms_exit(void)
 	vms_watchdog_stop();
 	vms_swap_exit();
 	vms_reaper_stop();
+	vms_hooks_unregister();
 	mutex_lock(&vms_mutex);
 	vms_deactivate_locked();	/* nothing is active: no plugin is left */
-	vms_hooks_disable();
 	vms_reap(true);
 	mutex_unlock(&vms_mutex);
 	rcu_barrier();			/* vCPUs freed with call_rcu */

@@ -26,7 +26,8 @@
 #include <linux/ktime.h>
 #include "core.h"
 
-/* vCPUs holding a grant now, under vms_lock */
+/* vCPUs holding a grant now (vms_vcpu.granted_node) and their number, under vms_lock */
+LIST_HEAD(vms_granted);
 unsigned int vms_nr_granted;
 
 static inline struct vms_vcpu *pv_to_vcpu(struct vms_instance *in, struct vmsched_vcpu *v)
@@ -100,12 +101,12 @@ void vms_detach_vcpu(struct vms_instance *in, struct vms_vcpu *vc, u64 now)
 
 	if (!vc->attached[in->slot])
 		return;
-	if (vc->state == VMS_GRANTED)
+	if (vc->state == VMS_GRANTED) {
 		vms_end_grant(in, vc, now, false);
-	else if (vc->state == VMS_QUEUED)
+	} else if (vc->state == VMS_QUEUED) {
 		in->ops->dequeue(&in->sched, v, now);
-	if (vc->state == VMS_QUEUED || vc->state == VMS_GRANTED)
 		vc->state = VMS_OUTSIDE;
+	}
 	if (in->ops->vcpu_detach)
 		in->ops->vcpu_detach(&in->sched, v);
 	v->vm->nr_vcpus--;
@@ -120,6 +121,7 @@ static void vms_grant(struct vms_vcpu *vc, u64 now, u64 slice)
 	vc->state = VMS_GRANTED;
 	WRITE_ONCE(vc->granted, true);
 	vc->grant_ns = now;
+	list_add_tail(&vc->granted_node, &vms_granted);
 	vms_nr_granted++;
 	vc->stats.grants++;
 	vc->stats.wait_ns += waited;
@@ -154,11 +156,12 @@ void vms_slice_start(struct vms_vcpu *vc, u64 now, u64 slice)
 }
 
 /*
- * Map what pick_next returned back to the core's vCPU, without trusting it:
- * it must point into a vCPU the core knows (found again through the hash),
- * be this instance's copy, and be queued.
+ * Map a vCPU a policy returned back to the core's vCPU, without trusting
+ * it: it must point into a vCPU the core knows (found again through the
+ * hash), be this instance's copy, and be in @state.
  */
-static struct vms_vcpu *vms_check_pick(struct vms_instance *in, struct vmsched_vcpu *v)
+static struct vms_vcpu *vms_check_vcpu(struct vms_instance *in, struct vmsched_vcpu *v,
+				       enum vms_state state)
 {
 	struct vms_vcpu *vc = pv_to_vcpu(in, v);
 
@@ -166,7 +169,7 @@ static struct vms_vcpu *vms_check_pick(struct vms_instance *in, struct vmsched_v
 		return NULL;
 	if (vms_lookup(READ_ONCE(vc->vcpu)) != vc || !vc->attached[in->slot])
 		return NULL;
-	return vc->state == VMS_QUEUED ? vc : NULL;
+	return vc->state == state ? vc : NULL;
 }
 
 /* fill free slots from the policy's queue */
@@ -182,14 +185,14 @@ void vms_dispatch(struct vms_instance *in, u64 now)
 		v = in->ops->pick_next(&in->sched, now, &slice);
 		if (!v)
 			break;
-		vc = vms_check_pick(in, v);
+		vc = vms_check_vcpu(in, v, VMS_QUEUED);
 		if (unlikely(!vc)) {
 			vms_policy_error(in, "pick_next returned a vCPU that is not queued in it");
 			break;
 		}
-		if (unlikely(slice < VMS_SLICE_MIN_NS || slice > VMS_SLICE_MAX_NS)) {
+		if (unlikely(slice < VMSCHED_SLICE_MIN_NS || slice > VMSCHED_SLICE_MAX_NS)) {
 			vms_policy_error(in, "pick_next returned a slice outside 10us..10s");
-			slice = clamp_t(u64, slice, VMS_SLICE_MIN_NS, VMS_SLICE_MAX_NS);
+			slice = clamp_t(u64, slice, VMSCHED_SLICE_MIN_NS, VMSCHED_SLICE_MAX_NS);
 		}
 		vms_grant(vc, now, slice);
 	}
@@ -202,10 +205,8 @@ void vms_dispatch(struct vms_instance *in, u64 now)
  */
 bool vms_make_runnable(struct vms_instance *in, struct vms_vcpu *vc, u64 now)
 {
-	unsigned int flags = VMSCHED_ENQ_WAKEUP;
 	struct vmsched_vcpu *victim;
 	struct vms_vcpu *vv;
-	struct vms_vm *vm;
 	unsigned int n = 0;
 
 	lockdep_assert_held(&vms_lock);
@@ -219,24 +220,20 @@ bool vms_make_runnable(struct vms_instance *in, struct vms_vcpu *vc, u64 now)
 		vc->stats.wakeups++;
 	vc->state = VMS_QUEUED;
 	vc->queued_ns = now;
-	in->ops->enqueue(&in->sched, &vc->pv[in->slot], now, flags);
+	in->ops->enqueue(&in->sched, &vc->pv[in->slot], now, VMSCHED_ENQ_WAKEUP);
 
 	if (vms_nr_granted >= in->sched.nr_slots && in->ops->check_preempt) {
-		list_for_each_entry(vm, &vms_vms, node)
-			list_for_each_entry(vv, &vm->vcpus, vm_node)
-				if (vv->state == VMS_GRANTED && n < in->sched.nr_slots &&
-				    vv->attached[in->slot])
-					in->running[n++] = &vv->pv[in->slot];
+		list_for_each_entry(vv, &vms_granted, granted_node)
+			if (n < in->sched.nr_slots && vv->attached[in->slot])
+				in->running[n++] = &vv->pv[in->slot];
 		victim = in->ops->check_preempt(&in->sched, &vc->pv[in->slot],
 						in->running, n, now);
-		if (victim) {
-			vv = pv_to_vcpu(in, victim);
-			if (vv->state == VMS_GRANTED) {
-				vms_end_grant(in, vv, now, true);
-				kvm_vcpu_kick(vv->vcpu);
-			} else {
-				vms_policy_error(in, "check_preempt returned a vCPU that is not running");
-			}
+		vv = victim ? vms_check_vcpu(in, victim, VMS_GRANTED) : NULL;
+		if (vv) {
+			vms_end_grant(in, vv, now, true);
+			kvm_vcpu_kick(vv->vcpu);
+		} else if (victim) {
+			vms_policy_error(in, "check_preempt returned a vCPU that is not running");
 		}
 	}
 	vms_dispatch(in, now);
@@ -248,18 +245,30 @@ bool vms_make_runnable(struct vms_instance *in, struct vms_vcpu *vc, u64 now)
  * vCPU is still runnable and goes back to the policy's queue. The caller
  * dispatches the freed slot.
  */
-void vms_end_grant(struct vms_instance *in, struct vms_vcpu *vc, u64 now, bool requeue)
+/*
+ * The bookkeeping of every grant that ends: free the slot, account the time
+ * and stop the slice. Returns the time the grant was used (0 if its thread
+ * never got to run). Leaves @vc OUTSIDE; the policy is not told.
+ */
+u64 vms_release_slot(struct vms_vcpu *vc, u64 now)
 {
-	/* a grant whose thread never got to run was not used */
-	u64 ran = vc->slice_ns ? 0 : now - vc->grant_ns;
+	u64 ran = vms_grant_used(vc, now);
 
 	lockdep_assert_held(&vms_lock);
 	vc->slice_ns = 0;
 	WRITE_ONCE(vc->granted, false);
+	list_del_init(&vc->granted_node);
 	vms_nr_granted--;
 	vc->stats.run_ns += ran;
 	vc->state = VMS_OUTSIDE;
 	hrtimer_try_to_cancel(&vc->slice_timer);
+	return ran;
+}
+
+void vms_end_grant(struct vms_instance *in, struct vms_vcpu *vc, u64 now, bool requeue)
+{
+	u64 ran = vms_release_slot(vc, now);
+
 	if (!in || !vc->attached[in->slot])
 		return;
 	in->ops->charge(&in->sched, &vc->pv[in->slot], ran, now);
@@ -315,5 +324,6 @@ void vms_vcpu_init_sched(struct vms_vcpu *vc)
 {
 	hrtimer_init(&vc->slice_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
 	vc->slice_timer.function = vms_slice_end;
+	INIT_LIST_HEAD(&vc->granted_node);
 	vc->state = VMS_OUTSIDE;
 }

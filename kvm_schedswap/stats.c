@@ -62,7 +62,6 @@ u64 vms_stats_percentile(const struct vms_stats *st, unsigned int pct)
 	return st->lat_max_ns;
 }
 
-
 /* runnable vCPUs sleeping in the gate now; vms_lock held */
 unsigned int vms_nr_gated_locked(void)
 {
@@ -70,9 +69,8 @@ unsigned int vms_nr_gated_locked(void)
 	struct vms_vm *vm;
 	unsigned int n = 0;
 
-	list_for_each_entry(vm, &vms_vms, node)
-		list_for_each_entry(vc, &vm->vcpus, vm_node)
-			n += vc->in_gate;
+	for_each_vms_vcpu(vm, vc)
+		n += vc->in_gate;
 	return n;
 }
 

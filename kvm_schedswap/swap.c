@@ -13,8 +13,9 @@
  * and none waits longer because of the swap. After an RCU grace period no
  * lockless reader can see A; A's ops.exit runs and A is freed.
  *
- * Deactivation is a swap to the host scheduler: every vCPU is released,
- * the hooks are unregistered, and Linux alone schedules vCPU threads.
+ * Deactivation is a swap to the host scheduler: every vCPU is released and
+ * Linux alone schedules vCPU threads (the hooks stay registered and return
+ * at once while no policy is active).
  *
  * A policy module is pinned (module reference) only while a swap to or
  * from it is in progress; while it is active its module_exit must call
@@ -25,8 +26,8 @@
  * a work item, because it is detected in atomic context.
  *
  * Locking: everything here runs under vms_mutex; the switch itself under
- * vms_lock. Paths that may sleep: ops.init/exit, hook registration,
- * synchronize_rcu(), allocation of the instance.
+ * vms_lock. Paths that may sleep: ops.init/exit, synchronize_rcu(),
+ * allocation of the instance.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -107,6 +108,42 @@ static void vms_instance_free(struct vms_instance *in)
 	kfree(in);
 }
 
+/* @old forgets @vc without touching its grant or its place in the queue */
+static void vms_switch_forget(struct vms_instance *old, struct vms_vcpu *vc, u64 now)
+{
+	struct vmsched_vcpu *v = &vc->pv[old->slot];
+
+	if (!vc->attached[old->slot])
+		return;
+	if (vc->state == VMS_GRANTED)
+		old->ops->charge(&old->sched, v, vms_grant_used(vc, now), now);
+	else if (vc->state == VMS_QUEUED)
+		old->ops->dequeue(&old->sched, v, now);
+	if (old->ops->vcpu_detach)
+		old->ops->vcpu_detach(&old->sched, v);
+	vc->attached[old->slot] = false;
+}
+
+/* @new takes @vc over in its current state */
+static void vms_switch_adopt(struct vms_instance *new, struct vms_vcpu *vc, u64 now)
+{
+	vms_attach_vcpu(new, vc, now);
+	if (vc->state == VMS_GRANTED && !vc->slice_ns)
+		vc->grant_ns = now;	/* @new charges from here */
+	else if (vc->state == VMS_QUEUED)
+		new->ops->enqueue(&new->sched, &vc->pv[new->slot], now, VMSCHED_ENQ_WAKEUP);
+}
+
+/* the host scheduler takes @vc over: it may run */
+static void vms_switch_free(struct vms_vcpu *vc, u64 now)
+{
+	if (vc->state == VMS_GRANTED)
+		vms_release_slot(vc, now);
+	else if (vc->state == VMS_QUEUED)
+		vc->state = VMS_OUTSIDE;
+	WRITE_ONCE(vc->granted, true);
+}
+
 /*
  * The switch from @old to @new (either may be NULL), under vms_lock. Every
  * vCPU keeps its place: granted ones keep their grant, queued ones move to
@@ -122,37 +159,12 @@ static void vms_switch(struct vms_instance *old, struct vms_instance *new, u64 n
 		if (new)
 			vms_attach_vm(new, vm, now);
 		list_for_each_entry(vc, &vm->vcpus, vm_node) {
-			enum vms_state state = vc->state;
-
+			if (old)
+				vms_switch_forget(old, vc, now);
 			if (new)
-				vms_attach_vcpu(new, vc, now);
-			if (old && vc->attached[old->slot]) {
-				/* A forgets it without touching the grant or the queue */
-				if (state == VMS_GRANTED)
-					old->ops->charge(&old->sched, &vc->pv[old->slot],
-							 now - vc->grant_ns, now);
-				else if (state == VMS_QUEUED)
-					old->ops->dequeue(&old->sched, &vc->pv[old->slot], now);
-				if (old->ops->vcpu_detach)
-					old->ops->vcpu_detach(&old->sched, &vc->pv[old->slot]);
-				vc->attached[old->slot] = false;
-			}
-			if (state == VMS_GRANTED && new) {
-				vc->grant_ns = now;	/* B charges from here */
-			} else if (state == VMS_QUEUED && new) {
-				new->ops->enqueue(&new->sched, &vc->pv[new->slot], now,
-						  VMSCHED_ENQ_WAKEUP);
-			} else if (!new) {
-				/* the host scheduler: everyone may run */
-				if (state == VMS_GRANTED) {
-					vms_nr_granted--;
-					vc->stats.run_ns += now - vc->grant_ns;
-					hrtimer_try_to_cancel(&vc->slice_timer);
-				}
-				if (state == VMS_GRANTED || state == VMS_QUEUED)
-					vc->state = VMS_OUTSIDE;
-				WRITE_ONCE(vc->granted, true);
-			}
+				vms_switch_adopt(new, vc, now);
+			else
+				vms_switch_free(vc, now);
 		}
 		if (old)
 			vms_detach_vm(old, vm);
@@ -170,16 +182,14 @@ static void vms_revoke_all(u64 now)
 	struct vms_vcpu *vc;
 	struct vms_vm *vm;
 
-	list_for_each_entry(vm, &vms_vms, node) {
-		list_for_each_entry(vc, &vm->vcpus, vm_node) {
-			WRITE_ONCE(vc->granted, false);
-			/*
-			 * A thread released by the last deactivation may not
-			 * have left the gate yet: it waits again, so queue it.
-			 */
-			vc->state = vc->in_gate ? VMS_QUEUED : VMS_OUTSIDE;
-			vc->queued_ns = now;
-		}
+	for_each_vms_vcpu(vm, vc) {
+		WRITE_ONCE(vc->granted, false);
+		/*
+		 * A thread released by the last deactivation may not have
+		 * left the gate yet: it waits again, so queue it.
+		 */
+		vc->state = vc->in_gate ? VMS_QUEUED : VMS_OUTSIDE;
+		vc->queued_ns = now;
 	}
 }
 
@@ -190,10 +200,9 @@ static void vms_kick_all(void)
 	unsigned long flags;
 
 	raw_spin_lock_irqsave(&vms_lock, flags);
-	list_for_each_entry(vm, &vms_vms, node)
-		list_for_each_entry(vc, &vm->vcpus, vm_node)
-			if (!vc->granted)
-				kvm_vcpu_kick(vc->vcpu);
+	for_each_vms_vcpu(vm, vc)
+		if (!vc->granted)
+			kvm_vcpu_kick(vc->vcpu);
 	raw_spin_unlock_irqrestore(&vms_lock, flags);
 }
 

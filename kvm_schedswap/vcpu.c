@@ -135,12 +135,7 @@ struct vms_vcpu *vms_discover(struct kvm_vcpu *vcpu)
 			vms_nr_vms++;
 		}
 	}
-	if (vms_lookup(vcpu)) {
-		/* cannot happen: only this thread discovers this vCPU */
-		raw_spin_unlock(&vms_lock);
-		kfree(vc);
-		goto out;
-	}
+	/* only this thread (it holds vcpu->mutex in KVM_RUN) discovers @vcpu */
 	get_task_struct(current);
 	vc->vm = vm;
 	list_add_tail(&vc->vm_node, &vm->vcpus);
@@ -154,13 +149,12 @@ struct vms_vcpu *vms_discover(struct kvm_vcpu *vcpu)
 		vms_attach_vcpu(in, vc, now);
 	}
 	raw_spin_unlock(&vms_lock);
-out:
 	if (new_vm) {
 		/* lost the race; the reference cannot be the last one here */
 		kvm_put_kvm_no_destroy(new_vm->kvm);
 		kfree(new_vm);
 	}
-	return vms_lookup(vcpu);
+	return vc;
 }
 
 /* ---- the hooks ----------------------------------------------------------- */
@@ -171,7 +165,6 @@ static void vms_probe_entry(void *data, VMS_KVM_ENTRY_PROTO)
 	struct vms_instance *in;
 	struct vms_vcpu *vc;
 	bool granted;
-	u64 now;
 
 	/* no policy: the host scheduler decides, nothing to do */
 	if (likely(!rcu_access_pointer(vms_active)))
@@ -189,10 +182,8 @@ static void vms_probe_entry(void *data, VMS_KVM_ENTRY_PROTO)
 	raw_spin_lock(&vms_lock);
 	in = vms_instance_locked();
 	granted = !in || vc->released;
-	if (!granted && vc->state != VMS_QUEUED) {
-		now = ktime_get_ns();
-		granted = vms_make_runnable(in, vc, now);
-	}
+	if (!granted && vc->state != VMS_QUEUED)
+		granted = vms_make_runnable(in, vc, ktime_get_ns());
 	raw_spin_unlock(&vms_lock);
 	if (!granted)
 		vms_gate_request(vc);
@@ -222,16 +213,11 @@ static struct kprobe vms_halt_kprobe = {
 	.pre_handler = vms_halt_pre,
 };
 
-static bool vms_hooks_on;
-
-/* register the probes; vms_mutex held; may sleep (tracepoint and kprobe registration) */
-int vms_hooks_enable(void)
+/* register the hooks at module load; may sleep (text patching) */
+int vms_hooks_register(void)
 {
 	int ret;
 
-	lockdep_assert_held(&vms_mutex);
-	if (vms_hooks_on)
-		return 0;
 	ret = register_kprobe(&vms_halt_kprobe);
 	if (ret) {
 		pr_err("cannot probe kvm_vcpu_halt: %d\n", ret);
@@ -241,27 +227,16 @@ int vms_hooks_enable(void)
 	if (ret) {
 		pr_err("cannot attach to the kvm_entry tracepoint: %d\n", ret);
 		unregister_kprobe(&vms_halt_kprobe);
-		/* a kprobe cannot be registered twice without being reset */
-		vms_halt_kprobe.addr = NULL;
-		vms_halt_kprobe.flags = 0;
-		return ret;
 	}
-	vms_hooks_on = true;
-	return 0;
+	return ret;
 }
 
-/* unregister the probes and wait until no probe runs; may sleep */
-void vms_hooks_disable(void)
+/* unregister the hooks and wait until no probe runs; may sleep */
+void vms_hooks_unregister(void)
 {
-	lockdep_assert_held(&vms_mutex);
-	if (!vms_hooks_on)
-		return;
 	tracepoint_probe_unregister(&__tracepoint_kvm_entry, vms_probe_entry, NULL);
 	unregister_kprobe(&vms_halt_kprobe);
-	vms_halt_kprobe.addr = NULL;
-	vms_halt_kprobe.flags = 0;
 	tracepoint_synchronize_unregister();
-	vms_hooks_on = false;
 }
 
 /* ---- reaping ------------------------------------------------------------- */
@@ -283,9 +258,9 @@ static void vms_free_vm(struct vms_vm *vm)
 {
 	struct vms_vcpu *vc, *tmp;
 
+	synchronize_rcu();	/* no probe sees these vCPUs: none queues gate work */
 	list_for_each_entry(vc, &vm->vcpus, vm_node)
 		vms_gate_drain(vc);
-	synchronize_rcu();	/* no probe sees these vCPUs any more */
 	list_for_each_entry_safe(vc, tmp, &vm->vcpus, vm_node) {
 		list_del(&vc->vm_node);
 		call_rcu(&vc->rcu, vms_free_vcpu);

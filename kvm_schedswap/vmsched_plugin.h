@@ -47,6 +47,7 @@
 #ifdef __KERNEL__
 #include <linux/types.h>
 #include <linux/list.h>
+#include <linux/time64.h>
 struct module;
 struct seq_file;
 #else
@@ -57,6 +58,8 @@ struct seq_file;
 #define VMSCHED_NAME_LEN	32	/* policy and parameter names, with NUL */
 #define VMSCHED_DATA_BYTES	128	/* private storage per vCPU and per VM */
 #define VMSCHED_MAX_PARAMS	8	/* parameters per scope */
+#define VMSCHED_SLICE_MIN_NS	(10 * NSEC_PER_USEC)	/* slices pick_next may return */
+#define VMSCHED_SLICE_MAX_NS	(10 * NSEC_PER_SEC)
 
 /*
  * Parameter scopes (VMSCHED_SCOPE_GLOBAL: one value per instance, in
@@ -171,10 +174,10 @@ struct vmsched_ops {
 	 *
 	 * Remove it from the policy's queue and return it with *@slice_ns set
 	 * to the slice it may run. Return NULL to leave the slot idle (a capped
-	 * VM, or nothing runnable). A slice below 10 us or above 10 s is
-	 * clamped by the core. Returning a vCPU that is not queued in this
-	 * instance is a policy bug: the core ignores it, counts it, and
-	 * deactivates the policy.
+	 * VM, or nothing runnable). Policy bugs are contained, counted and
+	 * end in the policy's deactivation: a slice outside
+	 * [VMSCHED_SLICE_MIN_NS, VMSCHED_SLICE_MAX_NS] is clamped; a vCPU
+	 * that is not queued in this instance is ignored.
 	 */
 	struct vmsched_vcpu *(*pick_next)(struct vmsched_sched *s, u64 now,
 					  u64 *slice_ns);

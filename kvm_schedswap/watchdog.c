@@ -2,7 +2,7 @@
 /*
  * kvm_schedswap: the watchdog.
  *
- * Every 100 ms (while a policy is active) it looks for a runnable vCPU that
+ * Every 100 ms, while a policy is active, it looks for a runnable vCPU that
  * has waited at the gate longer than watchdog_ms (module parameter, default
  * 2000, 0 disables). If it finds one, the kernel log names the policy and
  * the vCPU, and the policy is ejected: the host scheduler takes over, which
@@ -31,17 +31,15 @@ static void vms_watchdog_scan(u64 limit)
 
 	if (!in)
 		return;
-	list_for_each_entry(vm, &vms_vms, node) {
-		list_for_each_entry(vc, &vm->vcpus, vm_node) {
-			if (!vc->in_gate || vc->granted || now - vc->gate_ns <= limit)
-				continue;
-			pr_err("watchdog: policy %s left vCPU %d of VM %d (%s) runnable but gated for %llu ms\n",
-			       in->ops->name, vc->vcpu_id, vm->pid, vm->comm,
-			       div_u64(now - vc->gate_ns, NSEC_PER_MSEC));
-			vms_watchdog_events++;
-			vms_eject("watchdog: a vCPU waited at the gate too long");
-			return;
-		}
+	for_each_vms_vcpu(vm, vc) {
+		if (!vc->in_gate || vc->granted || now - vc->gate_ns <= limit)
+			continue;
+		pr_err("watchdog: policy %s left vCPU %d of VM %d (%s) runnable but gated for %llu ms\n",
+		       in->ops->name, vc->vcpu_id, vm->pid, vm->comm,
+		       div_u64(now - vc->gate_ns, NSEC_PER_MSEC));
+		vms_watchdog_events++;
+		vms_eject("watchdog: a vCPU waited at the gate too long");
+		return;
 	}
 }
 
@@ -50,7 +48,8 @@ static void vms_watchdog_fn(struct work_struct *work)
 	unsigned int ms = READ_ONCE(vms_param_watchdog_ms);
 	unsigned long flags;
 
-	if (ms) {
+	/* nothing can be gated while the host scheduler rules */
+	if (ms && rcu_access_pointer(vms_active)) {
 		raw_spin_lock_irqsave(&vms_lock, flags);
 		vms_watchdog_scan((u64)ms * NSEC_PER_MSEC);
 		raw_spin_unlock_irqrestore(&vms_lock, flags);

@@ -158,7 +158,7 @@ static u64 bvt_slice(const struct vmsched_sched *s, const struct vmsched_vm *vm,
 	}
 	if (bvm->warped && limit > bvm->warp_ran)
 		slice = min(slice, limit - bvm->warp_ran);
-	return clamp_t(u64, slice, PLUGIN_SLICE_MIN_NS, PLUGIN_SLICE_MAX_NS);
+	return clamp_t(u64, slice, VMSCHED_SLICE_MIN_NS, VMSCHED_SLICE_MAX_NS);
 }
 
 /**

@@ -41,13 +41,6 @@
 #endif
 
 /*
- * The core ejects a policy whose pick_next returns a slice outside this
- * range: policies clamp their slices into it.
- */
-#define PLUGIN_SLICE_MIN_NS	(10 * NSEC_PER_USEC)
-#define PLUGIN_SLICE_MAX_NS	(10 * NSEC_PER_SEC)
-
-/*
  * Virtual time
  * ------------
  * A VM of weight VT_WEIGHT_UNIT advances its virtual time by one unit per

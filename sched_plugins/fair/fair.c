@@ -60,7 +60,7 @@
  */
 #include "fair.h"
 
-#define FAIR_MIN_GRANT		PLUGIN_SLICE_MIN_NS	/* core's shortest slice */
+#define FAIR_MIN_GRANT		VMSCHED_SLICE_MIN_NS	/* core's shortest slice */
 #define FAIR_MAX_DEBT		((s64)(10 * NSEC_PER_SEC))	/* budget floor */
 #define FAIR_MAX_REFILL_NS	(1ULL << 40)	/* refill at most this at once */
 

@@ -11,8 +11,8 @@
 
 #include "vmsched_policy.h"
 
-#define SIM_MIN_SLICE	PLUGIN_SLICE_MIN_NS	/* slices the core accepts */
-#define SIM_MAX_SLICE	PLUGIN_SLICE_MAX_NS
+#define SIM_MIN_SLICE	VMSCHED_SLICE_MIN_NS	/* slices the core accepts */
+#define SIM_MAX_SLICE	VMSCHED_SLICE_MAX_NS
 #define SIM_NEVER	U64_MAX
 #define SIM_VCPU_MAGIC	0x76637075U
 

@@ -587,7 +587,7 @@ static void test_bvt_warp_odd_bursts(struct test_ctx *t)
 	sim_run_for(sim, 10 * SEC);
 	printf("# %llu warped stretches\n", (unsigned long long)w.episodes);
 	check_at_most(t, "longest warped run (limit 10 ms + 10 us)",
-		      w.max_warped_run, 10 * MS + PLUGIN_SLICE_MIN_NS);
+		      w.max_warped_run, 10 * MS + VMSCHED_SLICE_MIN_NS);
 	sim_ok(t, sim, false);
 	sim_destroy(sim);
 }

@@ -26,6 +26,8 @@
  *   EPERM   mutating call without CAP_SYS_NICE or CAP_SYS_ADMIN
  *   ENOENT  unknown policy or parameter name
  *   ERANGE  parameter value out of range
+ *   EINVAL  also: a combination of values the policy refuses
+ *   ENOSPC  reservations would exceed the pool (fair)
  *   ESRCH   no such VM (pid) or vCPU
  *   ENODEV  per-VM/vCPU parameters asked while no policy is active
  *   EBUSY   a swap is in progress (never returned for activate: it waits)
