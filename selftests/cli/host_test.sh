@@ -29,6 +29,7 @@ cleanup() {
 	local p
 	for p in "${PIDS[@]+"${PIDS[@]}"}"; do kill "$p" 2>/dev/null; done
 	tmux -L "$TMUX_SOCK" kill-server 2>/dev/null
+	rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/vmsched-cli-$$"-*
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -320,7 +321,11 @@ tmx() { tmux -L "$TMUX_SOCK" "$@"; }
 
 # start a shell in an 80x24 terminal, run CMD in it
 term_start() {
+	# a new server per terminal: reusing a socket while the old server
+	# exits fails with "server exited unexpectedly"
 	tmx kill-server 2>/dev/null
+	TERM_N=$((${TERM_N:-0} + 1))
+	TMUX_SOCK=vmsched-cli-$$-$TERM_N
 	tmx -f /dev/null new-session -d -x 80 -y 24 -s t \
 		"env -i PATH=$PATH TERM=xterm-256color PS1='$ ' bash --norc --noprofile"
 	tmx set-option -t t status off > /dev/null

@@ -26,13 +26,7 @@ build_modules() {
 	out=$BUILD/$rel
 	mkdir -p "$out/src"
 	# copy only what changed so rebuilds are incremental
-	cp -ru "$SRC/Kbuild" "$SRC/kvm_schedswap" "$SRC/uapi" "$out/src/"
-	if [ "${VMSCHED_NO_PLUGINS:-0}" = 1 ]; then
-		rm -rf "$out/src/sched_plugins" && mkdir -p "$out/src/sched_plugins"
-		: > "$out/src/sched_plugins/Kbuild"
-	else
-		cp -ru "$SRC/sched_plugins" "$out/src/"
-	fi
+	cp -ru "$SRC/Kbuild" "$SRC/kvm_schedswap" "$SRC/sched_plugins" "$SRC/uapi" "$out/src/"
 	mkdir -p "$out/src/selftests"
 	cp -ru "$SRC/selftests/modules" "$out/src/selftests/"
 	make -s -C "$kdir/build" M="$out/src" W=1 modules >&2 ||

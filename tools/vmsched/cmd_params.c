@@ -66,6 +66,23 @@ static int target_err(const struct target *t, const char *what, int err)
 	return dev_err(what, err);
 }
 
+static const char *target_syntax(unsigned int scope)
+{
+	return scope == VMSCHED_SCOPE_VM ? "VM" : "VM:N";
+}
+
+/* resolve VM or VM:N and load its policy's descriptors; 0 or the exit code */
+static int load_target(unsigned int scope, const char *arg, struct target *t,
+		       struct pdesc *d)
+{
+	int ret = resolve_target(scope, arg, t);
+
+	if (ret)
+		return ret;
+	ret = pdesc_load(t->policy, d);
+	return ret ? dev_err("cannot read the policy's parameters", ret) : 0;
+}
+
 static int do_set_scope(unsigned int scope, int argc, char **argv)
 {
 	struct vmsched_kv kv[VMSCHED_MAX_KV];
@@ -76,15 +93,12 @@ static int do_set_scope(unsigned int scope, int argc, char **argv)
 
 	if (argc < 1)
 		return usage_err("set %s: missing %s", scope_key(scope),
-				 scope == VMSCHED_SCOPE_VM ? "VM" : "VM:N");
+				 target_syntax(scope));
 	if (argc < 2)
 		return usage_err("set %s %s: missing KEY=VALUE", scope_key(scope), argv[0]);
-	ret = resolve_target(scope, argv[0], &t);
+	ret = load_target(scope, argv[0], &t, &d);
 	if (ret)
 		return ret;
-	ret = pdesc_load(t.policy, &d);
-	if (ret)
-		return dev_err("cannot read the policy's parameters", ret);
 	ret = parse_kv_args(&d, scope, argc - 1, argv + 1, kv, &n);
 	if (ret)
 		goto out;
@@ -108,18 +122,15 @@ static int do_get_scope(unsigned int scope, int argc, char **argv)
 	struct vmsched_kv *kv;
 	struct target t;
 	struct pdesc d;
-	unsigned int i, n;
+	unsigned int n;
 	int ret;
 
 	if (argc != 1)
 		return usage_err("get %s: expected one %s", scope_key(scope),
-				 scope == VMSCHED_SCOPE_VM ? "VM" : "VM:N");
-	ret = resolve_target(scope, argv[0], &t);
+				 target_syntax(scope));
+	ret = load_target(scope, argv[0], &t, &d);
 	if (ret)
 		return ret;
-	ret = pdesc_load(t.policy, &d);
-	if (ret)
-		return dev_err("cannot read the policy's parameters", ret);
 	ret = dev_get_params(scope, t.pid, t.vcpu, &kv, &n);
 	if (ret) {
 		pdesc_free(&d);
@@ -132,15 +143,7 @@ static int do_get_scope(unsigned int scope, int argc, char **argv)
 		out_kv_u64("vcpu", "vCPU", t.vcpu);
 	out_kv_str("policy", "policy", t.policy);
 	out_obj_begin("params", "params:");
-	for (i = 0; i < n; i++) {
-		const struct vmsched_param_info *p;
-		struct out_col c = { NULL, NULL, 0, O_VALUE };
-
-		kv[i].key[VMSCHED_NAME_MAX - 1] = '\0';
-		p = pdesc_find(&d, kv[i].key);
-		c.key = c.head = kv[i].key;
-		out_kv(&c, CELL_VAL(kv[i].value, p ? p->unit : VMSCHED_UNIT_NONE));
-	}
+	print_param_values(&d, kv, n);
 	if (!n)
 		out_text("(policy %s has no %s parameters)", t.policy, scope_name(scope));
 	out_obj_end();

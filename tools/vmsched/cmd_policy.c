@@ -146,7 +146,7 @@ static void status_params(const char *policy)
 {
 	struct vmsched_kv *kv;
 	struct pdesc d;
-	unsigned int i, n;
+	unsigned int n;
 
 	if (pdesc_load(policy, &d))
 		return;
@@ -155,15 +155,7 @@ static void status_params(const char *policy)
 		return;
 	}
 	out_obj_begin("params", "params:");
-	for (i = 0; i < n; i++) {
-		const struct vmsched_param_info *p;
-		struct out_col c = { NULL, NULL, 0, O_VALUE };
-
-		kv[i].key[VMSCHED_NAME_MAX - 1] = '\0';
-		p = pdesc_find(&d, kv[i].key);
-		c.key = c.head = kv[i].key;
-		out_kv(&c, CELL_VAL(kv[i].value, p ? p->unit : VMSCHED_UNIT_NONE));
-	}
+	print_param_values(&d, kv, n);
 	out_obj_end();
 	free(kv);
 	pdesc_free(&d);

@@ -9,6 +9,7 @@
 
 #include "dev.h"
 #include "main.h"
+#include "output.h"
 #include "params.h"
 #include "units.h"
 
@@ -167,4 +168,19 @@ int active_policy(char *name)
 		return dev_err("cannot read the status", ret);
 	snprintf(name, VMSCHED_NAME_MAX, "%.*s", VMSCHED_NAME_MAX - 1, st.active);
 	return 0;
+}
+
+void print_param_values(const struct pdesc *d, struct vmsched_kv *kv, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		const struct vmsched_param_info *p;
+		struct out_col c = { NULL, NULL, 0, O_VALUE };
+
+		kv[i].key[VMSCHED_NAME_MAX - 1] = '\0';
+		p = pdesc_find(d, kv[i].key);
+		c.key = c.head = kv[i].key;
+		out_kv(&c, CELL_VAL(kv[i].value, p ? p->unit : VMSCHED_UNIT_NONE));
+	}
 }

@@ -31,6 +31,8 @@ int parse_kv_args(const struct pdesc *d, unsigned int scope, int argc, char **ar
 		  struct vmsched_kv *kv, unsigned int *n);
 /* the kernel said ERANGE for @kv: say which value and the allowed range */
 int report_range(const struct pdesc *d, const struct vmsched_kv *kv, unsigned int n);
+/* print @n values from the kernel as "key value" with each key's unit */
+void print_param_values(const struct pdesc *d, struct vmsched_kv *kv, unsigned int n);
 /* "policy X is not loaded; loaded policies: ..." */
 int report_unknown_policy(const char *name);
 /* the name of the active policy ("" if none); 0 or exit code */

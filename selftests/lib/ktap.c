@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The KTAP part of selftests/lib for host-side test programs, which must
- * build without the VM and workload helpers of vmsched_test.c.
+ * KTAP output for vmsched test programs (see ktap.h). No dependencies
+ * beyond libc, so host-side tests link it too.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -9,19 +9,23 @@
 
 #include "ktap.h"
 
-static int n, pass, fail, skipped;
+static int ktap_n, ktap_pass, ktap_fail, ktap_skipped;
 int ktap_case_failures;
 
-void ktap_plan(int count)
+void ktap_plan(int n)
 {
-	printf("TAP version 13\n1..%d\n", count);
+	printf("TAP version 13\n1..%d\n", n);
+	fflush(stdout);
 }
 
 void ktap_result(bool ok, const char *name)
 {
-	n++;
-	ok ? pass++ : fail++;
-	printf("%sok %d %s\n", ok ? "" : "not ", n, name);
+	ktap_n++;
+	if (ok)
+		ktap_pass++;
+	else
+		ktap_fail++;
+	printf("%sok %d %s\n", ok ? "" : "not ", ktap_n, name);
 	fflush(stdout);
 	ktap_case_failures = 0;
 }
@@ -30,13 +34,14 @@ void ktap_skip(const char *name, const char *fmt, ...)
 {
 	va_list ap;
 
-	n++;
-	skipped++;
-	printf("ok %d %s # SKIP ", n, name);
+	ktap_n++;
+	ktap_skipped++;
+	printf("ok %d %s # SKIP ", ktap_n, name);
 	va_start(ap, fmt);
 	vprintf(fmt, ap);
 	va_end(ap);
 	printf("\n");
+	fflush(stdout);
 	ktap_case_failures = 0;
 }
 
@@ -49,6 +54,7 @@ void ktap_skip_all(const char *fmt, ...)
 	vprintf(fmt, ap);
 	va_end(ap);
 	printf("\n");
+	fflush(stdout);
 	exit(KSFT_SKIP);
 }
 
@@ -61,10 +67,16 @@ void ktap_info(const char *fmt, ...)
 	vprintf(fmt, ap);
 	va_end(ap);
 	printf("\n");
+	fflush(stdout);
 }
 
 int ktap_finish(void)
 {
-	printf("# totals: pass:%d fail:%d skip:%d\n", pass, fail, skipped);
-	return fail ? KSFT_FAIL : (skipped && !pass) ? KSFT_SKIP : KSFT_PASS;
+	printf("# totals: pass:%d fail:%d skip:%d\n", ktap_pass, ktap_fail, ktap_skipped);
+	fflush(stdout);
+	if (ktap_fail)
+		return KSFT_FAIL;
+	if (ktap_skipped && !ktap_pass)
+		return KSFT_SKIP;
+	return KSFT_PASS;
 }
