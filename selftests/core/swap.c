@@ -5,10 +5,6 @@
  * during the swaps and the VMM sees progress), the swap count is exact,
  * per-VM statistics are the sums of their vCPUs', and the longest swap is
  * printed.
- *
- * Not in the default run yet: on 2 emulated CPUs some vCPUs are left gated
- * (the watchdog fires after its limit), which is an open bug of the core.
- * Run it with: run_vm.sh --guest-cmd /selftests/core/swap
  */
 #include <errno.h>
 #include <signal.h>
