@@ -111,7 +111,7 @@ struct vms_vcpu {
 	bool in_gate;			/* sleeping in the gate */
 	u64 grant_ns;			/* start of the grant (for charging) */
 	u64 slice_ns;			/* granted slice not started yet, or 0 */
-	struct list_head granted_node;	/* vms_granted while it holds a slot */
+	struct list_head state_node;	/* on vms_granted or vms_queued, by state */
 	u64 queued_ns;			/* when it was enqueued */
 	u64 blocked_ns;			/* when it halted (0: not a wakeup) */
 	u64 gate_ns;			/* when it started sleeping in the gate */
@@ -182,7 +182,8 @@ void vms_dispatch(struct vms_instance *in, u64 now);
 void vms_end_grant(struct vms_instance *in, struct vms_vcpu *vc, u64 now, bool requeue);
 void vms_policy_error(struct vms_instance *in, const char *what);
 extern unsigned int vms_nr_granted;
-extern struct list_head vms_granted;
+extern struct list_head vms_granted, vms_queued;
+void vms_set_state(struct vms_vcpu *vc, enum vms_state state);
 
 /* gate.c: holding vCPUs back between two guest entries */
 void vms_gate_request(struct vms_vcpu *vc);
@@ -215,6 +216,7 @@ void vms_stats_add(struct vms_stats *sum, const struct vms_stats *st);
 u64 vms_stats_percentile(const struct vms_stats *st, unsigned int pct);
 u64 vms_stats_count(const struct vms_stats *st);
 unsigned int vms_nr_gated_locked(void);
+const char *vms_state_name(enum vms_state state);
 int vms_stats_snapshot(struct vmsched_stats *s);
 
 /* watchdog.c */

@@ -12,13 +12,6 @@
 
 static struct dentry *vms_debugfs_dir;
 
-static const char *const vms_state_names[] = {
-	[VMS_GRANTED] = "granted",
-	[VMS_QUEUED] = "queued",
-	[VMS_BLOCKED] = "blocked",
-	[VMS_OUTSIDE] = "outside",
-};
-
 static int vms_status_show(struct seq_file *m, void *unused)
 {
 	struct vms_instance *in;
@@ -39,7 +32,7 @@ static int vms_status_show(struct seq_file *m, void *unused)
 		seq_printf(m, "vm %d %s vcpus %u\n", vm->pid, vm->comm, vm->nr_vcpus);
 		list_for_each_entry(vc, &vm->vcpus, vm_node)
 			seq_printf(m, "  vcpu %d tid %d %s%s run_ns %llu wait_ns %llu grants %llu\n",
-				   vc->vcpu_id, vc->tid, vms_state_names[vc->state],
+				   vc->vcpu_id, vc->tid, vms_state_name(vc->state),
 				   vc->in_gate ? " gated" : "", vc->stats.run_ns,
 				   vc->stats.wait_ns, vc->stats.grants);
 	}

@@ -78,7 +78,7 @@ static void vms_gate_work(struct callback_head *head)
 			now = ktime_get_ns();
 			in->ops->dequeue(&in->sched, &vc->pv[in->slot], now);
 			vc->stats.wait_ns += now - vc->queued_ns;
-			vc->state = VMS_OUTSIDE;
+			vms_set_state(vc, VMS_OUTSIDE);
 		}
 		raw_spin_unlock_irqrestore(&vms_lock, flags);
 	}

@@ -26,9 +26,25 @@
 #include <linux/ktime.h>
 #include "core.h"
 
-/* vCPUs holding a grant now (vms_vcpu.granted_node) and their number, under vms_lock */
+/*
+ * vCPUs holding a grant now and their number, and queued vCPUs in the order
+ * they were queued (vms_vcpu.state_node), under vms_lock
+ */
 LIST_HEAD(vms_granted);
+LIST_HEAD(vms_queued);
 unsigned int vms_nr_granted;
+
+/* the one place a vCPU changes state: keeps vms_granted and vms_queued in step */
+void vms_set_state(struct vms_vcpu *vc, enum vms_state state)
+{
+	lockdep_assert_held(&vms_lock);
+	list_del_init(&vc->state_node);
+	if (state == VMS_GRANTED)
+		list_add_tail(&vc->state_node, &vms_granted);
+	else if (state == VMS_QUEUED)
+		list_add_tail(&vc->state_node, &vms_queued);
+	vc->state = state;
+}
 
 static inline struct vms_vcpu *pv_to_vcpu(struct vms_instance *in, struct vmsched_vcpu *v)
 {
@@ -105,7 +121,7 @@ void vms_detach_vcpu(struct vms_instance *in, struct vms_vcpu *vc, u64 now)
 		vms_end_grant(in, vc, now, false);
 	} else if (vc->state == VMS_QUEUED) {
 		in->ops->dequeue(&in->sched, v, now);
-		vc->state = VMS_OUTSIDE;
+		vms_set_state(vc, VMS_OUTSIDE);
 	}
 	if (in->ops->vcpu_detach)
 		in->ops->vcpu_detach(&in->sched, v);
@@ -118,10 +134,9 @@ static void vms_grant(struct vms_vcpu *vc, u64 now, u64 slice)
 {
 	u64 waited = now - vc->queued_ns;
 
-	vc->state = VMS_GRANTED;
+	vms_set_state(vc, VMS_GRANTED);
 	WRITE_ONCE(vc->granted, true);
 	vc->grant_ns = now;
-	list_add_tail(&vc->granted_node, &vms_granted);
 	vms_nr_granted++;
 	vc->stats.grants++;
 	vc->stats.wait_ns += waited;
@@ -218,12 +233,12 @@ bool vms_make_runnable(struct vms_instance *in, struct vms_vcpu *vc, u64 now)
 		return false;
 	if (vc->state == VMS_BLOCKED)
 		vc->stats.wakeups++;
-	vc->state = VMS_QUEUED;
+	vms_set_state(vc, VMS_QUEUED);
 	vc->queued_ns = now;
 	in->ops->enqueue(&in->sched, &vc->pv[in->slot], now, VMSCHED_ENQ_WAKEUP);
 
 	if (vms_nr_granted >= in->sched.nr_slots && in->ops->check_preempt) {
-		list_for_each_entry(vv, &vms_granted, granted_node)
+		list_for_each_entry(vv, &vms_granted, state_node)
 			if (n < in->sched.nr_slots && vv->attached[in->slot])
 				in->running[n++] = &vv->pv[in->slot];
 		victim = in->ops->check_preempt(&in->sched, &vc->pv[in->slot],
@@ -257,10 +272,9 @@ u64 vms_release_slot(struct vms_vcpu *vc, u64 now)
 	lockdep_assert_held(&vms_lock);
 	vc->slice_ns = 0;
 	WRITE_ONCE(vc->granted, false);
-	list_del_init(&vc->granted_node);
+	vms_set_state(vc, VMS_OUTSIDE);
 	vms_nr_granted--;
 	vc->stats.run_ns += ran;
-	vc->state = VMS_OUTSIDE;
 	hrtimer_try_to_cancel(&vc->slice_timer);
 	return ran;
 }
@@ -274,7 +288,7 @@ void vms_end_grant(struct vms_instance *in, struct vms_vcpu *vc, u64 now, bool r
 	in->ops->charge(&in->sched, &vc->pv[in->slot], ran, now);
 	if (requeue && !(vc->task->flags & PF_EXITING)) {
 		vc->stats.preemptions++;
-		vc->state = VMS_QUEUED;
+		vms_set_state(vc, VMS_QUEUED);
 		vc->queued_ns = now;
 		in->ops->enqueue(&in->sched, &vc->pv[in->slot], now, VMSCHED_ENQ_PREEMPTED);
 	}
@@ -292,7 +306,7 @@ void vms_block(struct vms_vcpu *vc, u64 now)
 		if (in && vc->attached[in->slot])
 			in->ops->dequeue(&in->sched, &vc->pv[in->slot], now);
 	}
-	vc->state = VMS_BLOCKED;
+	vms_set_state(vc, VMS_BLOCKED);
 	vc->blocked_ns = now;
 	vms_dispatch(in, now);
 }
@@ -324,6 +338,6 @@ void vms_vcpu_init_sched(struct vms_vcpu *vc)
 {
 	hrtimer_init(&vc->slice_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
 	vc->slice_timer.function = vms_slice_end;
-	INIT_LIST_HEAD(&vc->granted_node);
+	INIT_LIST_HEAD(&vc->state_node);
 	vc->state = VMS_OUTSIDE;
 }

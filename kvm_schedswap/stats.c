@@ -62,6 +62,18 @@ u64 vms_stats_percentile(const struct vms_stats *st, unsigned int pct)
 	return st->lat_max_ns;
 }
 
+const char *vms_state_name(enum vms_state state)
+{
+	static const char *const names[] = {
+		[VMS_GRANTED] = "granted",
+		[VMS_QUEUED] = "queued",
+		[VMS_BLOCKED] = "blocked",
+		[VMS_OUTSIDE] = "outside",
+	};
+
+	return state < ARRAY_SIZE(names) ? names[state] : "?";
+}
+
 /* runnable vCPUs sleeping in the gate now; vms_lock held */
 unsigned int vms_nr_gated_locked(void)
 {

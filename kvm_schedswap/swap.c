@@ -124,14 +124,12 @@ static void vms_switch_forget(struct vms_instance *old, struct vms_vcpu *vc, u64
 	vc->attached[old->slot] = false;
 }
 
-/* @new takes @vc over in its current state */
+/* @new takes @vc over in its current state (queued ones: vms_switch) */
 static void vms_switch_adopt(struct vms_instance *new, struct vms_vcpu *vc, u64 now)
 {
 	vms_attach_vcpu(new, vc, now);
 	if (vc->state == VMS_GRANTED && !vc->slice_ns)
 		vc->grant_ns = now;	/* @new charges from here */
-	else if (vc->state == VMS_QUEUED)
-		new->ops->enqueue(&new->sched, &vc->pv[new->slot], now, VMSCHED_ENQ_WAKEUP);
 }
 
 /* the host scheduler takes @vc over: it may run */
@@ -140,7 +138,7 @@ static void vms_switch_free(struct vms_vcpu *vc, u64 now)
 	if (vc->state == VMS_GRANTED)
 		vms_release_slot(vc, now);
 	else if (vc->state == VMS_QUEUED)
-		vc->state = VMS_OUTSIDE;
+		vms_set_state(vc, VMS_OUTSIDE);
 	WRITE_ONCE(vc->granted, true);
 }
 
@@ -169,6 +167,15 @@ static void vms_switch(struct vms_instance *old, struct vms_instance *new, u64 n
 		if (old)
 			vms_detach_vm(old, vm);
 	}
+	/*
+	 * Queued vCPUs join @new in the order they were queued, longest
+	 * waiting first: a swap must not send anyone to the back of the line
+	 * (rebuilt in list order, frequent swaps starved the last VMs).
+	 */
+	if (new)
+		list_for_each_entry(vc, &vms_queued, state_node)
+			new->ops->enqueue(&new->sched, &vc->pv[new->slot], now,
+					  VMSCHED_ENQ_WAKEUP);
 	rcu_assign_pointer(vms_active, new);
 	if (new)
 		vms_dispatch(new, now);
@@ -188,7 +195,7 @@ static void vms_revoke_all(u64 now)
 		 * A thread released by the last deactivation may not have
 		 * left the gate yet: it waits again, so queue it.
 		 */
-		vc->state = vc->in_gate ? VMS_QUEUED : VMS_OUTSIDE;
+		vms_set_state(vc, vc->in_gate ? VMS_QUEUED : VMS_OUTSIDE);
 		vc->queued_ns = now;
 	}
 }

@@ -298,6 +298,7 @@ void vms_reap(bool all)
 		list_for_each_entry(vc, &vm->vcpus, vm_node) {
 			if (in)
 				vms_detach_vcpu(in, vc, now);
+			vms_set_state(vc, VMS_OUTSIDE);
 			WRITE_ONCE(vc->released, true);
 			if (vc->in_gate)
 				wake_up_process(vc->task);

@@ -34,9 +34,11 @@ static void vms_watchdog_scan(u64 limit)
 	for_each_vms_vcpu(vm, vc) {
 		if (!vc->in_gate || vc->granted || now - vc->gate_ns <= limit)
 			continue;
-		pr_err("watchdog: policy %s left vCPU %d of VM %d (%s) runnable but gated for %llu ms\n",
+		pr_err("watchdog: policy %s left vCPU %d of VM %d (%s) runnable but gated for %llu ms (%s%s, %u of %u slots granted)\n",
 		       in->ops->name, vc->vcpu_id, vm->pid, vm->comm,
-		       div_u64(now - vc->gate_ns, NSEC_PER_MSEC));
+		       div_u64(now - vc->gate_ns, NSEC_PER_MSEC), vms_state_name(vc->state),
+		       vc->attached[in->slot] ? "" : ", not attached", vms_nr_granted,
+		       in->sched.nr_slots);
 		vms_watchdog_events++;
 		vms_eject("watchdog: a vCPU waited at the gate too long");
 		return;

@@ -60,14 +60,7 @@ int main(void)
 	if (!have_kvm())
 		ktap_skip_all("no /dev/kvm");
 	mod_unload_all();
-	/*
-	 * 32 vCPUs on 2 emulated CPUs: a gated thread may take a long time to
-	 * run once granted; the watchdog has its own test, keep it out of this
-	 * one with a generous limit.
-	 */
-	ret = mod_load(CORE_MODULE, "watchdog_ms=20000");
-	if (!ret)
-		ret = load_core_and_test_policies();
+	ret = load_core_and_test_policies();
 	if (ret)
 		ktap_skip_all("cannot load modules: %s", strerror(-ret));
 	fd = vms_open();
