@@ -179,6 +179,8 @@ void vms_block(struct vms_vcpu *vc, u64 now);
 void vms_slice_start(struct vms_vcpu *vc, u64 now, u64 slice);
 u64 vms_release_slot(struct vms_vcpu *vc, u64 now);
 void vms_dispatch(struct vms_instance *in, u64 now);
+void vms_repoll_init(void);
+void vms_repoll_exit(void);
 void vms_end_grant(struct vms_instance *in, struct vms_vcpu *vc, u64 now, bool requeue);
 void vms_policy_error(struct vms_instance *in, const char *what);
 extern unsigned int vms_nr_granted;

@@ -60,6 +60,7 @@ static int __init vms_init(void)
 {
 	int ret;
 
+	vms_repoll_init();
 	ret = vms_hooks_register();
 	if (ret)
 		return ret;
@@ -88,6 +89,7 @@ static void __exit vms_exit(void)
 	vms_deactivate_locked();	/* nothing is active: no plugin is left */
 	vms_reap(true);
 	mutex_unlock(&vms_mutex);
+	vms_repoll_exit();
 	rcu_barrier();			/* vCPUs freed with call_rcu */
 	pr_info("unloaded\n");
 }

@@ -16,6 +16,11 @@
  *
  * Every function here runs under vms_lock with IRQs off and never sleeps.
  *
+ * A policy that leaves a slot idle although vCPUs are queued (a capped VM
+ * must wait for its budget) returns NULL from pick_next with the time until
+ * it wants to be asked again in *slice_ns; the re-poll hrtimer then calls
+ * dispatch again, so a cap ends on time even when nothing else happens.
+ *
  * What a policy returns is checked, never trusted: a vCPU that is not queued
  * in the asking instance, or a slice outside [10 us, 10 s], is a policy
  * error; the core counts it, contains it (ignores the vCPU, clamps the
@@ -33,6 +38,9 @@
 LIST_HEAD(vms_granted);
 LIST_HEAD(vms_queued);
 unsigned int vms_nr_granted;
+
+/* asks the active instance again when its pick_next asked for it */
+static struct hrtimer vms_repoll_timer;
 
 /* the one place a vCPU changes state: keeps vms_granted and vms_queued in step */
 void vms_set_state(struct vms_vcpu *vc, enum vms_state state)
@@ -187,6 +195,41 @@ static struct vms_vcpu *vms_check_vcpu(struct vms_instance *in, struct vmsched_v
 	return vc->state == state ? vc : NULL;
 }
 
+/* ask the policy again in @delay ns (an earlier request is kept) */
+static void vms_repoll(u64 delay)
+{
+	ktime_t when;
+
+	delay = clamp_t(u64, delay, VMSCHED_SLICE_MIN_NS, VMSCHED_SLICE_MAX_NS);
+	when = ktime_add_ns(ktime_get(), delay);
+	if (hrtimer_is_queued(&vms_repoll_timer) &&
+	    ktime_before(hrtimer_get_expires(&vms_repoll_timer), when))
+		return;
+	hrtimer_start(&vms_repoll_timer, when, HRTIMER_MODE_ABS_HARD);
+}
+
+static enum hrtimer_restart vms_repoll_fn(struct hrtimer *t)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&vms_lock, flags);
+	vms_dispatch(vms_instance_locked(), ktime_get_ns());
+	raw_spin_unlock_irqrestore(&vms_lock, flags);
+	return HRTIMER_NORESTART;
+}
+
+void vms_repoll_init(void)
+{
+	hrtimer_init(&vms_repoll_timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS_HARD);
+	vms_repoll_timer.function = vms_repoll_fn;
+}
+
+/* at unload, after the last instance is gone: no dispatch can rearm it */
+void vms_repoll_exit(void)
+{
+	hrtimer_cancel(&vms_repoll_timer);
+}
+
 /* fill free slots from the policy's queue */
 void vms_dispatch(struct vms_instance *in, u64 now)
 {
@@ -198,8 +241,11 @@ void vms_dispatch(struct vms_instance *in, u64 now)
 	while (in && vms_nr_granted < in->sched.nr_slots) {
 		slice = 0;
 		v = in->ops->pick_next(&in->sched, now, &slice);
-		if (!v)
+		if (!v) {
+			if (slice && !list_empty(&vms_queued))
+				vms_repoll(slice);
 			break;
+		}
 		vc = vms_check_vcpu(in, v, VMS_QUEUED);
 		if (unlikely(!vc)) {
 			vms_policy_error(in, "pick_next returned a vCPU that is not queued in it");
@@ -256,11 +302,6 @@ bool vms_make_runnable(struct vms_instance *in, struct vms_vcpu *vc, u64 now)
 }
 
 /*
- * End @vc's grant: charge the policy and free the slot. If @requeue, the
- * vCPU is still runnable and goes back to the policy's queue. The caller
- * dispatches the freed slot.
- */
-/*
  * The bookkeeping of every grant that ends: free the slot, account the time
  * and stop the slice. Returns the time the grant was used (0 if its thread
  * never got to run). Leaves @vc OUTSIDE; the policy is not told.
@@ -279,6 +320,11 @@ u64 vms_release_slot(struct vms_vcpu *vc, u64 now)
 	return ran;
 }
 
+/*
+ * End @vc's grant: charge the policy and free the slot. If @requeue, the
+ * vCPU is still runnable and goes back to the policy's queue. The caller
+ * dispatches the freed slot.
+ */
 void vms_end_grant(struct vms_instance *in, struct vms_vcpu *vc, u64 now, bool requeue)
 {
 	u64 ran = vms_release_slot(vc, now);

@@ -174,7 +174,10 @@ struct vmsched_ops {
 	 *
 	 * Remove it from the policy's queue and return it with *@slice_ns set
 	 * to the slice it may run. Return NULL to leave the slot idle (a capped
-	 * VM, or nothing runnable). Policy bugs are contained, counted and
+	 * VM, or nothing runnable); a policy that holds queued vCPUs back sets
+	 * *@slice_ns to the time after which it wants to be asked again (the
+	 * core calls @pick_next again then, or earlier on any enqueue or
+	 * charge), and leaves it 0 otherwise. Policy bugs are contained, counted and
 	 * end in the policy's deactivation: a slice outside
 	 * [VMSCHED_SLICE_MIN_NS, VMSCHED_SLICE_MAX_NS] is clamped; a vCPU
 	 * that is not queued in this instance is ignored.
