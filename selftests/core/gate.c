@@ -16,33 +16,16 @@
 
 #define INTERVAL_MS "200"
 
-/* average rates over @n interval lines of both workloads */
-static int sample(struct workload w[2], int n, long long avg[2][2])
+/* average rates over @n interval lines of both workloads, after @skip */
+static int sample(struct workload w[2], int skip, int n, long long avg[2][2])
 {
-	long long r[8];
-	int i, k, v;
+	long long prog[2][WL_MEASURE_VCPUS];
+	int k, v, ret = workloads_measure(w, 2, skip, n, prog);
 
-	memset(avg, 0, sizeof(long long) * 4);
-	for (i = 0; i < n; i++) {
-		for (k = 0; k < 2; k++) {
-			if (workload_sample(&w[k], r, 8, 3000) != 2)
-				return -1;
-			for (v = 0; v < 2; v++)
-				avg[k][v] += r[v] / n;
-		}
-	}
-	return 0;
-}
-
-static void skip_lines(struct workload w[2], int n)
-{
-	long long r[8];
-	int i;
-
-	for (i = 0; i < n; i++) {
-		workload_sample(&w[0], r, 8, 3000);
-		workload_sample(&w[1], r, 8, 3000);
-	}
+	for (k = 0; k < 2; k++)
+		for (v = 0; v < 2; v++)
+			avg[k][v] = prog[k][v] / n;
+	return ret;
 }
 
 int main(void)
@@ -70,15 +53,14 @@ int main(void)
 
 	CHECK(workload_start(&w[0], a) == 0, "start A");
 	CHECK(workload_start(&w[1], b) == 0, "start B");
-	CHECK(sample(w, 2, avg) == 0, "no interval lines from the workloads");
+	CHECK(sample(w, 0, 2, avg) == 0, "no interval lines from the workloads");
 	ktap_info("host scheduler: A %lld %lld  B %lld %lld", avg[0][0], avg[0][1],
 		  avg[1][0], avg[1][1]);
 
 	kv.value = w[0].pid;
 	ret = vms_activate(fd, "t_one", &kv, 1);
 	CHECK(ret == 0, "activate t_one: %s", strerror(-ret));
-	skip_lines(w, 3);
-	CHECK(sample(w, 5, avg) == 0, "sampling under t_one");
+	CHECK(sample(w, 3, 5, avg) == 0, "sampling under t_one");
 	ktap_info("t_one(pid A): A %lld %lld  B %lld %lld", avg[0][0], avg[0][1],
 		  avg[1][0], avg[1][1]);
 	CHECK(avg[0][0] > 0, "A vCPU 0 is granted but made no progress");
@@ -95,8 +77,7 @@ int main(void)
 
 	ret = vms_ioctl(fd, VMSCHED_IOC_DEACTIVATE, NULL);
 	CHECK(ret == 0, "deactivate: %s", strerror(-ret));
-	skip_lines(w, 2);
-	CHECK(sample(w, 3, avg) == 0, "sampling after deactivation");
+	CHECK(sample(w, 2, 3, avg) == 0, "sampling after deactivation");
 	ktap_info("host scheduler again: A %lld %lld  B %lld %lld", avg[0][0], avg[0][1],
 		  avg[1][0], avg[1][1]);
 	for (k = 0; k < 2; k++)
@@ -107,7 +88,7 @@ int main(void)
 	/* gate B again, then stop it: its gated vCPU threads must leave KVM_RUN */
 	ret = vms_activate(fd, "t_one", &kv, 1);
 	CHECK(ret == 0, "activate t_one: %s", strerror(-ret));
-	skip_lines(w, 2);
+	sample(w, 2, 1, avg);
 	t0 = now_ms();
 	kill(w[1].pid, SIGTERM);
 	ret = workload_wait(&w[1]);

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <math.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -124,6 +125,72 @@ int vms_status(int fd, struct vmsched_status *st)
 {
 	memset(st, 0, sizeof(*st));
 	return vms_ioctl(fd, VMSCHED_IOC_STATUS, st);
+}
+
+static int vms_param_call(int fd, unsigned long cmd, unsigned int scope, pid_t pid,
+			  unsigned int vcpu, struct vmsched_kv *kv, unsigned int n)
+{
+	struct vmsched_params p = {
+		.scope = scope, .pid = pid, .vcpu_id = vcpu, .nr_params = n,
+		.params = (unsigned long)kv, .kv_size = sizeof(*kv),
+	};
+
+	return vms_ioctl(fd, cmd, &p);
+}
+
+int vms_set_param(int fd, unsigned int scope, pid_t pid, unsigned int vcpu,
+		  const char *key, unsigned long long value)
+{
+	struct vmsched_kv kv = { .value = value };
+
+	snprintf(kv.key, sizeof(kv.key), "%s", key);
+	return vms_param_call(fd, VMSCHED_IOC_SET_PARAMS, scope, pid, vcpu, &kv, 1);
+}
+
+int vms_get_param(int fd, unsigned int scope, pid_t pid, unsigned int vcpu,
+		  const char *key, unsigned long long *value)
+{
+	struct vmsched_kv kv[VMSCHED_MAX_KV];
+	int ret, i;
+
+	memset(kv, 0, sizeof(kv));
+	ret = vms_param_call(fd, VMSCHED_IOC_GET_PARAMS, scope, pid, vcpu, kv,
+			     VMSCHED_MAX_KV);
+	if (ret)
+		return ret;
+	for (i = 0; i < VMSCHED_MAX_KV; i++) {
+		if (!strcmp(kv[i].key, key)) {
+			*value = kv[i].value;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+int vms_wait_vm(int fd, pid_t pid, unsigned int nr_vcpus, int timeout_ms)
+{
+	long long deadline = now_ms() + timeout_ms;
+	struct vmsched_vm_stats vm;
+	struct vmsched_stats s;
+
+	do {
+		memset(&s, 0, sizeof(s));
+		s.pid = pid;
+		s.vms.buf = (unsigned long)&vm;
+		s.vms.count = 1;
+		s.vms.entry_size = sizeof(vm);
+		if (!vms_ioctl(fd, VMSCHED_IOC_STATS, &s) && s.vms.count == 1 &&
+		    vm.nr_vcpus >= nr_vcpus)
+			return 0;
+		usleep(20000);
+	} while (now_ms() < deadline);
+	return -ETIMEDOUT;
+}
+
+int vms_set_slots(unsigned int n)
+{
+	return run_cmd("echo %u > /sys/module/" CORE_MODULE "/parameters/slots", n) ?
+		-EIO : 0;
 }
 
 /* ---- workload VMs -------------------------------------------------------- */
@@ -252,6 +319,88 @@ int workload_sample(struct workload *w, long long *rates, int max, int timeout_m
 			return 0;
 		w->errlen += r;
 	}
+}
+
+int workload_spawn(struct workload *w, const struct wl_spec *spec)
+{
+	char vcpus[16], duration[16], interval[16];
+	const char *args[16];
+	int n = 0;
+
+	snprintf(vcpus, sizeof(vcpus), "%d", spec->vcpus);
+	snprintf(duration, sizeof(duration), "%d", spec->duration_s);
+	snprintf(interval, sizeof(interval), "%d", spec->interval_ms);
+	args[n++] = "--name";
+	args[n++] = spec->name;
+	args[n++] = "--vcpus";
+	args[n++] = vcpus;
+	args[n++] = "--duration";
+	args[n++] = duration;
+	args[n++] = "--profile";
+	args[n++] = spec->profile;
+	if (spec->pin) {
+		args[n++] = "--pin";
+		args[n++] = spec->pin;
+	}
+	if (spec->interval_ms) {
+		args[n++] = "--interval";
+		args[n++] = interval;
+	}
+	args[n] = NULL;
+	return workload_start(w, args);
+}
+
+int workloads_measure(struct workload *w, int nr, int skip, int count,
+		      long long prog[][WL_MEASURE_VCPUS])
+{
+	long long r[WL_MEASURE_VCPUS];
+	int i, k, v, n;
+
+	memset(prog, 0, sizeof(prog[0]) * nr);
+	for (i = 0; i < skip + count; i++) {
+		for (k = 0; k < nr; k++) {
+			n = workload_sample(&w[k], r, WL_MEASURE_VCPUS, 5000);
+			if (n <= 0)
+				return n ? n : -EPIPE;
+			for (v = 0; i >= skip && v < n; v++)
+				prog[k][v] += r[v];
+		}
+	}
+	return 0;
+}
+
+double share_error(const long long *got, const double *weights, int n, double *share)
+{
+	double sum = 0, wsum = 0, err = 0, sh, e;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		sum += got[i];
+		wsum += weights[i];
+	}
+	for (i = 0; i < n; i++) {
+		sh = sum > 0 ? got[i] / sum : 0;
+		e = fabs(sh / (weights[i] / wsum) - 1);
+		if (e > err)
+			err = e;
+		if (share)
+			share[i] = sh;
+	}
+	return err;
+}
+
+int load_core_and_policies(void)
+{
+	static const char *const mods[] = { CORE_MODULE, "bvt_sched", "rr_sched", "fair_sched" };
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < sizeof(mods) / sizeof(mods[0]); i++) {
+		ret = mod_load(mods[i], NULL);
+		if (ret && ret != -EEXIST)
+			return ret;
+	}
+	return 0;
 }
 
 int load_core_and_test_policies(void)

@@ -30,6 +30,15 @@ int vms_ioctl(int fd, unsigned long cmd, void *arg);
 /* activate policy NAME with "key=value" pairs (times already in ns) */
 int vms_activate(int fd, const char *name, const struct vmsched_kv *kv, unsigned int n);
 int vms_status(int fd, struct vmsched_status *st);
+/* set / get one parameter of the active policy (@pid, @vcpu as the scope needs) */
+int vms_set_param(int fd, unsigned int scope, pid_t pid, unsigned int vcpu,
+		  const char *key, unsigned long long value);
+int vms_get_param(int fd, unsigned int scope, pid_t pid, unsigned int vcpu,
+		  const char *key, unsigned long long *value);
+/* wait until the core knows VM @pid with @nr_vcpus vCPUs; 0 or -ETIMEDOUT */
+int vms_wait_vm(int fd, pid_t pid, unsigned int nr_vcpus, int timeout_ms);
+/* pool size used by the next activation (core parameter slots=, 0: all CPUs) */
+int vms_set_slots(unsigned int n);
 
 /* a workload VM running as a child process */
 struct workload {
@@ -53,6 +62,27 @@ int workload_start(struct workload *w, const char *const args[]);
  * returns the number of vCPUs, 0 at end of output, -ETIMEDOUT.
  */
 int workload_sample(struct workload *w, long long *rates, int max, int timeout_ms);
+/* a workload VM for workload_spawn() */
+struct wl_spec {
+	const char *name;
+	int vcpus;
+	const char *profile;	/* spin, duty, latency, exit */
+	const char *pin;	/* CPU list for --pin, or NULL */
+	int duration_s;
+	int interval_ms;	/* --interval, 0: none */
+};
+
+/* workload_start() from a spec; returns 0 or -errno */
+int workload_spawn(struct workload *w, const struct wl_spec *spec);
+
+/*
+ * Progress of @nr workloads started with --interval, per vCPU: drop @skip
+ * interval lines of each, then sum the rates of the next @count lines into
+ * @prog[k][v] (progress per second, times @count). Returns 0 or -errno.
+ */
+#define WL_MEASURE_VCPUS 8
+int workloads_measure(struct workload *w, int nr, int skip, int count,
+		      long long prog[][WL_MEASURE_VCPUS]);
 /* wait for it to finish and read its JSON; returns its exit status */
 int workload_wait(struct workload *w);
 /* value of KEY for vCPU index (or -1 for the top level), -1 if absent */
@@ -67,6 +97,16 @@ const char *test_bin(const char *name);
 
 /* load the core and the test policies; returns 0 or -errno */
 int load_core_and_test_policies(void);
+/* load the core and the bvt, rr and fair plugins; returns 0 or -errno */
+int load_core_and_policies(void);
+
+/*
+ * Shares of @got (normalised to their sum) against the shares @weights ask
+ * for: fills @share (may be NULL) and returns the largest relative error
+ * |share / target - 1|.
+ */
+double share_error(const long long *got, const double *weights, int n, double *share);
+
 /* milliseconds of CLOCK_MONOTONIC */
 long long now_ms(void);
 

@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Helpers of the policy tests: see policy_test.h.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "policy_test.h"
+
+int policy_test_setup(unsigned int slots, const char *policy)
+{
+	int fd, ret;
+
+	if (getuid())
+		ktap_skip_all("must run as root");
+	if (!have_kvm())
+		ktap_skip_all("no /dev/kvm");
+	mod_unload_all();
+	ret = load_core_and_policies();
+	if (ret)
+		ktap_skip_all("cannot load the core and the policies: %s", strerror(-ret));
+	fd = vms_open();
+	if (fd < 0)
+		ktap_skip_all("open /dev/vmsched: %s", strerror(-fd));
+	if (vms_set_slots(slots))
+		ktap_skip_all("cannot set the pool size");
+	if (policy) {
+		ret = vms_activate(fd, policy, NULL, 0);
+		if (ret)
+			ktap_skip_all("activate %s: %s", policy, strerror(-ret));
+	}
+	return fd;
+}
+
+int vm_set_start(struct vm_set *s, int fd, const struct wl_spec *spec, int nr)
+{
+	int k, ret;
+
+	memset(s, 0, sizeof(*s));
+	s->fd = fd;
+	for (k = 0; k < nr && k < MAX_VMS; k++) {
+		ret = workload_spawn(&s->w[k], &spec[k]);
+		if (ret)
+			return ret;
+		s->nr++;
+	}
+	for (k = 0; k < s->nr; k++) {
+		ret = vms_wait_vm(fd, s->w[k].pid, spec[k].vcpus, 10000);
+		if (ret) {
+			ktap_info("VM %s (pid %d) not seen by the core", spec[k].name,
+				  s->w[k].pid);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+int vm_set_param(struct vm_set *s, int fd, const char *key, const unsigned long long *values)
+{
+	int k, ret;
+
+	for (k = 0; k < s->nr; k++) {
+		ret = vms_set_param(fd, VMSCHED_SCOPE_VM, s->w[k].pid, 0, key, values[k]);
+		if (ret) {
+			ktap_info("set %s=%llu on pid %d: %s", key, values[k], s->w[k].pid,
+				  strerror(-ret));
+			return ret;
+		}
+	}
+	return 0;
+}
+
+/* the core's run time of VM @pid so far, 0 if unknown */
+static long long vm_run_ns(int fd, pid_t pid)
+{
+	struct vmsched_vm_stats vm;
+	struct vmsched_stats st = {
+		.pid = pid,
+		.vms = { .buf = (unsigned long)&vm, .count = 1, .entry_size = sizeof(vm) },
+	};
+
+	return vms_ioctl(fd, VMSCHED_IOC_STATS, &st) ? 0 : (long long)vm.run_ns;
+}
+
+int vm_set_measure(struct vm_set *s, int skip, int count)
+{
+	int k, v, ret;
+
+	ret = workloads_measure(s->w, s->nr, skip, 0, s->prog);
+	if (ret)
+		return ret;
+	for (k = 0; k < s->nr; k++)
+		s->run_ns[k] = -vm_run_ns(s->fd, s->w[k].pid);
+	ret = workloads_measure(s->w, s->nr, 0, count, s->prog);
+	for (k = 0; k < s->nr; k++)
+		s->run_ns[k] += vm_run_ns(s->fd, s->w[k].pid);
+
+	for (k = 0; k < s->nr; k++) {
+		s->total[k] = 0;
+		for (v = 0; v < WL_MEASURE_VCPUS; v++)
+			s->total[k] += s->prog[k][v];
+	}
+	return ret;
+}
+
+void vm_set_kill(struct vm_set *s)
+{
+	int k;
+
+	for (k = 0; k < s->nr; k++)
+		workload_kill(&s->w[k]);
+	s->nr = 0;
+}
+
+void vm_set_report(const struct vm_set *s, const char *label, const double *weights,
+		   double *prog_err, double *run_err)
+{
+	double share[MAX_VMS], run_share[MAX_VMS], wsum = 0;
+	int k;
+
+	*prog_err = share_error(s->total, weights, s->nr, share);
+	*run_err = share_error(s->run_ns, weights, s->nr, run_share);
+	for (k = 0; k < s->nr; k++)
+		wsum += weights[k];
+	for (k = 0; k < s->nr; k++)
+		ktap_info("%s: vm %d progress %lld share %.4f (run time %.4f) target %.4f",
+			  label, k, s->total[k], share[k], run_share[k], weights[k] / wsum);
+	ktap_info("%s: max relative share error %.2f%% (run time %.2f%%)", label,
+		  100 * *prog_err, 100 * *run_err);
+}
+
+void vm_set_check_shares(const struct vm_set *s, const char *label, const double *weights,
+			 double prog_tol, double run_tol)
+{
+	double prog_err, run_err;
+
+	vm_set_report(s, label, weights, &prog_err, &run_err);
+	CHECK(run_err <= run_tol, "%s: run time share error %.1f%% above %.0f%%", label,
+	      100 * run_err, 100 * run_tol);
+	CHECK(prog_err <= prog_tol, "%s: progress share error %.1f%% above %.0f%%", label,
+	      100 * prog_err, 100 * prog_tol);
+}
+
+int activate_with(int fd, const char *policy, const char *key, unsigned long long value)
+{
+	struct vmsched_kv kv = { .value = value };
+
+	snprintf(kv.key, sizeof(kv.key), "%s", key);
+	return vms_activate(fd, policy, &kv, 1);
+}
