@@ -271,6 +271,20 @@ static void sim_end_grant(struct sim *sim, struct sim_slot *slot, bool detach)
 		sim_enqueue(sim, v, VMSCHED_ENQ_PREEMPTED);
 }
 
+/* how late this slice's end comes: xorshift64, uniform in [0, late_max] */
+static u64 sim_lateness(struct sim *sim)
+{
+	u64 x = sim->late_seed ? sim->late_seed : 0x9e3779b97f4a7c15ULL;
+
+	if (!sim->late_max)
+		return 0;
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	sim->late_seed = x;
+	return x % (sim->late_max + 1);
+}
+
 static void sim_grant(struct sim *sim, struct sim_slot *slot,
 		      struct sim_vcpu *v, u64 slice)
 {
@@ -289,7 +303,7 @@ static void sim_grant(struct sim *sim, struct sim_slot *slot,
 	v->wait_max = max(v->wait_max, sim->now - v->queued_at);
 	slot->v = v;
 	slot->start = sim->now;
-	slot->slice = slice;
+	slot->slice = slice + sim_lateness(sim);
 	if (v->woke != SIM_NEVER) {
 		delay = sim->now - v->woke;
 		v->woke = SIM_NEVER;

@@ -108,6 +108,12 @@ struct sim {
 	u32 heap_cap;
 	u64 repoll_at;			/* re-poll asked by a NULL pick */
 	u64 nr_queued;			/* as the simulated core sees it */
+	/*
+	 * slice ends come up to this late (a timer firing late on a busy
+	 * host): pseudo-random, deterministic, 0 = never
+	 */
+	u64 late_max;
+	u64 late_seed;
 	/* counters, cleared by sim_reset_stats() */
 	u64 decisions;			/* grants */
 	u64 preemptions;		/* by check_preempt */

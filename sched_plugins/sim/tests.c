@@ -486,6 +486,57 @@ static void test_bvt_warp_latency(struct test_ctx *t)
 	}
 }
 
+/*
+ * Slice timers that fire up to 20 ms late (a busy host) lengthen grants at
+ * random; policies charge what ran, so run time shares must still follow
+ * the weights: 3 spinning VMs 1:1:1 and 1:2:4 next to a latency VM that
+ * wakes 1,000 times a second (warped under bvt), on one slot.
+ */
+static void test_late_timers(struct test_ctx *t)
+{
+	static const char *const weights[2][3] = {
+		{ "weight=256", "weight=256", "weight=256" },
+		{ "weight=256", "weight=512", "weight=1024" },
+	};
+	static const double target[2][3] = { { 1, 1, 1 }, { 1, 2, 4 } };
+	struct vmsched_ops *ops[] = { &bvt_ops, &fair_ops };
+	struct sim_vm *spin[3], *lat;
+	struct sim *sim;
+	double sum, share;
+	char buf[96];
+	u32 p, w, i;
+
+	for (p = 0; p < 2; p++) {
+		for (w = 0; w < 2; w++) {
+			sim = new_sim(t, ops[p], 1, NULL);
+			if (!sim)
+				return;
+			sim->late_max = 20 * MS;
+			for (i = 0; i < 3; i++)
+				spin[i] = sim_add_vm(sim, weights[w][i], 1, SIM_LOAD_SPIN);
+			lat = sim_add_vm(sim, p ? NULL : "warp=20ms", 1,
+					 SIM_LOAD_LATENCY(MS, 50 * US, 300 * US));
+			sim_run_for(sim, SEC);
+			sim_reset_stats(sim);
+			sim_run_for(sim, 30 * SEC);
+			sum = 0;
+			for (i = 0; i < 3; i++)
+				sum += sim_vm_run(sim, spin[i]);
+			for (i = 0; i < 3; i++) {
+				share = sim_vm_run(sim, spin[i]) / sum;
+				snprintf(buf, sizeof(buf), "%s %s spinner %u share, late timers",
+					 ops[p]->name, w ? "1:2:4" : "1:1:1", i);
+				CHECK_NEAR(t, buf, share, target[w][i] / (w ? 7 : 3),
+					   0.02 * target[w][i] / (w ? 7 : 3));
+			}
+			printf("# %s %s: latency VM share %.4f\n", ops[p]->name,
+			       w ? "1:2:4" : "1:1:1", sim_vm_share(sim, lat));
+			sim_ok(t, sim, false);
+			sim_destroy(sim);
+		}
+	}
+}
+
 static void test_bvt_warp_share(struct test_ctx *t)
 {
 	struct sim *sim = new_sim(t, &bvt_ops, 1, NULL);
@@ -1010,6 +1061,8 @@ static const struct test tests[] = {
 	  "fair: parameter errors and live changes" },
 	{ "bvt_weights", test_bvt_weights,
 	  "bvt: weights 1:2:4 on 1 and 2 slots" },
+	{ "late_timers", test_late_timers,
+	  "late slice timers: bvt and fair shares still follow the weights" },
 	{ "bvt_warp_latency", test_bvt_warp_latency,
 	  "bvt: warped wake-to-grant within ctx_allow, shares kept" },
 	{ "bvt_warp_share", test_bvt_warp_share,
