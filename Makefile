@@ -50,16 +50,17 @@ clean:
 	rm -rf build
 
 # ---- install, DKMS sources, Debian packages ----------------------------------
-#   make install [DESTDIR=] [PREFIX=/usr/local] [KDIR=] [KVERSION=]
+#   make install [DESTDIR=] [PREFIX=/usr/local] [KDIR=] [KVERSION=] [MODSRC=]
 #        modules into /lib/modules/KVERSION/extra (+ depmod), the CLI, its man
 #        page and bash completion, vmsched.service, /etc/vmsched.conf (kept
-#        if present)
+#        if present); MODSRC: take the modules built there instead of here
 #   make uninstall            the same, removed (/etc/vmsched.conf if unchanged)
 #   make deb                  build/deb/vmsched_*.deb and vmsched-dkms_*.deb
 PREFIX ?= /usr/local
 KVERSION ?= $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
 VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' $(SRC)/dkms.conf)
 MODULE_NAMES := $(shell sed -n 's/^BUILT_MODULE_NAME\[[0-9]*\]="\(.*\)"/\1/p' $(SRC)/dkms.conf)
+MODSRC_DIR = $(or $(MODSRC),$(SRC)/kvm_schedswap $(SRC)/sched_plugins)
 MODDIR = $(DESTDIR)/lib/modules/$(KVERSION)/extra
 UNITDIR = $(PREFIX)/lib/systemd/system
 DEPMOD = depmod $(if $(DESTDIR),-b $(DESTDIR)) -a $(KVERSION)
@@ -72,10 +73,10 @@ DKMS_FILES = Kbuild dkms.conf uapi/linux/vmsched.h \
 
 install: install-modules install-tools
 
-install-modules: modules
+install-modules: $(if $(MODSRC),,modules)
 	@test -n "$(KVERSION)" || { echo "no kernel release in $(KDIR): set KVERSION=" >&2; exit 1; }
 	for m in $(MODULE_NAMES); do \
-		install -D -m 0644 $$(find kvm_schedswap sched_plugins -name $$m.ko) $(MODDIR)/$$m.ko || exit 1; \
+		install -D -m 0644 $$(find $(MODSRC_DIR) -name $$m.ko) $(MODDIR)/$$m.ko || exit 1; \
 	done
 	$(DEPMOD)
 
