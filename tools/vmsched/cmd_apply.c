@@ -175,9 +175,10 @@ static void pidset_prune(struct pidset *ps, const struct snap *s)
 /* put back what apply_conf() changed, newest first */
 static void rollback(struct undo *u, bool activated)
 {
-	while (u->nr_vms--)
-		dev_set_params(VMSCHED_SCOPE_VM, u->vm[u->nr_vms].pid, 0,
-			       u->vm[u->nr_vms].kv, u->vm[u->nr_vms].n);
+	unsigned int i;
+
+	for (i = u->nr_vms; i-- > 0;)
+		dev_set_params(VMSCHED_SCOPE_VM, u->vm[i].pid, 0, u->vm[i].kv, u->vm[i].n);
 	if (!activated)
 		return;
 	if (u->policy[0])
