@@ -286,11 +286,6 @@ static int apply_conf(const struct conf *c, bool dry, struct pidset *done)
 		if (ret)
 			return dev_err("cannot read the global parameters", ret);
 	}
-	ret = snap_take(&s, 0);
-	if (ret) {
-		undo_free(&u);
-		return dev_err("cannot list VMs", ret);
-	}
 	out_obj_begin(NULL, NULL);
 	out_kv_str("file", "file", c->path);
 	out_kv_str("policy", "policy", c->policy.name);
@@ -303,7 +298,18 @@ static int apply_conf(const struct conf *c, bool dry, struct pidset *done)
 		out_obj_end();
 		conf_err(c, c->policy.line, "policy %s: %s; nothing was changed",
 			 c->policy.name, reason(ret));
-		goto out;
+		undo_free(&u);
+		return EXIT_FAIL;
+	}
+	/* the core learns of VMs at their next guest entry after a policy change */
+	if (!dry && strcmp(u.policy, c->policy.name))
+		nanosleep(&(struct timespec){ .tv_nsec = 200 * 1000000L }, NULL);
+	ret = snap_take(&s, 0);
+	if (ret) {
+		out_obj_end();
+		rollback(&u, !dry);
+		undo_free(&u);
+		return dev_err("cannot list VMs", ret);
 	}
 	out_table_begin("vms", vm_cols, 4, 0);
 	ret = apply_vms(c, &s, &u, dry, done);
@@ -316,7 +322,6 @@ static int apply_conf(const struct conf *c, bool dry, struct pidset *done)
 		fprintf(stderr, "vmsched: %s: nothing was changed (the policy and the VMs "
 			"changed before the error are back as they were)\n", c->path);
 	}
-out:
 	snap_free(&s);
 	undo_free(&u);
 	return ret;
