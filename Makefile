@@ -48,3 +48,67 @@ clean:
 	@if [ -f $(KDIR)/Makefile ]; then $(MAKE) -C $(KDIR) M=$(SRC) clean; fi
 	$(MAKE) -C tools/vmsched clean
 	rm -rf build
+
+# ---- install, DKMS sources, Debian packages ----------------------------------
+#   make install [DESTDIR=] [PREFIX=/usr/local] [KDIR=] [KVERSION=] [MODSRC=]
+#        modules into /lib/modules/KVERSION/extra (+ depmod), the CLI, its man
+#        page and bash completion, vmsched.service, /etc/vmsched.conf (kept
+#        if present); MODSRC: take the modules built there instead of here
+#   make uninstall            the same, removed (/etc/vmsched.conf if unchanged)
+#   make deb                  build/deb/vmsched_*.deb and vmsched-dkms_*.deb
+PREFIX ?= /usr/local
+KVERSION ?= $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
+VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' $(SRC)/dkms.conf)
+MODULE_NAMES := $(shell sed -n 's/^BUILT_MODULE_NAME\[[0-9]*\]="\(.*\)"/\1/p' $(SRC)/dkms.conf)
+MODSRC_DIR = $(or $(MODSRC),$(SRC)/kvm_schedswap $(SRC)/sched_plugins)
+MODDIR = $(DESTDIR)/lib/modules/$(KVERSION)/extra
+UNITDIR = $(PREFIX)/lib/systemd/system
+DEPMOD = depmod $(if $(DESTDIR),-b $(DESTDIR)) -a $(KVERSION)
+DKMS_FILES = Kbuild dkms.conf uapi/linux/vmsched.h \
+	$(filter-out %.mod.c sched_plugins/sim/%, $(wildcard kvm_schedswap/Kbuild \
+	kvm_schedswap/*.[ch] sched_plugins/Kbuild sched_plugins/*/Kbuild sched_plugins/*/*.[ch]))
+
+.PHONY: install uninstall install-modules install-tools uninstall-modules \
+	uninstall-tools install-dkms-src deb
+
+install: install-modules install-tools
+
+install-modules: $(if $(MODSRC),,modules)
+	@test -n "$(KVERSION)" || { echo "no kernel release in $(KDIR): set KVERSION=" >&2; exit 1; }
+	for m in $(MODULE_NAMES); do \
+		install -D -m 0644 $$(find $(MODSRC_DIR) -name $$m.ko) $(MODDIR)/$$m.ko || exit 1; \
+	done
+	$(DEPMOD)
+
+install-tools: tools
+	$(MAKE) -C tools/vmsched install DESTDIR=$(DESTDIR) prefix=$(PREFIX)
+	install -d $(DESTDIR)$(UNITDIR)
+	sed 's|@SBINDIR@|$(PREFIX)/sbin|' packaging/vmsched.service.in > $(DESTDIR)$(UNITDIR)/vmsched.service
+	test -e $(DESTDIR)/etc/vmsched.conf || \
+		install -D -m 0644 packaging/vmsched.conf $(DESTDIR)/etc/vmsched.conf
+
+uninstall: uninstall-modules uninstall-tools
+
+uninstall-modules:
+	rm -f $(addprefix $(MODDIR)/,$(addsuffix .ko,$(MODULE_NAMES)))
+	if [ -d $(DESTDIR)/lib/modules/$(KVERSION) ]; then $(DEPMOD); fi
+
+uninstall-tools:
+	$(MAKE) -C tools/vmsched uninstall DESTDIR=$(DESTDIR) prefix=$(PREFIX)
+	rm -f $(DESTDIR)$(UNITDIR)/vmsched.service
+	if cmp -s packaging/vmsched.conf $(DESTDIR)/etc/vmsched.conf; then \
+		rm -f $(DESTDIR)/etc/vmsched.conf; fi
+
+# the module sources as DKMS wants them, in /usr/src/vmsched-VERSION
+install-dkms-src:
+	for f in $(DKMS_FILES); do \
+		install -D -m 0644 $$f $(DESTDIR)/usr/src/vmsched-$(VERSION)/$$f || exit 1; \
+	done
+
+deb:
+	rm -rf build/deb
+	mkdir -p build/deb/vmsched-$(VERSION)
+	cp -r Kbuild Makefile dkms.conf README.md debian packaging kvm_schedswap \
+		sched_plugins uapi tools build/deb/vmsched-$(VERSION)/
+	cd build/deb/vmsched-$(VERSION) && dpkg-buildpackage -b -us -uc
+	ls -1 build/deb/*.deb

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Prepare a Debian 12 (or Ubuntu) machine to build and test vmsched:
-#  - install the build and test tools (gcc, make, QEMU 10, busybox-static, cpio, sparse...)
+#  - install the build and test tools (gcc, make, QEMU 10, busybox-static, cpio, sparse,
+#    debhelper and dkms for make deb...)
 #  - fetch the two test kernels, Debian bookworm 6.1 and 6.12, with their headers, and
 #    unpack them into .cache/kernels/<version>/ (nothing is installed into /boot)
 #
@@ -58,7 +59,7 @@ apt_update() {
 }
 
 PKGS="gcc make libc6-dev bc kmod cpio gzip xz-utils zstd busybox-static sparse
-      dwarves tmux gnuplot-nox python3 file"
+      dwarves tmux gnuplot-nox python3 file debhelper dh-dkms dkms"
 QEMU_PKG=qemu-system-x86
 
 need_install() {

@@ -3,7 +3,8 @@
 #
 # `make check`: every test of vmsched, on this machine and in VMs.
 #   1. host-side tests (no kernel module needed): the policy simulator, the
-#      CLI, the workload VMM's parsers
+#      CLI, the workload VMM's parsers, installing (config parser, make
+#      install, make deb, DKMS)
 #   2. the VM runner's self-test (6.12)
 #   3. the in-guest suite (selftests/run_tests.sh) on Debian 6.1 and 6.12
 # Ends with "N passed, N failed, N skipped" over all groups; exit status 0
@@ -50,7 +51,7 @@ group() {
 }
 
 # host-side test groups: folders with a "host-test" (or "test") make target
-for d in sched_plugins/sim selftests/workload selftests/cli; do
+for d in sched_plugins/sim selftests/workload selftests/cli selftests/install; do
 	[ -f "$SRC/$d/Makefile" ] || continue
 	target=$(grep -o '^host-test:\|^test:' "$SRC/$d/Makefile" | head -1 | tr -d :)
 	[ -n "$target" ] || continue

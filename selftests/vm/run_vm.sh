@@ -92,6 +92,10 @@ find "$OUT/src" -name '*.ko' -exec cp {} "$ROOT/selftests/modules/" \;
 cp -r "$BUILD/user/." "$ROOT/selftests/"
 cp "$SRC/selftests/run_tests.sh" "$SRC/selftests/vm/demo_guest.sh" "$ROOT/selftests/"
 cp "$SRC/selftests/vm/init.sh" "$ROOT/init"
+# what make install puts on a host, for selftests/install (copied to / there)
+make -s -C "$SRC" install DESTDIR="$ROOT/selftests/install-root" PREFIX=/usr \
+	KDIR="$KDIR/build" MODSRC="$OUT/src" STATIC=1 OUTPUT="$BUILD/install-tools" >&2 ||
+	die "make install for the test VM failed"
 
 if [ $SHELL_MODE = 1 ]; then
 	echo shell > "$ROOT/vmsched.cmd"

@@ -33,6 +33,8 @@ static const struct {
 	{ 'd', "delay", OPT_DELAY, true },
 	{ 'b', "batch", OPT_BATCH, false },
 	{ 'n', "iterations", OPT_ITER, true },
+	{ 'c', "check", OPT_CHECK, false },
+	{ 'f', "follow", OPT_FOLLOW, false },
 };
 #define NR_OPTDEFS (sizeof(optdefs) / sizeof(optdefs[0]))
 
@@ -59,6 +61,9 @@ static const struct cmd_help {
 	  "stats [VM] [-i TIME | -s]", "run/wait time, CPU share, latency" },
 	{ { "top", do_top, OPT_COMMON | OPT_DELAY | OPT_BATCH | OPT_ITER },
 	  "top [-d SECONDS] [-b] [-n N]", "live view of VMs sorted by CPU share" },
+	{ { "apply", do_apply, OPT_COMMON | OPT_CHECK | OPT_FOLLOW | OPT_INTERVAL },
+	  "apply [FILE] [-c|-f [-i TIME]]",
+	  "make the host match FILE (/etc/vmsched.conf)" },
 	{ { "version", do_version, OPT_COMMON },
 	  "version", "vmsched and kvm_schedswap versions" },
 	{ { "help", do_help, OPT_COMMON },
@@ -174,6 +179,8 @@ static int set_opt(unsigned int k, const char *val, const char *spelled)
 	case OPT_VERBOSE: opt.verbose = true; break;
 	case OPT_SINCE: opt.since_start = true; break;
 	case OPT_BATCH: opt.batch = true; break;
+	case OPT_CHECK: opt.check = true; break;
+	case OPT_FOLLOW: opt.follow = true; break;
 	case OPT_INTERVAL:
 		ret = parse_time_default(val, NSEC_PER_SEC, &opt.interval_ns);
 		break;

@@ -30,12 +30,14 @@ enum {
 	OPT_DELAY	= 1 << 6,	/* top -d SECONDS */
 	OPT_BATCH	= 1 << 7,	/* top -b */
 	OPT_ITER	= 1 << 8,	/* top -n N */
+	OPT_CHECK	= 1 << 9,	/* apply -c */
+	OPT_FOLLOW	= 1 << 10,	/* apply -f */
 	OPT_COMMON	= OPT_JSON | OPT_PRETTY | OPT_HELP,
 };
 
 struct options {
-	bool json, pretty, help, verbose, since_start, batch;
-	u64 interval_ns;	/* stats -i, top -d */
+	bool json, pretty, help, verbose, since_start, batch, check, follow;
+	u64 interval_ns;	/* stats -i, top -d, apply -f -i */
 	long iterations;	/* top -n, 0 = forever */
 	unsigned int given;	/* OPT_* seen on the command line */
 };
@@ -77,6 +79,7 @@ int do_stats(int argc, char **argv);
 int do_top(int argc, char **argv);
 int do_version(int argc, char **argv);
 int do_help(int argc, char **argv);
+int do_apply(int argc, char **argv);
 
 int help_set(void);
 int help_get(void);

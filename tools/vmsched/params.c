@@ -48,8 +48,7 @@ const char *scope_key(unsigned int scope)
 	return scope == VMSCHED_SCOPE_VM ? "vm" : scope == VMSCHED_SCOPE_VCPU ? "vcpu" : "global";
 }
 
-/* "weight, cap, reservation" of @scope */
-static void key_list(const struct pdesc *d, unsigned int scope, char *out, size_t len)
+void key_list(const struct pdesc *d, unsigned int scope, char *out, size_t len)
 {
 	size_t n = 0;
 	unsigned int i;

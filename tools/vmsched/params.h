@@ -7,6 +7,7 @@
 #ifndef VMSCHED_PARAMS_H
 #define VMSCHED_PARAMS_H
 
+#include <stddef.h>
 #include <linux/vmsched.h>
 
 struct pdesc {
@@ -20,6 +21,8 @@ int pdesc_load(const char *policy, struct pdesc *d);
 void pdesc_free(struct pdesc *d);
 const struct vmsched_param_info *pdesc_find(const struct pdesc *d, const char *key);
 
+/* "weight, cap, reservation": the keys of @scope ("" if none) */
+void key_list(const struct pdesc *d, unsigned int scope, char *out, size_t len);
 const char *scope_name(unsigned int scope);	/* "global", "per-VM", "per-vCPU" */
 const char *scope_key(unsigned int scope);	/* "global", "vm", "vcpu" */
 

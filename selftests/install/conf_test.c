@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Host test of tools/vmsched/conf.c, the /etc/vmsched.conf parser, with
+ * descriptors of its own (those of sched_plugins/example): good files give
+ * the expected values, each malformed line is reported as FILE:LINE with
+ * the right message. KTAP output.
+ *
+ *   conf_test [FILE]...   also check that each FILE parses (shipped samples)
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "ktap.h"
+
+static struct vmsched_param_info ex[] = {
+	{ .name = "slice", .scope = VMSCHED_SCOPE_GLOBAL, .unit = VMSCHED_UNIT_NS,
+	  .min = 100000, .max = 1000000000, .def = 5000000 },
+	{ .name = "weight", .scope = VMSCHED_SCOPE_VM, .unit = VMSCHED_UNIT_NONE,
+	  .min = 1, .max = 10000, .def = 100 },
+};
+static const struct pdesc desc = { "example", ex, 2 };
+
+/* what tools/vmsched/params.c does against the kernel's descriptors */
+const struct vmsched_param_info *pdesc_find(const struct pdesc *d, const char *key)
+{
+	unsigned int i;
+
+	for (i = 0; i < d->n; i++)
+		if (!strcmp(d->p[i].name, key))
+			return &d->p[i];
+	return NULL;
+}
+
+void key_list(const struct pdesc *d, unsigned int scope, char *out, size_t len)
+{
+	unsigned int i;
+
+	out[0] = '\0';
+	for (i = 0; i < d->n; i++)
+		if (d->p[i].scope == scope)
+			snprintf(out + strlen(out), len - strlen(out), "%s%s",
+				 out[0] ? ", " : "", d->p[i].name);
+}
+
+const char *scope_name(unsigned int scope)
+{
+	return scope == VMSCHED_SCOPE_VM ? "per-VM" : "global";
+}
+
+static char errs[8192];
+
+/* parse and validate @text as file "t.conf"; stderr lands in errs */
+static int run(const char *text, struct conf *c)
+{
+	FILE *in = fmemopen((void *)text, strlen(text), "r");
+	FILE *err = tmpfile();
+	int saved = dup(2), n;
+	size_t len;
+
+	fflush(stderr);
+	dup2(fileno(err), 2);
+	n = conf_parse(c, "t.conf", in);
+	if (!n)
+		n = conf_validate(c, &desc);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	rewind(err);
+	len = fread(errs, 1, sizeof(errs) - 1, err);
+	errs[len] = '\0';
+	fclose(err);
+	fclose(in);
+	return n;
+}
+
+static void t_good(void)
+{
+	struct conf c;
+	int n = run("# boot policy\n\npolicy example slice=2.5ms   # comment\n"
+		    "vm web1 weight=300\n\tvm db   weight=1  \n", &c);
+
+	CHECK(n == 0, "%d errors: %s", n, errs);
+	CHECK(!strcmp(c.policy.name, "example"), "policy %s", c.policy.name);
+	CHECK(c.policy.line == 3, "policy line %u", c.policy.line);
+	CHECK(c.policy.nr == 1 && c.policy.kv[0].value == 2500000, "slice %llu",
+	      (unsigned long long)c.policy.kv[0].value);
+	CHECK(c.nr_vms == 2, "%u vms", c.nr_vms);
+	CHECK(conf_find_vm(&c, "web1") && conf_find_vm(&c, "web1")->kv[0].value == 300,
+	      "web1 weight");
+	CHECK(conf_find_vm(&c, "db") && conf_find_vm(&c, "db")->line == 5, "db line");
+	CHECK(!conf_find_vm(&c, "web"), "no prefix match");
+	conf_free(&c);
+	ktap_case_done("good_file");
+}
+
+static void t_none(void)
+{
+	struct conf c;
+
+	CHECK(run("policy none\n", &c) == 0, "policy none: %s", errs);
+	conf_free(&c);
+	CHECK(run("policy none slice=1ms\nvm a weight=2\n", &c) == 2, "%s", errs);
+	CHECK(strstr(errs, "t.conf:1: policy none takes no parameters"), "%s", errs);
+	CHECK(strstr(errs, "t.conf:2: vm a: per-VM parameters need a policy"), "%s", errs);
+	conf_free(&c);
+	ktap_case_done("policy_none");
+}
+
+/* one malformed file: every error with its line, all of them */
+static const struct {
+	const char *line;
+	const char *msg;
+} bad[] = {
+	{ "vmm x weight=1", "unknown keyword \"vmm\", expected policy or vm" },
+	{ "vm", "vm: missing vm name" },
+	{ "vm db", "vm db: missing KEY=VALUE" },
+	{ "vm c weight", "expected KEY=VALUE, got \"weight\"" },
+	{ "vm d =5", "expected KEY=VALUE, got \"=5\"" },
+	{ "vm e weight=", "expected KEY=VALUE, got \"weight=\"" },
+	{ "policy example", "a second policy line (the first is line 1)" },
+	{ "vm web1 weight=2", "vm web1 is already configured at line 2" },
+	{ "vm w1 weight=12x", "bad value \"12x\" for weight: expected a non-negative integer" },
+	{ "vm w2 weight=0", "weight=0 is out of range for policy example: allowed 1..10000" },
+	{ "vm w3 weight=10001", "weight=10001 is out of range" },
+	{ "vm w4 slice=2ms", "policy example has no per-VM parameter \"slice\" (per-VM "
+	  "parameters: weight); it is global: put it on the policy line" },
+	{ "vm w5 warp=2ms", "policy example has no per-VM parameter \"warp\"" },
+	{ "vm w6 weight=1 weight=2", "weight is given twice" },
+	{ "vm w7 aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa=1", "parameter name \"aaaa" },
+};
+
+static void t_bad_lines(void)
+{
+	char text[8192], want[256];
+	struct conf c;
+	size_t i, len;
+	int n;
+
+	/* line 1 and 2 are good; bad[i] is line i + 3 */
+	len = snprintf(text, sizeof(text), "policy example slice=10\nvm web1 weight=1\n");
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		len += snprintf(text + len, sizeof(text) - len, "%s\n", bad[i].line);
+	/* syntax first: validation only runs on a file that parses */
+	n = run(text, &c);
+	conf_free(&c);
+	CHECK(n == 8, "%d syntax errors, want 8: %s", n, errs);
+	for (i = 0; i < 8; i++) {
+		snprintf(want, sizeof(want), "vmsched: t.conf:%zu: %s", i + 3, bad[i].msg);
+		CHECK(strstr(errs, want), "missing \"%s\" in:\n%s", want, errs);
+	}
+	/* then the values: the syntax errors removed, each remaining line reported */
+	len = snprintf(text, sizeof(text), "policy example slice=10\nvm web1 weight=1\n");
+	for (i = 8; i < sizeof(bad) / sizeof(bad[0]); i++)
+		len += snprintf(text + len, sizeof(text) - len, "%s\n", bad[i].line);
+	n = run(text, &c);
+	conf_free(&c);
+	CHECK(n == 8, "%d errors, want 8 (slice and 7 lines): %s", n, errs);
+	CHECK(strstr(errs, "t.conf:1: bad value \"10\" for slice: expected a time"), "%s", errs);
+	for (i = 8; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(want, sizeof(want), "vmsched: t.conf:%zu: %s", i - 5, bad[i].msg);
+		CHECK(strstr(errs, want), "missing \"%s\" in:\n%s", want, errs);
+	}
+	ktap_case_done("bad_lines");
+}
+
+static void t_no_policy(void)
+{
+	struct conf c;
+
+	CHECK(run("# nothing\nvm a weight=1\n", &c) == 1, "%s", errs);
+	CHECK(strstr(errs, "vmsched: t.conf: no policy line"), "%s", errs);
+	conf_free(&c);
+	CHECK(run("policy example weight=3\n", &c) == 1, "%s", errs);
+	CHECK(strstr(errs, "t.conf:1: policy example has no global parameter \"weight\" "
+		     "(global parameters: slice); it is per-VM: put it on a vm line"), "%s", errs);
+	conf_free(&c);
+	ktap_case_done("policy_line");
+}
+
+static void t_files(int argc, char **argv)
+{
+	struct conf c;
+	int i, n;
+
+	for (i = 1; i < argc; i++) {
+		FILE *f = fopen(argv[i], "r");
+
+		CHECK(f, "cannot open %s", argv[i]);
+		if (!f)
+			continue;
+		n = conf_parse(&c, argv[i], f);
+		CHECK(n == 0, "%s: %d errors", argv[i], n);
+		conf_free(&c);
+		fclose(f);
+	}
+	ktap_case_done("shipped_files_parse");
+}
+
+int main(int argc, char **argv)
+{
+	ktap_plan(5);
+	t_good();
+	t_none();
+	t_bad_lines();
+	t_no_policy();
+	t_files(argc, argv);
+	return ktap_finish();
+}
