@@ -207,6 +207,10 @@ extern char vms_last_ejected[VMSCHED_NAME_LEN];
 int vms_params_check(const struct vmsched_ops *ops, u32 scope, const struct vmsched_kv *kv,
 		     unsigned int n, int *idx);
 void vms_params_defaults(const struct vmsched_ops *ops, u32 scope, u64 *params);
+void vms_params_save(struct vms_saved_params *saved, const struct vmsched_ops *ops,
+		     const u64 *params);
+void vms_params_restore(const struct vms_saved_params *saved, const struct vmsched_ops *ops,
+			u32 scope, u64 *params);
 int vms_set_params(u32 scope, pid_t pid, u32 vcpu_id, const struct vmsched_kv *kv,
 		   unsigned int n);
 int vms_get_params(u32 scope, pid_t pid, u32 vcpu_id, struct vmsched_kv *kv,

@@ -55,6 +55,62 @@ int vms_params_check(const struct vmsched_ops *ops, u32 scope, const struct vmsc
 	return 0;
 }
 
+/**
+ * vms_params_save() - remember parameter values a policy instance had
+ * @saved: VMS_SAVED_POLICIES entries (a VM's, or the global ones)
+ * @ops: the policy
+ * @params: its values of one scope
+ *
+ * Takes the entry of the same policy or a free one; when all are taken by
+ * other policies, the first is reused.
+ */
+void vms_params_save(struct vms_saved_params *saved, const struct vmsched_ops *ops,
+		     const u64 *params)
+{
+	struct vms_saved_params *sp = &saved[0];
+	int i;
+
+	for (i = 0; i < VMS_SAVED_POLICIES; i++) {
+		if (!strcmp(saved[i].policy, ops->name) || !saved[i].policy[0]) {
+			sp = &saved[i];
+			break;
+		}
+	}
+	strscpy(sp->policy, ops->name, sizeof(sp->policy));
+	memcpy(sp->params, params, sizeof(sp->params));
+}
+
+/**
+ * vms_params_restore() - starting values of one scope for a new instance
+ * @saved: as for vms_params_save()
+ * @ops: the policy
+ * @scope: VMSCHED_SCOPE_*
+ * @params: out: the defaults, replaced by the values remembered for this
+ *	policy that are within the ranges of its (maybe reloaded) descriptors
+ */
+void vms_params_restore(const struct vms_saved_params *saved, const struct vmsched_ops *ops,
+			u32 scope, u64 *params)
+{
+	const struct vms_saved_params *sp = NULL;
+	unsigned int i, idx = 0;
+	u64 v;
+
+	vms_params_defaults(ops, scope, params);
+	for (i = 0; i < VMS_SAVED_POLICIES && !sp; i++)
+		if (!strcmp(saved[i].policy, ops->name))
+			sp = &saved[i];
+	if (!sp)
+		return;
+	for (i = 0; i < ops->nr_params; i++) {
+		if (ops->params[i].scope != scope)
+			continue;
+		v = sp->params[idx];
+		if (v >= ops->params[i].min && v <= ops->params[i].max)
+			params[idx] = v;
+		idx++;
+	}
+}
+
 void vms_params_defaults(const struct vmsched_ops *ops, u32 scope, u64 *params)
 {
 	unsigned int i, idx = 0;

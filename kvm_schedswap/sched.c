@@ -62,44 +62,21 @@ static inline struct vms_vcpu *pv_to_vcpu(struct vms_instance *in, struct vmsche
 void vms_attach_vm(struct vms_instance *in, struct vms_vm *vm, u64 now)
 {
 	struct vmsched_vm *pvm = &vm->pv[in->slot];
-	int i;
 
 	memset(pvm, 0, sizeof(*pvm));
 	pvm->pid = vm->pid;
-	vms_params_defaults(in->ops, VMSCHED_SCOPE_VM, pvm->params);
-	for (i = 0; i < VMS_SAVED_POLICIES; i++) {
-		if (!strcmp(vm->saved[i].policy, in->ops->name)) {
-			memcpy(pvm->params, vm->saved[i].params, sizeof(pvm->params));
-			break;
-		}
-	}
+	vms_params_restore(vm->saved, in->ops, VMSCHED_SCOPE_VM, pvm->params);
 	vm->attached[in->slot] = true;
 	if (in->ops->vm_attach)
 		in->ops->vm_attach(&in->sched, pvm, now);
-}
-
-/* remember the VM's parameters under this policy for the next instance */
-static void vms_save_vm_params(struct vms_instance *in, struct vms_vm *vm)
-{
-	struct vms_saved_params *sp = &vm->saved[0];
-	int i;
-
-	for (i = 0; i < VMS_SAVED_POLICIES; i++) {
-		if (!strcmp(vm->saved[i].policy, in->ops->name) || !vm->saved[i].policy[0]) {
-			sp = &vm->saved[i];
-			break;
-		}
-	}
-	/* full: the first entry is reused */
-	strscpy(sp->policy, in->ops->name, sizeof(sp->policy));
-	memcpy(sp->params, vm->pv[in->slot].params, sizeof(sp->params));
 }
 
 void vms_detach_vm(struct vms_instance *in, struct vms_vm *vm)
 {
 	if (!vm->attached[in->slot])
 		return;
-	vms_save_vm_params(in, vm);
+	/* remembered for the next instance of this policy */
+	vms_params_save(vm->saved, in->ops, vm->pv[in->slot].params);
 	if (in->ops->vm_detach)
 		in->ops->vm_detach(&in->sched, &vm->pv[in->slot]);
 	vm->attached[in->slot] = false;

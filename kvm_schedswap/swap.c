@@ -44,6 +44,12 @@ u64 vms_swaps, vms_last_swap_ns, vms_max_swap_ns;
 u64 vms_watchdog_events, vms_policy_errors;
 char vms_last_ejected[VMSCHED_NAME_LEN];
 
+/*
+ * global parameters of the policies' last instances, under vms_mutex: a
+ * policy activated again starts from them
+ */
+static struct vms_saved_params vms_saved_globals[VMS_SAVED_POLICIES];
+
 /* the last instance slot used: a new one takes the other */
 static unsigned int vms_last_slot = 1;
 
@@ -85,7 +91,7 @@ static struct vms_instance *vms_instance_new(struct vmsched_ops *ops,
 		kfree(in);
 		return ERR_PTR(-ENOMEM);
 	}
-	vms_params_defaults(ops, VMSCHED_SCOPE_GLOBAL, in->sched.params);
+	vms_params_restore(vms_saved_globals, ops, VMSCHED_SCOPE_GLOBAL, in->sched.params);
 	for (i = 0; i < n; i++)
 		in->sched.params[idx[i]] = kv[i].value;
 	if (ops->param_changed) {
@@ -103,8 +109,11 @@ err:
 	return ERR_PTR(ret);
 }
 
+/* vms_mutex held: the instance has ended, its global parameters are kept */
 static void vms_instance_free(struct vms_instance *in)
 {
+	lockdep_assert_held(&vms_mutex);
+	vms_params_save(vms_saved_globals, in->ops, in->sched.params);
 	if (in->ops->exit)
 		in->ops->exit(&in->sched);
 	kfree(in->running);

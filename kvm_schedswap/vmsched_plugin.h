@@ -236,7 +236,9 @@ struct vmsched_ops {
 
 	/**
 	 * @init: a new instance is being built (activation or swap); @s->params
-	 * hold the validated global parameters. Allocate what the instance
+	 * hold the validated global parameters (those given with the
+	 * activation, else the values of the policy's last instance, else the
+	 * defaults). Allocate what the instance
 	 * needs into @s->priv. Return 0 or a negative errno (activation then
 	 * fails and nothing changes). VMs and vCPUs are attached after this.
 	 */

@@ -2,8 +2,8 @@
 /*
  * Parameters of the real policies: every bad value, key or target fails
  * with its exact errno and changes nothing (checked by reading the values
- * back), a good set takes effect, and times and ranges are those the
- * policies document.
+ * back), a good set takes effect, times and ranges are those the policies
+ * document, and a policy swapped away and back keeps its tuned values.
  */
 #include <errno.h>
 #include <string.h>
@@ -99,6 +99,11 @@ static void test_rr(int fd)
 	kv.value = 20 * MS;
 	CHECK(vms_activate(fd, "rr", &kv, 1) == 0, "rr slice=20ms");
 	CHECK(get(fd, VMSCHED_SCOPE_GLOBAL, 0, "slice") == 20 * MS, "slice");
+	/* swapped away and back: the tuned value is there again */
+	CHECK(vms_activate(fd, "fair", NULL, 0) == 0, "swap to fair");
+	CHECK(get(fd, VMSCHED_SCOPE_GLOBAL, 0, "slice") == 5 * MS, "fair kept its slice");
+	CHECK(vms_activate(fd, "rr", NULL, 0) == 0, "swap back to rr");
+	CHECK(get(fd, VMSCHED_SCOPE_GLOBAL, 0, "slice") == 20 * MS, "rr lost its slice");
 	/* rr has no per-VM parameters */
 	CHECK(vms_set_param(fd, VMSCHED_SCOPE_VM, getpid(), 0, "weight", 1) == -ENOENT,
 	      "rr weight");

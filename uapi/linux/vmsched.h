@@ -110,7 +110,9 @@ struct vmsched_kv {
 /*
  * VMSCHED_IOC_ACTIVATE: make policy @name active, with global parameters.
  * If another policy is active this is a live swap. Activating the active
- * policy again only applies @params (all or nothing).
+ * policy again only applies @params (all or nothing). Parameters not in
+ * @params (global, and each VM's) start from the values they had when the
+ * policy was last active, or from its defaults.
  */
 struct vmsched_activate {
 	char name[VMSCHED_NAME_MAX];
