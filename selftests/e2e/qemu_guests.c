@@ -1,0 +1,315 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * End to end with real QEMU: three small Linux guests (web, db, batch) run
+ * a CPU loop and report progress on their serial consoles. QEMU is pinned
+ * to one CPU and the core runs a pool of one slot, so the guests compete
+ * and every policy decides who runs.
+ *
+ *  1. host scheduler: the three share the CPU about equally
+ *  2. fair, weights set by VM name through the CLI: shares follow them
+ *  3. QMP stop and cont take effect promptly while fair gates the vCPUs
+ *  4. vCPU kicks (run_on_cpu, as savevm and migration use) are not held
+ *     at the gate
+ *  5. the guests' clocks and timer interrupts stay sane under every policy
+ *  6. rmmod of the active policy hands the vCPUs back to Linux
+ *  7. SIGTERM to a QEMU whose vCPU is gated ends it within a second
+ *
+ * Needs qemu-system-x86_64 and the guest kit in $VMSCHED_E2E (run_vm.sh
+ * --with-qemu packs both); skips without them.
+ */
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "guests.h"
+#include "vmsched_test.h"
+
+#define NR_VMS	3
+#define PIN_CPU	"1"
+
+static struct gvm vms[NR_VMS];
+static const char *const names[NR_VMS] = { "web", "db", "batch" };
+
+static const char *e2e_dir(void)
+{
+	const char *d = getenv("VMSCHED_E2E");
+
+	return d ? d : "/e2e";
+}
+
+static void print_shares(const char *what, const struct gshare *sh)
+{
+	int i;
+
+	for (i = 0; i < NR_VMS; i++)
+		ktap_info("%s: %-5s share %5.1f%%  guest/host time %lld/%lld ms  ticks %lld  "
+			  "max gap %lld us", what, names[i], sh[i].share * 100, sh[i].guest_ms,
+			  sh[i].host_ms, sh[i].ticks, sh[i].gap_us);
+}
+
+static void case_host_scheduler(void)
+{
+	struct gshare sh[NR_VMS];
+	int i;
+
+	CHECK(gvm_measure(vms, NR_VMS, 4000, sh) == 0, "measure");
+	print_shares("host scheduler", sh);
+	for (i = 0; i < NR_VMS; i++)
+		CHECK(sh[i].share > 0.20 && sh[i].share < 0.47,
+		      "%s: share %.3f, wanted about 1/3", names[i], sh[i].share);
+	ktap_case_done("host_scheduler_shares_equal");
+}
+
+static int set_weight(const char *vm, int w)
+{
+	return run_cmd("%s set vm %s weight=%d", test_bin("vmsched"), vm, w);
+}
+
+static void case_fair_weights(int fd)
+{
+	static const int weight[NR_VMS] = { 1024, 512, 256 };
+	struct gshare sh[NR_VMS];
+	int i;
+
+	CHECK(vms_activate(fd, "fair", NULL, 0) == 0, "activate fair");
+	for (i = 0; i < NR_VMS; i++)	/* by name: -name guest=NAME */
+		CHECK(set_weight(names[i], weight[i]) == 0, "set vm %s weight", names[i]);
+	sleep(1);
+	CHECK(gvm_measure(vms, NR_VMS, 5000, sh) == 0, "measure");
+	print_shares("fair 4:2:1", sh);
+	for (i = 0; i < NR_VMS; i++) {
+		double target = weight[i] / 1792.0;
+
+		ktap_info("fair: %-5s target %5.1f%% measured %5.1f%% (kernel: %.1f%% of wall)",
+			  names[i], target * 100, sh[i].share * 100,
+			  sh[i].run_ns / 1e4 / (double)sh[i].host_ms);
+		CHECK(fabs(sh[i].share - target) <= 0.2 * target,
+		      "%s: share %.3f, target %.3f (+-20%%)", names[i], sh[i].share, target);
+	}
+	ktap_case_done("fair_weights_by_name");
+}
+
+/* fair is active and batch (weight 256 of 1792) waits at the gate most of the time */
+static void case_stop_cont(void)
+{
+	struct gvm *b = &vms[2];
+	struct gsample s0, s1;
+	char reply[4096];
+	long long t;
+
+	t = gvm_qmp(b, "{\"execute\":\"stop\"}", reply, sizeof(reply), 5000);
+	ktap_info("QMP stop of batch took %lld ms", t);
+	CHECK(t >= 0 && t < 1000, "stop took %lld ms", t);
+	CHECK(gvm_sample(b, &s0) == 0, "sample");
+	/* a paused guest reports nothing: no report newer than s0 for 1.5 s */
+	CHECK(gvm_next_sample(b, &s0, &s1, 1500) != 0,
+	      "batch went on while stopped: t %lld -> %lld ms", s0.t_ms, s1.t_ms);
+	t = gvm_qmp(b, "{\"execute\":\"cont\"}", reply, sizeof(reply), 5000);
+	ktap_info("QMP cont of batch took %lld ms", t);
+	CHECK(t >= 0 && t < 1000, "cont took %lld ms", t);
+	t = now_ms();
+	CHECK(gvm_next_sample(b, &s0, &s1, 3000) == 0, "no progress after cont");
+	ktap_info("first report after cont: %lld ms", now_ms() - t);
+	ktap_case_done("qmp_stop_cont_while_gated");
+}
+
+/*
+ * "info registers" makes QEMU run_on_cpu() on the vCPU thread: a signal
+ * kick, then the vCPU leaves KVM_RUN, which is what savevm and migration
+ * do to every vCPU. Batch gets 1/7 of the CPU in 100 ms periods: a kick
+ * held at the gate would wait for its turn, tens of ms.
+ */
+static void kick_times(const char *what, long long *max, long long *med)
+{
+	static const char cmd[] = "{\"execute\":\"human-monitor-command\","
+				  "\"arguments\":{\"command-line\":\"info registers\"}}";
+	long long t[15], tmp;
+	char reply[16384];
+	int i, j, n = 15;
+
+	for (i = 0; i < n; i++) {
+		t[i] = gvm_qmp(&vms[2], cmd, reply, sizeof(reply), 5000);
+		if (t[i] < 0)
+			t[i] = 5000;
+		usleep(37000);	/* not in step with the policy's period */
+	}
+	for (i = 0; i < n; i++)
+		for (j = i + 1; j < n; j++)
+			if (t[j] < t[i]) {
+				tmp = t[i];
+				t[i] = t[j];
+				t[j] = tmp;
+			}
+	*max = t[n - 1];
+	*med = t[n / 2];
+	ktap_info("vCPU kick (info registers) on batch, %s: median %lld ms, max %lld ms",
+		  what, *med, *max);
+}
+
+static void case_kicks(int fd)
+{
+	long long max_fair, med_fair, max_host, med_host;
+
+	kick_times("fair", &max_fair, &med_fair);
+	CHECK(vms_ioctl(fd, VMSCHED_IOC_DEACTIVATE, NULL) == 0, "deactivate");
+	kick_times("host scheduler", &max_host, &med_host);
+	CHECK(max_fair < 1000, "a kick took %lld ms under fair", max_fair);
+	CHECK(med_fair <= 2 * med_host + 15,
+	      "kicks under fair (median %lld ms) much slower than without (%lld ms)",
+	      med_fair, med_host);
+	ktap_case_done("vcpu_kicks_not_delayed_by_gate");
+}
+
+static void check_clocks(const char *policy)
+{
+	struct gshare sh[NR_VMS];
+	int i;
+
+	CHECK(gvm_measure(vms, NR_VMS, 3000, sh) == 0, "measure under %s", policy);
+	print_shares(policy, sh);
+	for (i = 0; i < NR_VMS; i++) {
+		double ratio = (double)sh[i].guest_ms / (double)sh[i].host_ms;
+		double hz = sh[i].ticks * 1000.0 / (double)sh[i].guest_ms;
+
+		CHECK(ratio > 0.8 && ratio < 1.25, "%s under %s: guest/host time %.2f",
+		      names[i], policy, ratio);
+		CHECK(hz > 20, "%s under %s: %.0f timer interrupts/s", names[i], policy, hz);
+		CHECK(sh[i].gap_us < 1000000, "%s under %s: did not run for %lld us",
+		      names[i], policy, sh[i].gap_us);
+	}
+}
+
+/* every policy from the host scheduler (no live swap: see the report on bvt) */
+static void case_clocks(int fd)
+{
+	static const char *const policies[] = { "fair", "bvt", "rr" };
+	size_t i;
+
+	check_clocks("host scheduler");
+	for (i = 0; i < sizeof(policies) / sizeof(policies[0]); i++) {
+		CHECK(vms_activate(fd, policies[i], NULL, 0) == 0, "activate %s", policies[i]);
+		check_clocks(policies[i]);
+		if (strcmp(policies[i], "rr"))
+			CHECK(vms_ioctl(fd, VMSCHED_IOC_DEACTIVATE, NULL) == 0, "deactivate");
+	}
+	ktap_case_done("guest_clock_and_timer_under_every_policy");
+}
+
+/* rr is active */
+static void case_rmmod(int fd)
+{
+	struct vmsched_status st;
+	struct gshare sh[NR_VMS];
+	int i;
+
+	CHECK(mod_unload("rr_sched") == 0, "rmmod rr_sched");
+	CHECK(vms_status(fd, &st) == 0 && st.active[0] == '\0',
+	      "still active after rmmod: \"%s\"", st.active);
+	CHECK(gvm_measure(vms, NR_VMS, 3000, sh) == 0, "measure");
+	print_shares("after rmmod rr_sched", sh);
+	for (i = 0; i < NR_VMS; i++)
+		CHECK(sh[i].share > 0.20, "%s: share %.3f", names[i], sh[i].share);
+	ktap_case_done("rmmod_active_policy_falls_back");
+}
+
+static bool gone(pid_t pid)
+{
+	char path[64], st = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return true;
+	if (fscanf(f, "%*d (%*[^)]) %c", &st) != 1)
+		st = 'Z';
+	fclose(f);
+	return st == 'Z' || st == 'X';
+}
+
+static void case_sigterm(int fd)
+{
+	struct gvm *d = &vms[1];
+	long long t0, t;
+
+	CHECK(mod_load("fair_sched", NULL) == 0 || mod_loaded("fair_sched"), "fair");
+	CHECK(vms_activate(fd, "fair", NULL, 0) == 0, "activate fair");
+	CHECK(set_weight("web", 4096) == 0, "weight");
+	usleep(500000);
+	t0 = now_ms();
+	CHECK(kill(d->pid, SIGTERM) == 0, "kill: %s", strerror(errno));
+	while (!gone(d->pid) && now_ms() - t0 < 5000)
+		usleep(5000);
+	t = now_ms() - t0;
+	ktap_info("SIGTERM to db's QEMU (pid %d) under fair: gone after %lld ms", d->pid, t);
+	CHECK(t < 1000, "QEMU took %lld ms to exit", t);
+	d->pid = 0;
+	ktap_case_done("sigterm_exits_within_1s");
+}
+
+static void cleanup(void)
+{
+	int i;
+
+	for (i = 0; i < NR_VMS; i++)
+		gvm_stop(&vms[i]);
+	mod_unload_all();
+}
+
+int main(void)
+{
+	static const char *const plugins[] = { "fair_sched", "bvt_sched", "rr_sched" };
+	char path[512];
+	size_t i;
+	int fd, ret;
+
+	if (getuid())
+		ktap_skip_all("must run as root");
+	if (!have_kvm())
+		ktap_skip_all("no /dev/kvm");
+	snprintf(path, sizeof(path), "%s/guest.cpio.gz", e2e_dir());
+	if (access(path, R_OK) || run_cmd("command -v qemu-system-x86_64 >/dev/null"))
+		ktap_skip_all("no QEMU or guest kit (%s): boot with run_vm.sh --with-qemu",
+			      e2e_dir());
+	mod_unload_all();
+	ktap_plan(7);
+
+	ret = mod_load(CORE_MODULE, "slots=1");
+	for (i = 0; !ret && i < 3; i++)
+		ret = mod_load(plugins[i], NULL);
+	fd = ret ? -1 : vms_open();
+	if (fd < 0) {
+		printf("# cannot load the modules or open /dev/vmsched: %s\n",
+		       strerror(ret ? -ret : -fd));
+		mod_unload_all();
+		return KSFT_FAIL;
+	}
+	setenv("VMSCHED_VM_CPUS", PIN_CPU, 1);
+	ret = 0;
+	for (i = 0; i < NR_VMS; i++)	/* boot all three at once */
+		ret |= run_cmd("%s start %s spin >/dev/null", test_bin("qemu_vm.sh"), names[i]);
+	for (i = 0; !ret && i < NR_VMS; i++)
+		ret = gvm_attach(&vms[i], names[i]) ||
+		      run_cmd("%s wait %s", test_bin("qemu_vm.sh"), names[i]);
+	if (ret) {
+		printf("# the QEMU guests did not start\n");
+		cleanup();
+		return KSFT_FAIL;
+	}
+
+	case_host_scheduler();
+	case_fair_weights(fd);
+	case_stop_cont();
+	case_kicks(fd);
+	case_clocks(fd);
+	case_rmmod(fd);
+	case_sigterm(fd);
+
+	close(fd);
+	cleanup();
+	return ktap_finish();
+}
