@@ -6,7 +6,8 @@
  * and every policy decides who runs.
  *
  *  1. host scheduler: the three share the CPU about equally
- *  2. fair, weights set by VM name through the CLI: shares follow them
+ *  2. fair, weights set by VM name through the CLI: granted time and the
+ *     guests' work follow them
  *  3. QMP stop and cont take effect promptly while fair gates the vCPUs
  *  4. vCPU kicks (run_on_cpu, as savevm and migration use) are not held
  *     at the gate
@@ -64,15 +65,29 @@ static void case_host_scheduler(void)
 	ktap_case_done("host_scheduler_shares_equal");
 }
 
+/* by name; a VM is known to the core from its first guest entry under a policy */
 static int set_weight(const char *vm, int w)
 {
-	return run_cmd("%s set vm %s weight=%d", test_bin("vmsched"), vm, w);
+	int i, ret = -1;
+
+	for (i = 0; i < 20 && ret; i++) {
+		if (i)
+			usleep(100000);
+		ret = run_cmd("%s set vm %s weight=%d 2>/dev/null", test_bin("vmsched"), vm, w);
+	}
+	return ret;
 }
 
+/*
+ * Two views of the same window: the kernel's (time the policy granted each
+ * VM) and the guests' (work done). Both must follow the weights.
+ */
 static void case_fair_weights(int fd)
 {
 	static const int weight[NR_VMS] = { 1024, 512, 256 };
 	struct gshare sh[NR_VMS];
+	double run_sum = 0;
+	bool kernel_ok = true, guest_ok = true;
 	int i;
 
 	CHECK(vms_activate(fd, "fair", NULL, 0) == 0, "activate fair");
@@ -80,17 +95,21 @@ static void case_fair_weights(int fd)
 		CHECK(set_weight(names[i], weight[i]) == 0, "set vm %s weight", names[i]);
 	sleep(1);
 	CHECK(gvm_measure(vms, NR_VMS, 5000, sh) == 0, "measure");
-	print_shares("fair 4:2:1", sh);
+	for (i = 0; i < NR_VMS; i++)
+		run_sum += sh[i].run_ns;
 	for (i = 0; i < NR_VMS; i++) {
-		double target = weight[i] / 1792.0;
+		double target = weight[i] / 1792.0, run = run_sum ? sh[i].run_ns / run_sum : 0;
 
-		ktap_info("fair: %-5s target %5.1f%% measured %5.1f%% (kernel: %.1f%% of wall)",
-			  names[i], target * 100, sh[i].share * 100,
-			  sh[i].run_ns / 1e4 / (double)sh[i].host_ms);
-		CHECK(fabs(sh[i].share - target) <= 0.2 * target,
-		      "%s: share %.3f, target %.3f (+-20%%)", names[i], sh[i].share, target);
+		ktap_info("fair: %-5s target %5.1f%%  granted %5.1f%% (%.1f%% of wall)  "
+			  "guest work %5.1f%%", names[i], target * 100, run * 100,
+			  sh[i].run_ns / 1e4 / (double)sh[i].host_ms, sh[i].share * 100);
+		kernel_ok &= fabs(run - target) <= 0.2 * target;
+		guest_ok &= fabs(sh[i].share - target) <= 0.2 * target;
 	}
-	ktap_case_done("fair_weights_by_name");
+	CHECK(kernel_ok, "granted time is off its target by more than 20%%");
+	ktap_case_done("fair_weights_by_name_granted_time");
+	CHECK(guest_ok, "guest work is off its target by more than 20%%");
+	ktap_case_done("fair_weights_by_name_guest_work");
 }
 
 /* fair is active and batch (weight 256 of 1792) waits at the gate most of the time */
@@ -120,8 +139,7 @@ static void case_stop_cont(void)
 /*
  * "info registers" makes QEMU run_on_cpu() on the vCPU thread: a signal
  * kick, then the vCPU leaves KVM_RUN, which is what savevm and migration
- * do to every vCPU. Batch gets 1/7 of the CPU in 100 ms periods: a kick
- * held at the gate would wait for its turn, tens of ms.
+ * do to every vCPU. A kick held at the gate would wait for batch's turn.
  */
 static void kick_times(const char *what, long long *max, long long *med)
 {
@@ -154,11 +172,15 @@ static void case_kicks(int fd)
 {
 	long long max_fair, med_fair, max_host, med_host;
 
+	/* batch gets 64/2112 (3%): a kick held until its turn waits ~100s of ms */
+	CHECK(set_weight("web", 1024) == 0 && set_weight("db", 1024) == 0 &&
+	      set_weight("batch", 64) == 0, "weights");
+	sleep(1);
 	kick_times("fair", &max_fair, &med_fair);
 	CHECK(vms_ioctl(fd, VMSCHED_IOC_DEACTIVATE, NULL) == 0, "deactivate");
 	kick_times("host scheduler", &max_host, &med_host);
 	CHECK(max_fair < 1000, "a kick took %lld ms under fair", max_fair);
-	CHECK(med_fair <= 2 * med_host + 15,
+	CHECK(med_fair * 2 <= med_host * 3 + 80,
 	      "kicks under fair (median %lld ms) much slower than without (%lld ms)",
 	      med_fair, med_host);
 	ktap_case_done("vcpu_kicks_not_delayed_by_gate");
@@ -172,29 +194,43 @@ static void check_clocks(const char *policy)
 	CHECK(gvm_measure(vms, NR_VMS, 3000, sh) == 0, "measure under %s", policy);
 	print_shares(policy, sh);
 	for (i = 0; i < NR_VMS; i++) {
-		double ratio = (double)sh[i].guest_ms / (double)sh[i].host_ms;
 		double hz = sh[i].ticks * 1000.0 / (double)sh[i].guest_ms;
 
-		CHECK(ratio > 0.8 && ratio < 1.25, "%s under %s: guest/host time %.2f",
-		      names[i], policy, ratio);
-		CHECK(hz > 20, "%s under %s: %.0f timer interrupts/s", names[i], policy, hz);
-		CHECK(sh[i].gap_us < 1000000, "%s under %s: did not run for %lld us",
+		/* a stall past the core's 2 s watchdog is a hang, not noise */
+		CHECK(hz > 5, "%s under %s: %.1f timer interrupts/s", names[i], policy, hz);
+		CHECK(sh[i].gap_us < 3000000, "%s under %s: did not run for %lld us",
 		      names[i], policy, sh[i].gap_us);
 	}
 }
 
-/* every policy from the host scheduler (no live swap: see the report on bvt) */
+/*
+ * Every policy, each activated from the host scheduler. Over the whole
+ * case the guests' clocks must keep pace with the host's (a window of a
+ * minute or so, so a late report is a small error).
+ */
 static void case_clocks(int fd)
 {
 	static const char *const policies[] = { "fair", "bvt", "rr" };
+	struct gsample a[NR_VMS], b[NR_VMS];
 	size_t i;
 
+	for (i = 0; i < NR_VMS; i++)
+		CHECK(gvm_next_sample(&vms[i], NULL, &a[i], 3000) == 0, "sample");
 	check_clocks("host scheduler");
 	for (i = 0; i < sizeof(policies) / sizeof(policies[0]); i++) {
 		CHECK(vms_activate(fd, policies[i], NULL, 0) == 0, "activate %s", policies[i]);
 		check_clocks(policies[i]);
 		if (strcmp(policies[i], "rr"))
 			CHECK(vms_ioctl(fd, VMSCHED_IOC_DEACTIVATE, NULL) == 0, "deactivate");
+	}
+	for (i = 0; i < NR_VMS; i++) {
+		double ratio;
+
+		CHECK(gvm_next_sample(&vms[i], &a[i], &b[i], 3000) == 0, "sample");
+		ratio = (double)(b[i].t_ms - a[i].t_ms) / (double)(b[i].host_ms - a[i].host_ms);
+		ktap_info("%s: guest clock %lld ms over %lld ms of host time (%.3f)", names[i],
+			  b[i].t_ms - a[i].t_ms, b[i].host_ms - a[i].host_ms, ratio);
+		CHECK(ratio > 0.9 && ratio < 1.1, "%s: guest/host time %.3f", names[i], ratio);
 	}
 	ktap_case_done("guest_clock_and_timer_under_every_policy");
 }
@@ -276,7 +312,7 @@ int main(void)
 		ktap_skip_all("no QEMU or guest kit (%s): boot with run_vm.sh --with-qemu",
 			      e2e_dir());
 	mod_unload_all();
-	ktap_plan(7);
+	ktap_plan(8);
 
 	ret = mod_load(CORE_MODULE, "slots=1");
 	for (i = 0; !ret && i < 3; i++)
