@@ -7,7 +7,7 @@
 # threads named "CPU N/KVM" with debug-threads=on.
 #
 #   qemu_vm.sh start NAME [MODE [NAME_OPTION]]   prints the QEMU pid
-#   qemu_vm.sh wait NAME [SECONDS]     until the guest reports progress
+#   qemu_vm.sh wait NAME [SECONDS]     until the guest reports progress (300)
 #   qemu_vm.sh stop NAME               SIGTERM, then wait for the exit
 #
 # MODE is the guest's workload (guest_init.c): spin (default) or
@@ -47,7 +47,7 @@ start() {
 }
 
 wait_ready() {
-	name=$1 secs=${2:-90} i=0
+	name=$1 secs=${2:-300} i=0
 	pid=$(cat "$DIR/$name.pid" 2>/dev/null) || die "VM $name was not started"
 	while ! grep -q 'vmsched-guest: n=' "$DIR/$name.serial" 2>/dev/null; do
 		kill -0 "$pid" 2>/dev/null ||
