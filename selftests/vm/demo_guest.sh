@@ -53,7 +53,7 @@ setup() {
 	$B/qemu_vm.sh start batch spin guest=batch >/dev/null || exit 1
 	for vm in $VMS; do
 		$B/qemu_vm.sh wait $vm || exit 1
-		echo "$vm: pid $(cat /tmp/vms/$vm.pid), $(tail -1 /tmp/vms/$vm.serial | tr -d '\r')"
+		echo "$vm: pid $(cat /tmp/vms/$vm.pid), reporting"
 	done
 	ps -o pid,args | grep '[q]emu-system' | cut -c1-100
 }
