@@ -229,7 +229,7 @@ int gvm_measure(const struct gvm *g, int nr, int ms, struct gshare *out)
 	if (nr > MAX_GVM)
 		return -1;
 	for (i = 0; i < nr; i++) {
-		if (gvm_next_sample(&g[i], NULL, &a[i], 2000))
+		if (gvm_next_sample(&g[i], NULL, &a[i], 5000))
 			goto fail;
 		k0[i] = kernel_run_ns(fd, g[i].pid, &r0[i]);
 	}
