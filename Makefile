@@ -42,10 +42,15 @@ demo: setup
 	selftests/vm/demo.sh
 
 demo-shell: setup
-	selftests/vm/run_vm.sh --kernel $${KVER:-6.12} --shell
+	selftests/vm/demo.sh --shell
 
+# Not "make -C $(KDIR) M=$(SRC) clean": kbuild's clean deletes every *.ko and
+# *.ko.* below M, and that includes the unpacked test kernels in .cache.
+MOD_DIRS := kvm_schedswap sched_plugins selftests/modules
 clean:
-	@if [ -f $(KDIR)/Makefile ]; then $(MAKE) -C $(KDIR) M=$(SRC) clean; fi
+	find $(MOD_DIRS) \( -name '*.o' -o -name '*.ko' -o -name '*.mod' -o -name '*.mod.c' \
+		-o -name '.*.cmd' -o -name '.*.d' -o -name modules.order \) -delete
+	rm -f Module.symvers modules.order
 	$(MAKE) -C tools/vmsched clean
 	rm -rf build
 

@@ -7,6 +7,7 @@
 #      install, make deb, DKMS)
 #   2. the VM runner's self-test (6.12)
 #   3. the in-guest suite (selftests/run_tests.sh) on Debian 6.1 and 6.12
+#   4. the end-to-end group with real QEMU guests (selftests/e2e) on both
 # Ends with "N passed, N failed, N skipped" over all groups; exit status 0
 # only if nothing failed.
 #
@@ -16,14 +17,18 @@ set -uo pipefail
 
 KERNELS="6.1 6.12"
 TEST_ARGS=()
+E2E_MATCH=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernels) KERNELS=$2; shift ;;
-	--tests) TEST_ARGS+=(--tests "$2"); shift ;;
+	--tests) TEST_ARGS+=(--tests "$2"); case e2e/qemu_guests in *"$2"*) E2E_MATCH=1 ;; esac
+		shift ;;
 	*) die "unknown option $1" ;;
 	esac
 	shift
 done
+E2E=1	# the end-to-end group runs unless --tests selects other tests only
+[ ${#TEST_ARGS[@]} = 0 ] || E2E=$E2E_MATCH
 
 mkdir -p "$BUILD"
 PASS=0 FAIL=0 SKIP=0
@@ -68,6 +73,13 @@ group runner-selftest "$SRC/selftests/vm/test_runner.sh" 6.12
 for k in $KERNELS; do
 	group "vm-$k" "$SRC/selftests/vm/run_vm.sh" --kernel "$k" --no-build \
 		"${TEST_ARGS[@]+"${TEST_ARGS[@]}"}"
+done
+
+# real QEMU guests need QEMU in the initramfs: a boot of their own
+for k in $KERNELS; do
+	[ $E2E = 1 ] || break
+	group "e2e-$k" "$SRC/selftests/vm/run_vm.sh" --kernel "$k" --no-build --with-qemu \
+		--tests e2e/
 done
 
 echo "# make check took $(( $(date +%s) - START ))s"

@@ -31,6 +31,11 @@ echo "root:x:0:" > /etc/group
 echo "nogroup:x:65534:" >> /etc/group
 mkdir -p /root
 
+if [ -f /vmsched.setup ]; then
+	echo "vmsched-vm: setup: $(cat /vmsched.setup)"
+	sh -c "$(cat /vmsched.setup)"
+fi
+
 CMD=$(cat /vmsched.cmd 2>/dev/null)
 echo "vmsched-vm: running: $CMD"
 if [ "$CMD" = shell ]; then

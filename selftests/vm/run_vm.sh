@@ -7,11 +7,13 @@
 #
 #   run_vm.sh [--kernel 6.1|6.12|RELEASE] [--tests PATTERN]... [--guest-cmd CMD]
 #             [--timeout SECONDS] [--log FILE] [--smp N] [--mem MB] [--shell]
-#             [--no-build]
+#             [--no-build] [--with-qemu] [--setup CMD]
 #
 # Exit status is the verdict: 0 only if the command ran to its end and
 # succeeded, the guest powered off before the timeout and the guest kernel
 # printed no BUG/WARNING/Oops/lockdep/"scheduling while atomic"/RCU stall.
+# --with-qemu adds QEMU and a guest kit for real QEMU guests (selftests/e2e),
+# --setup runs CMD in the guest before the command or the shell.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -24,9 +26,11 @@ TESTS=()
 LOG=
 SHELL_MODE=0
 BUILD_STEP=1
+WITH_QEMU=0
+SETUP_CMD=
 
 usage() {
-	sed -n '8,11p' "$0" | sed 's/^# \{0,1\}//' >&2
+	sed -n '8,12p' "$0" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 }
 
@@ -41,6 +45,8 @@ while [ $# -gt 0 ]; do
 	--mem) MEM=$2; shift ;;
 	--shell) SHELL_MODE=1 ;;
 	--no-build) BUILD_STEP=0 ;;
+	--with-qemu) WITH_QEMU=1 ;;
+	--setup) SETUP_CMD=$2; shift ;;
 	-h|--help) usage ;;
 	*) echo "run_vm.sh: unknown option $1" >&2; usage ;;
 	esac
@@ -96,6 +102,11 @@ cp "$SRC/selftests/vm/init.sh" "$ROOT/init"
 make -s -C "$SRC" install DESTDIR="$ROOT/selftests/install-root" PREFIX=/usr \
 	KDIR="$KDIR/build" MODSRC="$OUT/src" STATIC=1 OUTPUT="$BUILD/install-tools" >&2 ||
 	die "make install for the test VM failed"
+if [ $WITH_QEMU = 1 ]; then
+	"$SRC/selftests/e2e/payload.sh" "$ROOT" "$KDIR/vmlinuz" "$BUILD/user/e2e/guest_init" ||
+		die "cannot pack QEMU into the test VM"
+fi
+[ -z "$SETUP_CMD" ] || printf '%s\n' "$SETUP_CMD" > "$ROOT/vmsched.setup"
 
 if [ $SHELL_MODE = 1 ]; then
 	echo shell > "$ROOT/vmsched.cmd"

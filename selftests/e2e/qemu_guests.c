@@ -1,0 +1,354 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * End to end with real QEMU: three small Linux guests (web, db, batch) run
+ * a CPU loop and report progress on their serial consoles. QEMU is pinned
+ * to one CPU and the core runs a pool of one slot, so the guests compete
+ * and every policy decides who runs.
+ *
+ *  1. host scheduler: the three share the CPU about equally
+ *  2. fair, weights set by VM name through the CLI: granted time and the
+ *     guests' work follow them
+ *  3. QMP stop and cont take effect promptly while fair gates the vCPUs
+ *  4. vCPU kicks (run_on_cpu, as savevm and migration use) are not held
+ *     at the gate
+ *  5. the guests' clocks and timer interrupts stay sane under every policy
+ *  6. rmmod of the active policy hands the vCPUs back to Linux
+ *  7. SIGTERM to a QEMU whose vCPU is gated ends it within a second
+ *
+ * Needs qemu-system-x86_64 and the guest kit in $VMSCHED_E2E (run_vm.sh
+ * --with-qemu packs both); skips without them.
+ */
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "guests.h"
+#include "vmsched_test.h"
+
+#define NR_VMS	3
+#define PIN_CPU	"1"
+
+static struct gvm vms[NR_VMS];
+static const char *const names[NR_VMS] = { "web", "db", "batch" };
+
+static const char *e2e_dir(void)
+{
+	const char *d = getenv("VMSCHED_E2E");
+
+	return d ? d : "/e2e";
+}
+
+static void print_shares(const char *what, const struct gshare *sh)
+{
+	int i;
+
+	for (i = 0; i < NR_VMS; i++)
+		ktap_info("%s: %-5s share %5.1f%%  guest/host time %lld/%lld ms  ticks %lld  "
+			  "max gap %lld us", what, names[i], sh[i].share * 100, sh[i].guest_ms,
+			  sh[i].host_ms, sh[i].ticks, sh[i].gap_us);
+}
+
+static void case_host_scheduler(void)
+{
+	struct gshare sh[NR_VMS];
+	int i;
+
+	CHECK(gvm_measure(vms, NR_VMS, 4000, sh) == 0, "measure");
+	print_shares("host scheduler", sh);
+	for (i = 0; i < NR_VMS; i++)
+		CHECK(sh[i].share > 0.20 && sh[i].share < 0.47,
+		      "%s: share %.3f, wanted about 1/3", names[i], sh[i].share);
+	ktap_case_done("host_scheduler_shares_equal");
+}
+
+/* by name; a VM is known to the core from its first guest entry under a policy */
+static int set_weight(const char *vm, int w)
+{
+	int i, ret = -1;
+
+	for (i = 0; i < 20 && ret; i++) {
+		if (i)
+			usleep(100000);
+		ret = run_cmd("%s set vm %s weight=%d 2>/dev/null", test_bin("vmsched"), vm, w);
+	}
+	return ret;
+}
+
+/*
+ * Two views of the same window: the kernel's (time the policy granted each
+ * VM) and the guests' (work done). Both must follow the weights.
+ */
+static void case_fair_weights(int fd)
+{
+	static const int weight[NR_VMS] = { 1024, 512, 256 };
+	struct gshare sh[NR_VMS];
+	double run_sum = 0;
+	bool kernel_ok = true, guest_ok = true;
+	int i;
+
+	CHECK(vms_activate(fd, "fair", NULL, 0) == 0, "activate fair");
+	for (i = 0; i < NR_VMS; i++)	/* by name: -name guest=NAME */
+		CHECK(set_weight(names[i], weight[i]) == 0, "set vm %s weight", names[i]);
+	sleep(1);
+	CHECK(gvm_measure(vms, NR_VMS, 5000, sh) == 0, "measure");
+	for (i = 0; i < NR_VMS; i++)
+		run_sum += sh[i].run_ns;
+	for (i = 0; i < NR_VMS; i++) {
+		double target = weight[i] / 1792.0, run = run_sum ? sh[i].run_ns / run_sum : 0;
+
+		ktap_info("fair: %-5s target %5.1f%%  granted %5.1f%% (%.1f%% of wall)  "
+			  "guest work %5.1f%%", names[i], target * 100, run * 100,
+			  sh[i].run_ns / 1e4 / (double)sh[i].host_ms, sh[i].share * 100);
+		kernel_ok &= fabs(run - target) <= 0.2 * target;
+		guest_ok &= fabs(sh[i].share - target) <= 0.2 * target;
+	}
+	CHECK(kernel_ok, "granted time is off its target by more than 20%%");
+	ktap_case_done("fair_weights_by_name_granted_time");
+	CHECK(guest_ok, "guest work is off its target by more than 20%%");
+	ktap_case_done("fair_weights_by_name_guest_work");
+}
+
+/* fair is active and batch (weight 256 of 1792) waits at the gate most of the time */
+static void case_stop_cont(void)
+{
+	struct gvm *b = &vms[2];
+	struct gsample s0, s1;
+	char reply[4096];
+	long long t;
+
+	t = gvm_qmp(b, "{\"execute\":\"stop\"}", reply, sizeof(reply), 5000);
+	ktap_info("QMP stop of batch took %lld ms", t);
+	CHECK(t >= 0 && t < 1000, "stop took %lld ms", t);
+	CHECK(gvm_sample(b, &s0) == 0, "sample");
+	/* a paused guest reports nothing: no report newer than s0 for 1.5 s */
+	CHECK(gvm_next_sample(b, &s0, &s1, 1500) != 0,
+	      "batch went on while stopped: t %lld -> %lld ms", s0.t_ms, s1.t_ms);
+	t = gvm_qmp(b, "{\"execute\":\"cont\"}", reply, sizeof(reply), 5000);
+	ktap_info("QMP cont of batch took %lld ms", t);
+	CHECK(t >= 0 && t < 1000, "cont took %lld ms", t);
+	t = now_ms();
+	CHECK(gvm_next_sample(b, &s0, &s1, 3000) == 0, "no progress after cont");
+	ktap_info("first report after cont: %lld ms", now_ms() - t);
+	ktap_case_done("qmp_stop_cont_while_gated");
+}
+
+/*
+ * "info registers" makes QEMU run_on_cpu() on the vCPU thread: a signal
+ * kick, then the vCPU leaves KVM_RUN, which is what savevm and migration
+ * do to every vCPU. A kick held at the gate would wait for batch's turn.
+ */
+static void kick_times(const char *what, long long *max, long long *med)
+{
+	static const char cmd[] = "{\"execute\":\"human-monitor-command\","
+				  "\"arguments\":{\"command-line\":\"info registers\"}}";
+	long long t[15], tmp;
+	char reply[16384];
+	int i, j, n = 15;
+
+	for (i = 0; i < n; i++) {
+		t[i] = gvm_qmp(&vms[2], cmd, reply, sizeof(reply), 5000);
+		if (t[i] < 0)
+			t[i] = 5000;
+		usleep(37000);	/* not in step with the policy's period */
+	}
+	for (i = 0; i < n; i++)
+		for (j = i + 1; j < n; j++)
+			if (t[j] < t[i]) {
+				tmp = t[i];
+				t[i] = t[j];
+				t[j] = tmp;
+			}
+	*max = t[n - 1];
+	*med = t[n / 2];
+	ktap_info("vCPU kick (info registers) on batch, %s: median %lld ms, max %lld ms",
+		  what, *med, *max);
+}
+
+static void case_kicks(int fd)
+{
+	long long max_fair, med_fair, max_host, med_host;
+
+	/* batch gets 64/2112 (3%): a kick held until its turn waits ~100s of ms */
+	CHECK(set_weight("web", 1024) == 0 && set_weight("db", 1024) == 0 &&
+	      set_weight("batch", 64) == 0, "weights");
+	sleep(1);
+	kick_times("fair", &max_fair, &med_fair);
+	CHECK(vms_ioctl(fd, VMSCHED_IOC_DEACTIVATE, NULL) == 0, "deactivate");
+	kick_times("host scheduler", &max_host, &med_host);
+	CHECK(max_fair < 1000, "a kick took %lld ms under fair", max_fair);
+	CHECK(med_fair * 2 <= med_host * 3 + 80,
+	      "kicks under fair (median %lld ms) much slower than without (%lld ms)",
+	      med_fair, med_host);
+	ktap_case_done("vcpu_kicks_not_delayed_by_gate");
+}
+
+static void check_clocks(const char *policy)
+{
+	struct gshare sh[NR_VMS];
+	int i;
+
+	if (gvm_measure(vms, NR_VMS, 3000, sh)) {
+		CHECK(false, "no progress reports under %s", policy);
+		return;
+	}
+	print_shares(policy, sh);
+	for (i = 0; i < NR_VMS; i++) {
+		double hz = sh[i].ticks * 1000.0 / (double)sh[i].guest_ms;
+
+		/* a stall past the core's 2 s watchdog is a hang, not noise */
+		CHECK(hz > 5, "%s under %s: %.1f timer interrupts/s", names[i], policy, hz);
+		CHECK(sh[i].gap_us < 3000000, "%s under %s: did not run for %lld us",
+		      names[i], policy, sh[i].gap_us);
+	}
+}
+
+/*
+ * Every policy, each activated from the host scheduler. Over the whole
+ * case the guests' clocks must keep pace with the host's (a window of a
+ * minute or so, so a late report is a small error).
+ */
+static void case_clocks(int fd)
+{
+	static const char *const policies[] = { "fair", "bvt", "rr" };
+	struct gsample a[NR_VMS], b[NR_VMS];
+	size_t i;
+
+	for (i = 0; i < NR_VMS; i++)
+		CHECK(gvm_next_sample(&vms[i], NULL, &a[i], 3000) == 0, "sample");
+	check_clocks("host scheduler");
+	for (i = 0; i < sizeof(policies) / sizeof(policies[0]); i++) {
+		CHECK(vms_activate(fd, policies[i], NULL, 0) == 0, "activate %s", policies[i]);
+		check_clocks(policies[i]);
+		if (strcmp(policies[i], "rr"))
+			CHECK(vms_ioctl(fd, VMSCHED_IOC_DEACTIVATE, NULL) == 0, "deactivate");
+	}
+	for (i = 0; i < NR_VMS; i++) {
+		double ratio;
+
+		CHECK(gvm_next_sample(&vms[i], &a[i], &b[i], 3000) == 0, "sample");
+		ratio = (double)(b[i].t_ms - a[i].t_ms) / (double)(b[i].host_ms - a[i].host_ms);
+		ktap_info("%s: guest clock %lld ms over %lld ms of host time (%.3f)", names[i],
+			  b[i].t_ms - a[i].t_ms, b[i].host_ms - a[i].host_ms, ratio);
+		CHECK(ratio > 0.9 && ratio < 1.1, "%s: guest/host time %.3f", names[i], ratio);
+	}
+	ktap_case_done("guest_clock_and_timer_under_every_policy");
+}
+
+/* rr is active */
+static void case_rmmod(int fd)
+{
+	struct vmsched_status st;
+	struct gshare sh[NR_VMS];
+	int i;
+
+	CHECK(mod_unload("rr_sched") == 0, "rmmod rr_sched");
+	CHECK(vms_status(fd, &st) == 0 && st.active[0] == '\0',
+	      "still active after rmmod: \"%s\"", st.active);
+	CHECK(gvm_measure(vms, NR_VMS, 3000, sh) == 0, "measure");
+	print_shares("after rmmod rr_sched", sh);
+	for (i = 0; i < NR_VMS; i++)
+		CHECK(sh[i].share > 0.20, "%s: share %.3f", names[i], sh[i].share);
+	ktap_case_done("rmmod_active_policy_falls_back");
+}
+
+static bool gone(pid_t pid)
+{
+	char path[64], st = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return true;
+	if (fscanf(f, "%*d (%*[^)]) %c", &st) != 1)
+		st = 'Z';
+	fclose(f);
+	return st == 'Z' || st == 'X';
+}
+
+static void case_sigterm(int fd)
+{
+	struct gvm *d = &vms[1];
+	long long t0, t;
+
+	CHECK(mod_load("fair_sched", NULL) == 0 || mod_loaded("fair_sched"), "fair");
+	CHECK(vms_activate(fd, "fair", NULL, 0) == 0, "activate fair");
+	CHECK(set_weight("web", 4096) == 0, "weight");
+	usleep(500000);
+	t0 = now_ms();
+	CHECK(kill(d->pid, SIGTERM) == 0, "kill: %s", strerror(errno));
+	while (!gone(d->pid) && now_ms() - t0 < 5000)
+		usleep(5000);
+	t = now_ms() - t0;
+	ktap_info("SIGTERM to db's QEMU (pid %d) under fair: gone after %lld ms", d->pid, t);
+	CHECK(t < 1000, "QEMU took %lld ms to exit", t);
+	d->pid = 0;
+	ktap_case_done("sigterm_exits_within_1s");
+}
+
+static void cleanup(void)
+{
+	int i;
+
+	for (i = 0; i < NR_VMS; i++)
+		gvm_stop(&vms[i]);
+	mod_unload_all();
+}
+
+int main(void)
+{
+	static const char *const plugins[] = { "fair_sched", "bvt_sched", "rr_sched" };
+	char path[512];
+	size_t i;
+	int fd, ret;
+
+	if (getuid())
+		ktap_skip_all("must run as root");
+	if (!have_kvm())
+		ktap_skip_all("no /dev/kvm");
+	snprintf(path, sizeof(path), "%s/guest.cpio.gz", e2e_dir());
+	if (access(path, R_OK) || run_cmd("command -v qemu-system-x86_64 >/dev/null"))
+		ktap_skip_all("no QEMU or guest kit (%s): boot with run_vm.sh --with-qemu",
+			      e2e_dir());
+	mod_unload_all();
+	ktap_plan(8);
+
+	ret = mod_load(CORE_MODULE, "slots=1");
+	for (i = 0; !ret && i < 3; i++)
+		ret = mod_load(plugins[i], NULL);
+	fd = ret ? -1 : vms_open();
+	if (fd < 0) {
+		printf("# cannot load the modules or open /dev/vmsched: %s\n",
+		       strerror(ret ? -ret : -fd));
+		mod_unload_all();
+		return KSFT_FAIL;
+	}
+	setenv("VMSCHED_VM_CPUS", PIN_CPU, 1);
+	ret = 0;
+	for (i = 0; i < NR_VMS; i++)	/* boot all three at once */
+		ret |= run_cmd("%s start %s spin >/dev/null", test_bin("qemu_vm.sh"), names[i]);
+	for (i = 0; !ret && i < NR_VMS; i++)
+		ret = gvm_attach(&vms[i], names[i]) ||
+		      run_cmd("%s wait %s", test_bin("qemu_vm.sh"), names[i]);
+	if (ret) {
+		printf("# the QEMU guests did not start\n");
+		cleanup();
+		return KSFT_FAIL;
+	}
+
+	case_host_scheduler();
+	case_fair_weights(fd);
+	case_stop_cont();
+	case_kicks(fd);
+	case_clocks(fd);
+	case_rmmod(fd);
+	case_sigterm(fd);
+
+	close(fd);
+	cleanup();
+	return ktap_finish();
+}
