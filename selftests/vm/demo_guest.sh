@@ -73,7 +73,9 @@ run $B/vmsched status
 table 4 web=33 db=33 batch=33
 
 say "2. vmsched activate fair; weights by VM name 4:2:1"
-run $B/vmsched activate fair
+# 50 ms slices: under emulation a switch between guests costs the incoming
+# one milliseconds of work, which short slices would make visible
+run $B/vmsched activate fair slice=50ms
 sleep 1	# a VM is known to the core from its first guest entry under a policy
 run $B/vmsched set vm web weight=1024
 run $B/vmsched set vm db weight=512
