@@ -115,7 +115,7 @@ static void vms_switch_forget(struct vms_instance *old, struct vms_vcpu *vc, u64
 
 	if (!vc->attached[old->slot])
 		return;
-	if (vc->state == VMS_GRANTED)
+	if (vc->state == VMS_GRANTED && !vc->grant_adopted)
 		old->ops->charge(&old->sched, v, vms_grant_used(vc, now), now);
 	else if (vc->state == VMS_QUEUED)
 		old->ops->dequeue(&old->sched, v, now);
@@ -124,12 +124,16 @@ static void vms_switch_forget(struct vms_instance *old, struct vms_vcpu *vc, u64
 	vc->attached[old->slot] = false;
 }
 
-/* @new takes @vc over in its current state (queued ones: vms_switch) */
+/*
+ * @new takes @vc over in its current state (queued ones: vms_switch). A
+ * grant it did not give is not charged to it: policies pair charge() with
+ * their own pick_next() (bvt and fair count active vCPUs per VM that way).
+ */
 static void vms_switch_adopt(struct vms_instance *new, struct vms_vcpu *vc, u64 now)
 {
 	vms_attach_vcpu(new, vc, now);
-	if (vc->state == VMS_GRANTED && !vc->slice_ns)
-		vc->grant_ns = now;	/* @new charges from here */
+	if (vc->state == VMS_GRANTED)
+		vc->grant_adopted = true;
 }
 
 /* the host scheduler takes @vc over: it may run */
