@@ -228,6 +228,7 @@ int workload_sample(struct workload *w, long long *rates, int max, int timeout_m
 {
 	long long deadline = now_ms() + timeout_ms;
 	struct pollfd pfd = { .fd = w->err_fd, .events = POLLIN };
+	long long left;
 	char *nl;
 	ssize_t r;
 	int n;
@@ -246,10 +247,13 @@ int workload_sample(struct workload *w, long long *rates, int max, int timeout_m
 		}
 		if (w->errlen == sizeof(w->errbuf))
 			w->errlen = 0;	/* an absurd line: drop it */
-		if (now_ms() >= deadline)
-			return -ETIMEDOUT;
-		if (poll(&pfd, 1, deadline - now_ms()) <= 0)
+		/* poll at least once, so that a zero timeout reads what is there */
+		left = deadline - now_ms();
+		if (poll(&pfd, 1, left > 0 ? left : 0) <= 0) {
+			if (now_ms() >= deadline)
+				return -ETIMEDOUT;
 			continue;
+		}
 		r = read(w->err_fd, w->errbuf + w->errlen, sizeof(w->errbuf) - w->errlen);
 		if (r <= 0)
 			return 0;
