@@ -340,10 +340,12 @@ static enum hrtimer_restart vms_slice_end(struct hrtimer *t)
 	struct vms_vcpu *vc = container_of(t, struct vms_vcpu, slice_timer);
 	struct vms_instance *in;
 	unsigned long flags;
-	u64 now = ktime_get_ns();
 	bool kick = false;
+	u64 now;
 
 	raw_spin_lock_irqsave(&vms_lock, flags);
+	/* read the clock under the lock: statistics snapshots are ordered by it */
+	now = ktime_get_ns();
 	in = vms_instance_locked();
 	if (vc->state == VMS_GRANTED && in) {
 		vms_end_grant(in, vc, now, true);

@@ -91,9 +91,9 @@ static void vms_fill_vcpu(struct vmsched_vcpu_stats *o, const struct vms_vm *vm,
 {
 	struct vms_stats st = vc->stats;
 
-	/* include the grant or wait in progress */
+	/* include the grant or wait in progress (a grant counts once it runs) */
 	if (vc->state == VMS_GRANTED)
-		st.run_ns += now - vc->grant_ns;
+		st.run_ns += vms_grant_used(vc, now);
 	else if (vc->state == VMS_QUEUED)
 		st.wait_ns += now - vc->queued_ns;
 	o->pid = vm->pid;

@@ -15,6 +15,7 @@
 #include <poll.h>
 #include <time.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -127,44 +128,31 @@ int vms_status(int fd, struct vmsched_status *st)
 	return vms_ioctl(fd, VMSCHED_IOC_STATUS, st);
 }
 
-static int vms_param_call(int fd, unsigned long cmd, unsigned int scope, pid_t pid,
-			  unsigned int vcpu, struct vmsched_kv *kv, unsigned int n)
-{
-	struct vmsched_params p = {
-		.scope = scope, .pid = pid, .vcpu_id = vcpu, .nr_params = n,
-		.params = (unsigned long)kv, .kv_size = sizeof(*kv),
-	};
-
-	return vms_ioctl(fd, cmd, &p);
-}
-
 int vms_set_param(int fd, unsigned int scope, pid_t pid, unsigned int vcpu,
 		  const char *key, unsigned long long value)
 {
 	struct vmsched_kv kv = { .value = value };
+	struct vmsched_params p = { .scope = scope, .pid = pid, .vcpu_id = vcpu,
+				    .nr_params = 1, .params = (unsigned long)&kv,
+				    .kv_size = sizeof(kv) };
 
 	snprintf(kv.key, sizeof(kv.key), "%s", key);
-	return vms_param_call(fd, VMSCHED_IOC_SET_PARAMS, scope, pid, vcpu, &kv, 1);
+	return vms_ioctl(fd, VMSCHED_IOC_SET_PARAMS, &p);
 }
 
 int vms_get_param(int fd, unsigned int scope, pid_t pid, unsigned int vcpu,
 		  const char *key, unsigned long long *value)
 {
 	struct vmsched_kv kv[VMSCHED_MAX_KV];
-	int ret, i;
+	int n = vms_get_params(fd, scope, pid, vcpu, kv, VMSCHED_MAX_KV), i;
 
-	memset(kv, 0, sizeof(kv));
-	ret = vms_param_call(fd, VMSCHED_IOC_GET_PARAMS, scope, pid, vcpu, kv,
-			     VMSCHED_MAX_KV);
-	if (ret)
-		return ret;
-	for (i = 0; i < VMSCHED_MAX_KV; i++) {
+	for (i = 0; i < n && i < VMSCHED_MAX_KV; i++) {
 		if (!strcmp(kv[i].key, key)) {
 			*value = kv[i].value;
 			return 0;
 		}
 	}
-	return -ENOENT;
+	return n < 0 ? n : -ENOENT;
 }
 
 int vms_wait_vm(int fd, pid_t pid, unsigned int nr_vcpus, int timeout_ms)
@@ -243,6 +231,8 @@ int workload_start(struct workload *w, const char *const args[])
 		return -errno;
 	}
 	if (!w->pid) {
+		/* a test that dies must not leave its VMs running */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		dup2(pfd[1], 1);
 		if (capture)
 			dup2(efd[1], 2);
@@ -292,6 +282,7 @@ int workload_sample(struct workload *w, long long *rates, int max, int timeout_m
 {
 	long long deadline = now_ms() + timeout_ms;
 	struct pollfd pfd = { .fd = w->err_fd, .events = POLLIN };
+	long long left;
 	char *nl;
 	ssize_t r;
 	int n;
@@ -310,10 +301,13 @@ int workload_sample(struct workload *w, long long *rates, int max, int timeout_m
 		}
 		if (w->errlen == sizeof(w->errbuf))
 			w->errlen = 0;	/* an absurd line: drop it */
-		if (now_ms() >= deadline)
-			return -ETIMEDOUT;
-		if (poll(&pfd, 1, deadline - now_ms()) <= 0)
+		/* poll at least once, so that a zero timeout reads what is there */
+		left = deadline - now_ms();
+		if (poll(&pfd, 1, left > 0 ? left : 0) <= 0) {
+			if (now_ms() >= deadline)
+				return -ETIMEDOUT;
 			continue;
+		}
 		r = read(w->err_fd, w->errbuf + w->errlen, sizeof(w->errbuf) - w->errlen);
 		if (r <= 0)
 			return 0;
@@ -413,6 +407,20 @@ int load_core_and_test_policies(void)
 	return ret == -EEXIST ? 0 : ret;
 }
 
+void setup_or_skip(bool need_kvm)
+{
+	int ret;
+
+	if (getuid())
+		ktap_skip_all("must run as root");
+	if (need_kvm && !have_kvm())
+		ktap_skip_all("no /dev/kvm");
+	mod_unload_all();
+	ret = load_core_and_test_policies();
+	if (ret)
+		ktap_skip_all("cannot load the core and test policies: %s", strerror(-ret));
+}
+
 int workload_wait(struct workload *w)
 {
 	size_t len = 0;
@@ -465,4 +473,76 @@ int run_cmd(const char *fmt, ...)
 	if (st < 0 || !WIFEXITED(st))
 		return -1;
 	return WEXITSTATUS(st);
+}
+
+/* ---- helpers of the reliability tests ------------------------------------- */
+
+int vms_stats_get(int fd, pid_t pid, struct vmsched_vm_stats *vms, unsigned int *nvm,
+		  struct vmsched_vcpu_stats *vcs, unsigned int *nvc)
+{
+	struct vmsched_stats s = {
+		.pid = pid,
+		.vms = { .buf = (unsigned long)vms, .count = *nvm, .entry_size = sizeof(*vms) },
+		.vcpus = { .buf = (unsigned long)vcs, .count = *nvc, .entry_size = sizeof(*vcs) },
+	};
+	int ret = vms_ioctl(fd, VMSCHED_IOC_STATS, &s);
+
+	if (!ret) {
+		*nvm = s.vms.count;
+		*nvc = s.vcpus.count;
+	}
+	return ret;
+}
+
+int vms_get_params(int fd, unsigned int scope, pid_t pid, unsigned int vcpu_id,
+		   struct vmsched_kv *kv, unsigned int n)
+{
+	struct vmsched_params p = { .scope = scope, .pid = pid, .vcpu_id = vcpu_id,
+				    .nr_params = n, .params = (unsigned long)kv,
+				    .kv_size = sizeof(*kv) };
+	int ret;
+
+	memset(kv, 0, sizeof(*kv) * n);
+	ret = vms_ioctl(fd, VMSCHED_IOC_GET_PARAMS, &p);
+	return ret ? ret : (int)p.nr_params;
+}
+
+int write_file(const char *path, const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+	int fd, len, ret = 0;
+
+	va_start(ap, fmt);
+	len = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, buf, len) != len)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+const char *const kernel_splat_regex =
+	"BUG:|WARNING:|Oops|Kernel panic|general protection fault|scheduling while atomic|"
+	"possible circular locking|possible recursive locking|inconsistent lock state|"
+	"rcu: INFO|self-detected stall|detected stalls on CPU|blocked for more than|"
+	"UBSAN:|KASAN:|kmemleak:|list_add corruption|list_del corruption|Call Trace:";
+
+int kernel_splats(void)
+{
+	char cmd[1024];
+	FILE *p;
+	int n = -1;
+
+	snprintf(cmd, sizeof(cmd), "dmesg | grep -Ec '%s'", kernel_splat_regex);
+	p = popen(cmd, "r");
+	if (!p)
+		return -1;
+	if (fscanf(p, "%d", &n) != 1)
+		n = -1;
+	pclose(p);
+	return n;
 }

@@ -107,10 +107,32 @@ int load_core_and_policies(void);
  */
 double share_error(const long long *got, const double *weights, int n, double *share);
 
+/*
+ * Start of a test that loads modules: skip (KTAP, exit) unless root, with
+ * /dev/kvm if @need_kvm; unload leftovers, load the core and the test
+ * policies (skip if that fails).
+ */
+void setup_or_skip(bool need_kvm);
 /* milliseconds of CLOCK_MONOTONIC */
 long long now_ms(void);
 
 /* run a shell command, return its exit status (or -1) */
 int run_cmd(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * VMSCHED_IOC_STATS for @pid (0: all) into caller arrays of *@nvm and *@nvc
+ * entries; on return they hold the numbers available. 0 or -errno.
+ */
+int vms_stats_get(int fd, pid_t pid, struct vmsched_vm_stats *vms, unsigned int *nvm,
+		  struct vmsched_vcpu_stats *vcs, unsigned int *nvc);
+/* get every parameter of a scope into @kv (capacity @n); count or -errno */
+int vms_get_params(int fd, unsigned int scope, pid_t pid, unsigned int vcpu_id,
+		   struct vmsched_kv *kv, unsigned int n);
+/* write a string to a sysfs/proc file; 0 or -errno */
+int write_file(const char *path, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* lines in the kernel log that runners treat as a splat (BUG, WARNING, ...) */
+int kernel_splats(void);
+/* the kernel log's splat pattern (extended regex), as the VM runner uses it */
+extern const char *const kernel_splat_regex;
 
 #endif
