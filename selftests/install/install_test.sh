@@ -184,9 +184,11 @@ has "$ERR" "$TMP/refused.conf:3: vm web2 (pid" rollback
 has "$ERR" "the policy refused the values" rollback
 has "$ERR" "nothing was changed" rollback
 expect_state rr 7000000
-# a new instance starts from the default slice; per-VM values carry over
-vs activate example
-expect_state example 5000000
+# activated again, example would start from its last instance's global
+# values (the refused apply's slice=1s), so give the slice; per-VM values
+# are those from before the refused apply
+vs activate example slice=2ms
+expect_state example 2000000
 expect_weight web1 300
 expect_weight web2 150
 result rollback
