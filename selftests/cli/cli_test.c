@@ -322,7 +322,7 @@ static void t_params(const struct workload *a, const struct workload *b)
 	EXPECT(1, "boost=11 is out of range for policy t_fifo: allowed 0..10");
 
 	cli("get vm nosuch");
-	EXPECT(1, "VM \"nosuch\" not found: running VMs: ");
+	EXPECT(1, "VM \"nosuch\" not found: known VMs: ");
 	snprintf(want, sizeof(want), "alpha (pid %d)", a->pid);
 	CHECK(strstr(r.err, want), "%s", r.err);
 	cli("get vm 1");

@@ -256,7 +256,7 @@ assert d["interval_ns"] == 0
 ' || fail "stats -p -s JSON does not parse or has wrong numbers"
 	fi
 	run stats -s nosuch
-	[ $RC = 1 ] && [[ $ERR == 'vmsched: VM "nosuch" not found: running VMs: web (pid 100), db (pid 200), idle (pid 300)' ]] ||
+	[ $RC = 1 ] && [[ $ERR == 'vmsched: VM "nosuch" not found: known VMs: web (pid 100), db (pid 200), idle (pid 300)' ]] ||
 		fail "unknown VM: $RC $ERR"
 	run stats -s 4242
 	[ $RC = 1 ] && [[ $ERR == *'VM "4242" not found'* ]] || fail "unknown pid: $RC $ERR"
@@ -300,7 +300,7 @@ t_names() {
 	[[ $OUT == *"\"name\":\"wl1\""* ]] || fail "pid $c -> wl1: $OUT"
 	expect 1 "VM name \"dup\" is ambiguous, it matches dup (pid $d), dup (pid $e): use the pid" \
 		stats -s dup
-	expect 1 "VM \"web\" not found: running VMs: " stats -s web
+	expect 1 "VM \"web\" not found: known VMs: " stats -s web
 	[[ $ERR == *"web1 (pid $a), db (pid $b), wl1 (pid $c)"* ]] || fail "VM list: $ERR"
 	run -j stats -s dup
 	[ "$(printf '%s' "$OUT" | head -c 10)" = '{"error":"' ] || fail "JSON error: $OUT"

@@ -150,35 +150,60 @@ static void list_vms(const struct snap *s, const char *match, bool by_comm, char
 	}
 }
 
+/* VMs of @s that @arg names (pid, VM name, or VMM comm); sets *found and *by_comm */
+static unsigned int vm_match(const struct snap *s, const char *arg, const struct snap_vm **found,
+			     bool *by_comm)
+{
+	unsigned int i, matches = 0;
+
+	*found = NULL;
+	*by_comm = false;
+	if (all_digits(arg)) {
+		*found = snap_find(s, atoi(arg));
+		return !!*found;
+	}
+	for (i = 0; i < s->nr_vms; i++)
+		if (!strcmp(s->vms[i].name, arg)) {
+			*found = &s->vms[i];
+			matches++;
+		}
+	for (i = 0; !matches && i < s->nr_vms; i++)	/* "workload", "qemu-system-x86" */
+		if (!strncmp(s->vms[i].s.comm, arg, sizeof(s->vms[i].s.comm))) {
+			*found = &s->vms[i];
+			*by_comm = true;
+		}
+	for (i = 0; *by_comm && i < s->nr_vms; i++)
+		matches += !strncmp(s->vms[i].s.comm, arg, sizeof(s->vms[i].s.comm));
+	return matches;
+}
+
+/*
+ * The core learns of a VM at its first guest entry while a policy is
+ * active: right after an activation or a VM start, give it a moment.
+ */
+#define VM_RESOLVE_WAIT_MS	1000
+#define VM_RESOLVE_POLL_MS	50
+
 int vm_resolve(const char *arg, pid_t *pid, char *name, size_t len)
 {
 	char vms[1024];
 	struct snap s;
-	unsigned int i, matches = 0;
-	const struct snap_vm *found = NULL;
-	bool by_comm = false;
+	unsigned int matches, waited = 0;
+	const struct snap_vm *found;
+	bool by_comm;
 	int ret;
 
-	ret = snap_take(&s, 0);
-	snap_rewind();		/* a feed's first snapshot is still to come */
-	if (ret)
-		return dev_err("cannot list VMs", ret);
-	if (all_digits(arg)) {
-		found = snap_find(&s, atoi(arg));
-		matches = !!found;
-	} else {
-		for (i = 0; i < s.nr_vms; i++)
-			if (!strcmp(s.vms[i].name, arg)) {
-				found = &s.vms[i];
-				matches++;
-			}
-		for (i = 0; !matches && i < s.nr_vms; i++)	/* "workload", "qemu-system-x86" */
-			if (!strncmp(s.vms[i].s.comm, arg, sizeof(s.vms[i].s.comm))) {
-				found = &s.vms[i];
-				by_comm = true;
-			}
-		for (i = 0; by_comm && i < s.nr_vms; i++)
-			matches += !strncmp(s.vms[i].s.comm, arg, sizeof(s.vms[i].s.comm));
+	for (;;) {
+		ret = snap_take(&s, 0);
+		snap_rewind();		/* a feed's first snapshot is still to come */
+		if (ret)
+			return dev_err("cannot list VMs", ret);
+		matches = vm_match(&s, arg, &found, &by_comm);
+		if (matches || waited >= VM_RESOLVE_WAIT_MS)
+			break;
+		snap_free(&s);
+		usleep(VM_RESOLVE_POLL_MS * 1000);
+		waited += VM_RESOLVE_POLL_MS;
 	}
 	if (matches == 1) {
 		*pid = found->s.pid;
@@ -192,7 +217,9 @@ int vm_resolve(const char *arg, pid_t *pid, char *name, size_t len)
 	} else {
 		list_vms(&s, NULL, false, vms, sizeof(vms));
 		ret = op_err("VM \"%s\" not found: %s%s", arg,
-			     s.nr_vms ? "running VMs: " : "no VMs are running", vms);
+			     s.nr_vms ? "known VMs: " :
+			     "no VM is known (VMs become known at their first guest entry "
+			     "while a policy is active)", vms);
 	}
 	snap_free(&s);
 	return ret;
