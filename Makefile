@@ -62,7 +62,11 @@ clean:
 #   make uninstall            the same, removed (/etc/vmsched.conf if unchanged)
 #   make deb                  build/deb/vmsched_*.deb and vmsched-dkms_*.deb
 PREFIX ?= /usr/local
-KVERSION ?= $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
+# the release modules must go under: UTS_RELEASE (Debian's 6.1 headers have
+# the upstream version, not the release, in include/config/kernel.release)
+KVERSION ?= $(or $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' \
+	$(KDIR)/include/generated/utsrelease.h 2>/dev/null), \
+	$(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null))
 VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' $(SRC)/dkms.conf)
 MODULE_NAMES := $(shell sed -n 's/^BUILT_MODULE_NAME\[[0-9]*\]="\(.*\)"/\1/p' $(SRC)/dkms.conf)
 MODSRC_DIR = $(or $(MODSRC),$(SRC)/kvm_schedswap $(SRC)/sched_plugins)
