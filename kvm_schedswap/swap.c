@@ -138,14 +138,21 @@ static void vms_switch_forget(struct vms_instance *old, struct vms_vcpu *vc, u64
 
 /*
  * @new takes @vc over: a grant of the old instance ends (it was charged
- * there) and the vCPU queues behind those that were waiting; vms_switch
+ * there) and the vCPU queues behind those that were waiting, or ahead of
+ * them if its thread had not run yet (it was the one whose turn it was:
+ * under frequent swaps it would otherwise never get to run); vms_switch
  * enqueues the queued ones in @new
  */
 static void vms_switch_adopt(struct vms_instance *new, struct vms_vcpu *vc, u64 now)
 {
+	bool started;
+
 	if (vc->state == VMS_GRANTED) {
+		started = !vc->slice_ns;
 		vms_release_slot(vc, now);
 		vms_set_state(vc, VMS_QUEUED);
+		if (!started)
+			list_move(&vc->state_node, &vms_queued);
 		vc->queued_ns = now;
 	}
 	vms_attach_vcpu(new, vc, now);
