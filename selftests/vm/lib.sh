@@ -25,10 +25,12 @@ build_modules() {
 	rel=$(kernel_release "$kdir")
 	out=$BUILD/$rel
 	mkdir -p "$out/src"
-	# copy only what changed so rebuilds are incremental
-	cp -ru "$SRC/Kbuild" "$SRC/kvm_schedswap" "$SRC/sched_plugins" "$SRC/uapi" "$out/src/"
-	mkdir -p "$out/src/selftests"
-	cp -ru "$SRC/selftests/modules" "$out/src/selftests/"
+	# sources only (objects built in the tree for another kernel must not
+	# come along), with their times, so that rebuilds are incremental
+	(cd "$SRC" && find Kbuild kvm_schedswap sched_plugins uapi selftests/modules \
+		-path sched_plugins/sim -prune -o -type f \
+		\( -name '*.[ch]' -o -name Kbuild \) -print0 |
+		cpio -0pdmu --quiet "$out/src") || die "cannot copy the sources to $out/src"
 	make -s -C "$kdir/build" M="$out/src" W=1 modules >&2 ||
 		die "module build for $rel failed"
 	make -s -C "$kdir/build" M="$out/src/selftests/modules" W=1 \
