@@ -111,6 +111,7 @@ struct vms_vcpu {
 	bool in_gate;			/* sleeping in the gate */
 	u64 grant_ns;			/* start of the grant (for charging) */
 	u64 slice_ns;			/* granted slice not started yet, or 0 */
+	bool grant_adopted;		/* grant made by an earlier instance */
 	struct list_head state_node;	/* on vms_granted or vms_queued, by state */
 	u64 queued_ns;			/* when it was enqueued */
 	u64 blocked_ns;			/* when it halted (0: not a wakeup) */

@@ -121,6 +121,7 @@ static void vms_grant(struct vms_vcpu *vc, u64 now, u64 slice)
 
 	vms_set_state(vc, VMS_GRANTED);
 	WRITE_ONCE(vc->granted, true);
+	vc->grant_adopted = false;
 	vc->grant_ns = now;
 	vms_nr_granted++;
 	vc->stats.grants++;
@@ -308,7 +309,10 @@ void vms_end_grant(struct vms_instance *in, struct vms_vcpu *vc, u64 now, bool r
 
 	if (!in || !vc->attached[in->slot])
 		return;
-	in->ops->charge(&in->sched, &vc->pv[in->slot], ran, now);
+	/* charge() pairs with the instance's own pick_next() (vmsched_plugin.h) */
+	if (!vc->grant_adopted)
+		in->ops->charge(&in->sched, &vc->pv[in->slot], ran, now);
+	vc->grant_adopted = false;
 	if (requeue && !(vc->task->flags & PF_EXITING)) {
 		vc->stats.preemptions++;
 		vms_set_state(vc, VMS_QUEUED);

@@ -6,14 +6,13 @@
  * ------
  * activate(B) while A is active builds a new instance of B (ops.init may
  * sleep and allocate), then, in one critical section under vms_lock:
- * A charges the vCPUs holding a grant and forgets every vCPU; every VM and
- * vCPU is attached to B; the runnable ones are enqueued in B, those that
- * were waiting first (in the order they were queued), then those that held
- * a grant; B is published as the active instance and fills the slots at
- * once. A vCPU that held a grant and gets one again from B keeps running
- * without leaving the guest; one that does not is kicked to the gate. So
- * every policy is charged only for grants it made itself, no vCPU is lost,
- * and none waits longer than B makes it wait. After an RCU grace period no
+ * A is charged for the grants it made, up to now, and forgets every vCPU;
+ * every VM and vCPU is attached to B with its current state: queued vCPUs
+ * are enqueued in B in the order they waited, vCPUs holding a grant keep it
+ * to the end of its slice (B is not charged for a grant it did not make:
+ * charge() pairs with the policy's own pick_next()); B is published as the
+ * active instance and fills the free slots. No vCPU is paused or lost and
+ * none waits longer because of the swap. After an RCU grace period no
  * lockless reader can see A; A's ops.exit runs and A is freed.
  *
  * Deactivation is a swap to the host scheduler: every vCPU is released and
@@ -127,7 +126,7 @@ static void vms_switch_forget(struct vms_instance *old, struct vms_vcpu *vc, u64
 
 	if (!vc->attached[old->slot])
 		return;
-	if (vc->state == VMS_GRANTED)
+	if (vc->state == VMS_GRANTED && !vc->grant_adopted)
 		old->ops->charge(&old->sched, v, vms_grant_used(vc, now), now);
 	else if (vc->state == VMS_QUEUED)
 		old->ops->dequeue(&old->sched, v, now);
@@ -137,35 +136,16 @@ static void vms_switch_forget(struct vms_instance *old, struct vms_vcpu *vc, u64
 }
 
 /*
- * @new takes @vc over: a grant of the old instance ends (it was charged
- * there) and the vCPU queues behind those that were waiting, or ahead of
- * them if its thread had not run yet (it was the one whose turn it was:
- * under frequent swaps it would otherwise never get to run); vms_switch
- * enqueues the queued ones in @new
+ * @new takes @vc over in its current state (queued ones: vms_switch). A
+ * grant it did not give runs to the end of its slice and is not charged to
+ * it: policies pair charge() with their own pick_next() (bvt and fair count
+ * active vCPUs per VM that way).
  */
 static void vms_switch_adopt(struct vms_instance *new, struct vms_vcpu *vc, u64 now)
 {
-	bool started;
-
-	if (vc->state == VMS_GRANTED) {
-		started = !vc->slice_ns;
-		vms_release_slot(vc, now);
-		vms_set_state(vc, VMS_QUEUED);
-		if (!started)
-			list_move(&vc->state_node, &vms_queued);
-		vc->queued_ns = now;
-	}
 	vms_attach_vcpu(new, vc, now);
-}
-
-/* vCPUs the new instance did not grant again leave the guest for the gate */
-static void vms_switch_kick(void)
-{
-	struct vms_vcpu *vc;
-
-	list_for_each_entry(vc, &vms_queued, state_node)
-		if (!vc->in_gate)
-			kvm_vcpu_kick(vc->vcpu);
+	if (vc->state == VMS_GRANTED)
+		vc->grant_adopted = true;
 }
 
 /* the host scheduler takes @vc over: it may run */
@@ -179,9 +159,9 @@ static void vms_switch_free(struct vms_vcpu *vc, u64 now)
 }
 
 /*
- * The switch from @old to @new (either may be NULL), under vms_lock. Queued
- * vCPUs keep their place in the line, granted ones join it at the end and
- * @new decides at once; blocked and outside ones stay so.
+ * The switch from @old to @new (either may be NULL), under vms_lock. Every
+ * vCPU keeps its place: granted ones keep their grant, queued ones move to
+ * @new's queue in the order they waited, blocked and outside ones stay so.
  */
 static void vms_switch(struct vms_instance *old, struct vms_instance *new, u64 now)
 {
@@ -213,12 +193,10 @@ static void vms_switch(struct vms_instance *old, struct vms_instance *new, u64 n
 			new->ops->enqueue(&new->sched, &vc->pv[new->slot], now,
 					  VMSCHED_ENQ_WAKEUP);
 	rcu_assign_pointer(vms_active, new);
-	if (new) {
+	if (new)
 		vms_dispatch(new, now);
-		vms_switch_kick();
-	} else {
+	else
 		vms_gate_release_all();
-	}
 }
 
 /* from the host scheduler to a policy: everyone passes the gate again */
