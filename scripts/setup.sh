@@ -58,7 +58,7 @@ apt_update() {
 }
 
 PKGS="gcc make libc6-dev bc kmod cpio gzip xz-utils zstd busybox-static sparse
-      dwarves tmux gnuplot-nox python3 file"
+      dwarves tmux gnuplot-nox python3 file valgrind"
 QEMU_PKG=qemu-system-x86
 
 need_install() {
