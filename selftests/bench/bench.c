@@ -23,7 +23,8 @@
  *             of a vCPU (no progress) during the swaps and, as a baseline,
  *             during as long a time without swaps.
  *   overhead  exit-heavy guest loop (workload --profile exit) with the
- *             module absent, loaded idle, and each policy active.
+ *             module absent, loaded idle, and each policy active (6
+ *             repeats by default: short and noisy).
  *
  * Needs root, /dev/kvm and the modules in $VMSCHED_MODDIR; the workload VMM
  * in $VMSCHED_TESTDIR/bin (as the selftests).
@@ -33,6 +34,7 @@
 #include <math.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -51,6 +53,12 @@
 #define SWAP_VCPUS_PER_VM 8
 #define SWAP_MAX_VMS	32
 #define WARP_NS		20000000ULL	/* bvt warp of the latency VM */
+/*
+ * The swap scenario's watchdog: 256 spinning vCPUs on 2 slots wait 128
+ * slices for their turn, longer than the default 2 s once emulation makes
+ * slices run late; the limit of sched_ext's watchdog instead.
+ */
+#define SWAP_WATCHDOG_MS 30000
 #define CG_ROOT		"/sys/fs/cgroup"
 #define CG_BENCH	CG_ROOT "/vmsched-bench"
 
@@ -64,7 +72,8 @@ static struct {
 	int swaps;
 	int swap_interval_ms;
 	int overhead_s;
-} cfg = { 3, 2, 6, 6, 1000, 50, 4 };
+	int overhead_repeats;	/* cheap and noisy: more repeats */
+} cfg = { 3, 2, 6, 6, 1000, 50, 4, 6 };
 
 static const char *policies[NR_POLICIES];
 static int nr_policies;
@@ -335,6 +344,32 @@ static void vms_stop(struct vm_set *s)
 
 /* ---- scenario: share accuracy -------------------------------------------- */
 
+/*
+ * Keep this process and the VMs it starts on CPUs 0..@n-1 (0: all CPUs), so
+ * that "2 pCPUs" means two on a bigger host too, for the host scheduler as
+ * for the policies (whose pool is then 2 slots).
+ */
+static void limit_cpus(int n)
+{
+	static cpu_set_t all;
+	static bool saved;
+	cpu_set_t set;
+	int i;
+
+	if (!saved && !sched_getaffinity(0, sizeof(all), &all))
+		saved = true;
+	if (!n) {
+		if (saved)
+			sched_setaffinity(0, sizeof(all), &all);
+		return;
+	}
+	CPU_ZERO(&set);
+	for (i = 0; i < n; i++)
+		CPU_SET(i, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		info("cannot limit to %d CPUs: %s", n, strerror(errno));
+}
+
 static int share_one(const char *policy, unsigned int pcpus, int rep)
 {
 	static const double weights[] = { 1, 2, 4 };
@@ -356,7 +391,9 @@ static int share_one(const char *policy, unsigned int pcpus, int rep)
 	ret = policy_select(policy, pcpus, TEST_SLICE_NS);
 	if (ret)
 		return jo_error("share", policy, rep, "activate", ret);
+	limit_cpus(pcpus);
 	ret = vms_start(&s, a, 3, !host);
+	limit_cpus(0);
 	if (ret) {
 		vms_stop(&s);
 		return jo_error("share", policy, rep, "start VMs", ret);
@@ -505,6 +542,7 @@ struct stall_vm {
 	char buf[8192];
 	size_t len;
 	long long last_t_ms;
+	long long lines;
 	long long zero_ms[SWAP_VCPUS_PER_VM];
 };
 
@@ -516,7 +554,7 @@ static struct stall_state {
 	bool stop;
 	long long max_ms[3];
 	long long lines;
-} stall = { .lock = PTHREAD_MUTEX_INITIALIZER };
+} stall;
 
 static void stall_end_run(long long *zero)
 {
@@ -540,6 +578,7 @@ static void stall_line(struct stall_vm *v, const char *line)
 	p += 9;
 	pthread_mutex_lock(&stall.lock);
 	stall.lines++;
+	v->lines++;
 	for (i = 0; i < SWAP_VCPUS_PER_VM && *p && *p != ']'; i++) {
 		rate = strtoll(p, &end, 10);
 		if (end == p)
@@ -591,6 +630,18 @@ static void *stall_reader(void *arg)
 	return NULL;
 }
 
+/* VMs that printed an interval line: their windows are open */
+static int stall_vms_started(void)
+{
+	int k, n = 0;
+
+	pthread_mutex_lock(&stall.lock);
+	for (k = 0; k < stall.nr; k++)
+		n += stall.vm[k].lines > 0;
+	pthread_mutex_unlock(&stall.lock);
+	return n;
+}
+
 /* switch phases; runs still going count for the phase that ends */
 static void stall_phase(int phase)
 {
@@ -627,6 +678,7 @@ static int swap_one(int vcpus, int rep)
 	struct vmsched_status st;
 	struct wl_spec a = { "swap", SWAP_VCPUS_PER_VM, "spin", NULL, 3600,
 			     cfg.swap_interval_ms };
+	bool reading = false;
 	pthread_t reader;
 	char label[16];
 
@@ -636,17 +688,18 @@ static int swap_one(int vcpus, int rep)
 	}
 	snprintf(label, sizeof(label), "swap-%d", vcpus);
 	ret = modules_fresh();
-	if (!ret)
-		ret = policy_select(cycle[0], 0, 0);
-	if (ret)
-		return jo_error("swap", "fair,rr,bvt", rep, "activate", ret);
+	if (!ret && run_cmd("echo %d > /sys/module/" CORE_MODULE "/parameters/watchdog_ms",
+			    SWAP_WATCHDOG_MS))
+		ret = -EIO;
 	dt = calloc(cfg.swaps, sizeof(*dt));
-	memset(&stall.vm, 0, sizeof(stall.vm));
-	stall.nr = 0;
-	stall.phase = 0;
-	stall.stop = false;
-	memset(stall.max_ms, 0, sizeof(stall.max_ms));
-	stall.lines = 0;
+	if (ret || !dt) {
+		free(dt);
+		return jo_error("swap", "fair,rr,bvt", rep, "set up", ret ? ret : -ENOMEM);
+	}
+	memset(&stall, 0, sizeof(stall));
+	pthread_mutex_init(&stall.lock, NULL);
+	/* start under the host scheduler: a VM whose vCPUs are gated from the
+	 * start may not open its window within the VMM's 10 s */
 	for (k = 0; k < nr; k++) {
 		a.name = label;
 		if ((ret = workload_spawn(&w[k], &a)))
@@ -654,12 +707,19 @@ static int swap_one(int vcpus, int rep)
 		stall.vm[k].fd = w[k].err_fd;
 		stall.nr++;
 	}
+	if (!ret && !(ret = -pthread_create(&reader, NULL, stall_reader, NULL)))
+		reading = true;
+	/* every VM's window is open once it printed an interval line */
+	for (t0 = now_ms(); !ret && stall_vms_started() < nr; usleep(100000))
+		if (now_ms() - t0 > 120000)
+			ret = -ETIMEDOUT;
+	if (!ret)
+		ret = policy_select(cycle[0], 0, 0);
 	for (k = 0; !ret && k < nr; k++)
 		ret = vms_wait_vm(vfd, w[k].pid, a.vcpus, 60000);
-	if (ret || !dt)
+	if (ret)
 		goto out;
-	pthread_create(&reader, NULL, stall_reader, NULL);
-	sleep(2);	/* every VM's window is open */
+	sleep(2);
 
 	stall_phase(1);
 	t0 = now_ns();
@@ -681,17 +741,19 @@ static int swap_one(int vcpus, int rep)
 		usleep(wait > 100000 ? wait : 100000);
 	}
 	stall_phase(0);
-	__atomic_store_n(&stall.stop, true, __ATOMIC_RELAXED);
-	pthread_join(reader, NULL);
 out:
+	if (reading) {
+		__atomic_store_n(&stall.stop, true, __ATOMIC_RELAXED);
+		pthread_join(reader, NULL);
+	}
 	vms_status(vfd, &st);
 	vms_ioctl(vfd, VMSCHED_IOC_DEACTIVATE, NULL);
 	for (k = 0; k < stall.nr; k++)
 		workload_kill(&w[k]);
-	if (ret || !dt || !done) {
+	if (ret || !done) {
 		free(dt);
 		return jo_error("swap", "fair,rr,bvt", rep, done ? "swap" : "start VMs",
-				ret ? ret : -ENOMEM);
+				ret ? ret : -EIO);
 	}
 	qsort(dt, done, sizeof(*dt), cmp_ll);
 	jo_begin("swap", "fair,rr,bvt", rep);
@@ -707,6 +769,7 @@ out:
 	jo_int("stall_max_ms", stall.max_ms[1]);
 	jo_int("baseline_stall_max_ms", stall.max_ms[2]);
 	jo_int("interval_lines", stall.lines);
+	jo_int("watchdog_ms", SWAP_WATCHDOG_MS);
 	jo_int("watchdog_events", st.watchdog_events);
 	jo_int("policy_errors", st.policy_errors);
 	jo_end();
@@ -756,7 +819,9 @@ static void scenario_overhead(void)
 	for (p = 0; p < nr_policies; p++)
 		if (!is_host(policies[p]))
 			configs[nr++] = policies[p];
-	for (rep = 0; rep < cfg.repeats; rep++) {
+	modules_absent();
+	overhead_rate();	/* warm-up, not counted */
+	for (rep = 0; rep < cfg.overhead_repeats; rep++) {
 		absent = 0;
 		for (c = 0; c < nr; c++) {
 			if (!strcmp(configs[c], "absent")) {
@@ -832,6 +897,7 @@ static void quick(void)
 	cfg.latency_s = 2;
 	cfg.swaps = 60;
 	cfg.overhead_s = 1;
+	cfg.overhead_repeats = 1;
 }
 
 int main(int argc, char **argv)
@@ -861,7 +927,7 @@ int main(int argc, char **argv)
 			selected[i] = any = true;
 			break;
 		case 'r':
-			cfg.repeats = atoi(optarg);
+			cfg.repeats = cfg.overhead_repeats = atoi(optarg);
 			if (cfg.repeats < 1)
 				usage();
 			break;
