@@ -87,14 +87,16 @@ def table(head, body):
 def md_share(rows, k):
     body = []
     for pc in (1, 2):
-        cells = [spread([r["err"] for r in pick(rows, bench="share", kernel=k, policy=p,
-                                                 pcpus=pc)], "{:.1f}", 100)
-                 for p in POLICIES]
-        body.append([f"{pc}"] + cells)
-    return ("Share accuracy: max relative error (%) of the progress shares of 3 spinning "
-            "VMs weighted 1:2:4 (host: cgroup v2 cpu.weight 100/200/400; rr has no "
-            "weights, so it shows how far equal shares are from 1:2:4)\n\n" +
-            table(["pCPUs", "host", "fair", "rr", "bvt"], body))
+        for key, name in (("err", "progress"), ("run_err", "run time")):
+            cells = [spread([r[key] for r in pick(rows, bench="share", kernel=k, policy=p,
+                                                   pcpus=pc) if key in r], "{:.1f}", 100)
+                     for p in POLICIES]
+            body.append([f"{pc}", name] + cells)
+    return ("Share accuracy: max relative error (%) of the shares of 3 spinning VMs weighted "
+            "1:2:4: of the progress the guests made, and of the run time the core granted "
+            "(policies only). host: cgroup v2 cpu.weight 100/200/400; rr has no weights, so "
+            "its row shows how far equal shares are from 1:2:4\n\n" +
+            table(["pCPUs", "share of", "host", "fair", "rr", "bvt"], body))
 
 
 def md_latency(rows, k):
