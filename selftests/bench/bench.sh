@@ -46,6 +46,9 @@ mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 START=$(date +%s)
 FAILED=
+# the commit the numbers come from, as it is when the run starts
+COMMIT=$(git -C "$SRC" rev-parse --short=12 HEAD 2>/dev/null || echo unknown)$(
+	git -C "$SRC" diff --quiet HEAD -- 2>/dev/null || echo -dirty)
 
 guest_args=""
 in_guest=""
@@ -96,8 +99,7 @@ esac
 
 # ---- results, tables and plots ---------------------------------------------
 {
-	echo "commit=$(git -C "$SRC" rev-parse --short=12 HEAD 2>/dev/null || echo unknown)$(
-		git -C "$SRC" diff --quiet HEAD -- 2>/dev/null || echo -dirty)"
+	echo "commit=$COMMIT"
 	echo "date=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 	echo "cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"
 	echo "nproc=$(nproc)"
