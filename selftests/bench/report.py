@@ -79,6 +79,8 @@ def kernels(rows):
 
 
 def table(head, body):
+    if not body:
+        return "(no measurements)"
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     lines += ["| " + " | ".join(r) + " |" for r in body]
     return "\n".join(lines)
@@ -214,10 +216,11 @@ def plot_latency(out, rows, k):
             total, seen = sum(hist.values()), 0
             dat = os.path.join(out, f"latency-{short(k)}-n{n}-{p}.dat")
             with open(dat, "w") as f:
-                f.write(f"{max(min(hist), 1) / 1e6:.6f} 0\n")
+                # below 10 us is "on time" here: the axis starts there
+                f.write(f"{max(min(hist), 10000) / 1e6:.6f} 0\n")
                 for lo in sorted(hist):
                     seen += hist[lo]
-                    f.write(f"{max(lo, 1) / 1e6:.6f} {seen / total:.6f}\n")
+                    f.write(f"{max(lo, 10000) / 1e6:.6f} {seen / total:.6f}\n")
             title = p + (" (warp)" if p == "bvt" else "")
             curves.append(f"'{dat}' using 1:2 with steps lw 2 title '{title}'")
         if curves:
@@ -225,7 +228,7 @@ def plot_latency(out, rows, k):
     if not panels:
         return []
     script = ("set multiplot layout 1,%d title 'wake-to-run latency CDF, kernel %s'\n"
-              "set logscale x\nset xlabel 'latency (ms)'\nset ylabel 'fraction of wake-ups'\n"
+              "set logscale x\nset xrange [0.01:*]\nset xlabel 'latency (ms)'\nset ylabel 'fraction of wake-ups'\n"
               "set yrange [0:1.02]\nset key bottom right\nset grid\n" % (len(panels), k) +
               "\n".join(panels) + "\nunset multiplot")
     return gnuplot(out, f"latency-{short(k)}", script)
@@ -242,15 +245,17 @@ def plot_share(out, rows, k):
                 v = [100 * r["err"] for r in pick(rows, bench="share", kernel=k, policy=p,
                                                   pcpus=pc)]
                 have |= bool(v)
-                cols += ([f"{statistics.median(v):.3f}", f"{min(v):.3f}", f"{max(v):.3f}"]
-                         if v else ["0", "0", "0"])
+                # the log axis starts at 0.1%
+                cols += ([f"{max(x, 0.1):.3f}" for x in (statistics.median(v), min(v), max(v))]
+                         if v else ["0.1", "0.1", "0.1"])
             f.write(" ".join(cols) + "\n")
     if not have:
         return []
     script = (f"set title 'share accuracy, 3 VMs weighted 1:2:4, kernel {k}'\n"
               "set style data histogram\nset style histogram errorbars gap 1 lw 1\n"
-              "set style fill solid 0.6 border -1\nset ylabel 'max relative share error (%)'\n"
-              "set yrange [0:*]\nset grid ytics\nset key top left\n"
+              "set style fill solid 0.6 border -1\n"
+              "set ylabel 'max relative share error (%, log scale)'\n"
+              "set logscale y\nset yrange [0.1:*]\nset grid ytics\nset key top left\n"
               f"plot '{dat}' using 2:3:4:xtic(1) title '1 pCPU', '' using 5:6:7 title '2 pCPUs'")
     return gnuplot(out, f"share-{short(k)}", script)
 
