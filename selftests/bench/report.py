@@ -271,6 +271,9 @@ def main():
           f"{machine.get('qemu')}; test VM: {machine.get('testvm')}"
           + ("; QUICK run (short durations)" if machine.get("quick") not in ("", "0") else ""),
           "", "Cells: median [min-max] over the repeats.", ""]
+    if machine.get("failed"):
+        md += [f"Incomplete: the run failed for {machine['failed']} (the test VM did not finish; "
+               "see the console logs); the tables hold what was measured before.", ""]
     for k in ks:
         md += [f"## Kernel {k}", ""]
         for part in (md_share, md_latency, md_swap, md_overhead):
