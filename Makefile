@@ -6,6 +6,7 @@
 #   make KDIR=/lib/modules/<ver>/build
 #   make check                set up the machine and run all tests in VMs (6.1 and 6.12)
 #   make demo                 boot the demo VM
+#   make bench [KVER=6.12] [QUICK=1]   benchmark: tables and plots in build/bench/latest
 
 SRC := $(CURDIR)
 CACHE ?= $(SRC)/.cache
@@ -40,6 +41,9 @@ check: setup
 
 demo: setup
 	selftests/vm/demo.sh
+
+bench: setup
+	selftests/bench/bench.sh
 
 demo-shell: setup
 	selftests/vm/demo.sh --shell

@@ -33,7 +33,7 @@ static void usage(FILE *out)
 "\n"
 "OPTIONS := { --name NAME | --vcpus N | --duration SEC | --profile PROFILE |\n"
 "             --run-us US | --halt-us US | --rate HZ | --pin CPULIST |\n"
-"             --json | --interval MS | -h | --help }\n"
+"             --json | --interval MS | --hist | -h | --help }\n"
 "PROFILE := { spin | duty | latency | exit }\n"
 "CPULIST := CPU[-CPU][,CPU[-CPU]...]\n"
 "\n"
@@ -52,6 +52,7 @@ static void usage(FILE *out)
 "  --json           print the result as one JSON object on stdout\n"
 "  --interval MS    every MS ms print per-vCPU rates on stderr (JSON lines\n"
 "                   with --json)\n"
+"  --hist           with --json: add each vCPU's wake-up latency histogram\n"
 "\n"
 "vCPU threads are named \"CPU N/KVM\". Exit status: 0 ok, 1 failure,\n"
 "2 bad option, 4 KVM unavailable (skip).\n",
@@ -156,7 +157,7 @@ bad:
 static void parse_options(struct wl_opts *o, int argc, char **argv)
 {
 	enum { O_NAME = 256, O_VCPUS, O_DURATION, O_PROFILE, O_RUN_US, O_HALT_US,
-	       O_RATE, O_PIN, O_JSON, O_INTERVAL };
+	       O_RATE, O_PIN, O_JSON, O_INTERVAL, O_HIST };
 	static const struct option longopts[] = {
 		{ "name",	required_argument, NULL, O_NAME },
 		{ "vcpus",	required_argument, NULL, O_VCPUS },
@@ -168,6 +169,7 @@ static void parse_options(struct wl_opts *o, int argc, char **argv)
 		{ "pin",	required_argument, NULL, O_PIN },
 		{ "json",	no_argument,	   NULL, O_JSON },
 		{ "interval",	required_argument, NULL, O_INTERVAL },
+		{ "hist",	no_argument,	   NULL, O_HIST },
 		{ "help",	no_argument,	   NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -222,6 +224,9 @@ static void parse_options(struct wl_opts *o, int argc, char **argv)
 			break;
 		case O_INTERVAL:
 			o->interval_ms = parse_u64("--interval", optarg, 0, MAX_INTERVAL_MS);
+			break;
+		case O_HIST:
+			o->hist = true;
 			break;
 		case 'h':
 			usage(stdout);

@@ -92,6 +92,23 @@ static void print_json_fields(const struct field *f, unsigned int n)
 		printf("%s\"%s\":%lld", i ? "," : "", f[i].key, f[i].val);
 }
 
+/* ,"lat_hist":[[lower_ns,count],...] over the non-empty buckets */
+static void print_json_hist(const struct wl_vcpu *v)
+{
+	bool first = true;
+	unsigned int i;
+
+	printf(",\"lat_hist\":[");
+	for (i = 0; v->hist && i < WL_HIST_BUCKETS; i++) {
+		if (!v->hist[i])
+			continue;
+		printf("%s[%llu,%llu]", first ? "" : ",",
+		       (unsigned long long)wl_hist_lower(i), (unsigned long long)v->hist[i]);
+		first = false;
+	}
+	putchar(']');
+}
+
 static void print_text_row(const struct field *f, unsigned int n, unsigned int mask,
 			   bool header)
 {
@@ -174,6 +191,8 @@ void wl_report(struct wl *wl)
 			n = vcpu_fields(wl, &wl->vcpus[i], f);
 			printf("%s{", i ? "," : "");
 			print_json_fields(f, n);
+			if (o->hist)
+				print_json_hist(&wl->vcpus[i]);
 			putchar('}');
 		}
 		printf("],");

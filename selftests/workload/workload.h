@@ -35,6 +35,7 @@ struct wl_opts {
 	unsigned int nr_pin;		/* 0: no pinning */
 	bool json;			/* --json */
 	uint64_t interval_ms;		/* --interval, 0: off */
+	bool hist;			/* --hist: latency histogram in JSON */
 };
 
 /* Everything reported per vCPU, sampled at both ends of the window. */

@@ -1,0 +1,970 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bench: the vmsched benchmark scenarios, run on a KVM host with the
+ * modules at hand, comparing the host scheduler and each policy side by
+ * side on the same machine in the same run. Prints one JSON object per
+ * measurement on stdout (lines starting with {"bench":), progress as "# "
+ * lines.
+ *
+ *   bench [-s SCENARIO]... [-r REPEATS] [-p POLICIES] [-q]
+ *   SCENARIO := { share | latency | swap | overhead }   (default: all)
+ *   POLICIES := comma separated list of host, fair, rr, bvt (default: all)
+ *   -q or BENCH_QUICK=1: short durations, for development
+ *
+ * Scenarios (see selftests/bench/README.md for what each number means):
+ *   share     3 spinning VMs weighted 1:2:4, on 1 pCPU (pinned, pool of 1)
+ *             and on 2 (pool of 2, 2 vCPUs per VM); max relative error of
+ *             the progress shares. host: cgroup v2 cpu.weight 100/200/400.
+ *   latency   one latency VM (1,000 wake-ups a second) among N = 1, 3, 7
+ *             spinning VMs on 1 pinned pCPU; wake-to-run p50/p99/max and
+ *             the histogram, measured in the guest. bvt: warp 20 ms.
+ *   swap      1,000 live swaps (fair -> rr -> bvt -> fair ...) among 8, 64
+ *             and 256 spinning vCPUs; swap latency and the longest stall
+ *             of a vCPU (no progress) during the swaps and, as a baseline,
+ *             during as long a time without swaps.
+ *   overhead  exit-heavy guest loop (workload --profile exit) with the
+ *             module absent, loaded idle, and each policy active (6
+ *             repeats by default: short and noisy).
+ *
+ * Needs root, /dev/kvm and the modules in $VMSCHED_MODDIR; the workload VMM
+ * in $VMSCHED_TESTDIR/bin (as the selftests).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "policy_test.h"
+#include "workload_json.h"
+
+#define NR_POLICIES	4
+#define SWAP_VCPUS_PER_VM 8
+#define SWAP_MAX_VMS	32
+#define WARP_NS		20000000ULL	/* bvt warp of the latency VM */
+/*
+ * The swap scenario's watchdog: 256 spinning vCPUs on 2 slots wait 128
+ * slices for their turn, longer than the default 2 s once emulation makes
+ * slices run late; the limit of sched_ext's watchdog instead.
+ */
+#define SWAP_WATCHDOG_MS 30000
+#define CG_ROOT		"/sys/fs/cgroup"
+#define CG_BENCH	CG_ROOT "/vmsched-bench"
+
+static const char *const all_policies[NR_POLICIES] = { "host", "fair", "rr", "bvt" };
+
+/* durations and counts, shrunk by -q */
+static struct {
+	int repeats;
+	int share_skip_s, share_measure_s;
+	int latency_s;
+	int swaps;
+	int swap_interval_ms;
+	int overhead_s;
+	int overhead_repeats;	/* cheap and noisy: more repeats */
+} cfg = { 3, 2, 6, 6, 1000, 50, 4, 6 };
+
+static const char *policies[NR_POLICIES];
+static int nr_policies;
+static char kernel[65];
+static int vfd = -1;		/* /dev/vmsched */
+
+/* ---- output ------------------------------------------------------------ */
+
+/* one JSON line, built with the jo_* calls */
+static char jbuf[262144];
+static size_t jlen;
+
+static void jo_raw(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void jo_raw(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (jlen >= sizeof(jbuf))
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(jbuf + jlen, sizeof(jbuf) - jlen, fmt, ap);
+	va_end(ap);
+	jlen += n > 0 ? (size_t)n : 0;
+	if (jlen >= sizeof(jbuf))
+		jlen = sizeof(jbuf) - 1;
+}
+
+static void jo_begin(const char *scenario, const char *policy, int rep)
+{
+	jlen = 0;
+	jo_raw("{\"bench\":\"%s\",\"kernel\":\"%s\",\"policy\":\"%s\",\"rep\":%d", scenario,
+	       kernel, policy, rep);
+}
+
+static void jo_int(const char *key, long long v)
+{
+	jo_raw(",\"%s\":%lld", key, v);
+}
+
+static void jo_dbl(const char *key, double v)
+{
+	jo_raw(isfinite(v) ? ",\"%s\":%.6g" : ",\"%s\":null", key, v);
+}
+
+static void jo_str(const char *key, const char *v)
+{
+	jo_raw(",\"%s\":\"%s\"", key, v);
+}
+
+static void jo_dbl_array(const char *key, const double *v, int n)
+{
+	int i;
+
+	jo_raw(",\"%s\":[", key);
+	for (i = 0; i < n; i++)
+		jo_raw("%s%.6g", i ? "," : "", v[i]);
+	jo_raw("]");
+}
+
+static void jo_end(void)
+{
+	jo_raw("}");
+	printf("%s\n", jbuf);
+	fflush(stdout);
+}
+
+static void info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void info(const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("# ");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	fflush(stdout);
+}
+
+/* a measurement that could not be made: say so in the results; returns @err */
+static int jo_error(const char *scenario, const char *policy, int rep, const char *what,
+		     int err)
+{
+	char msg[160];
+
+	snprintf(msg, sizeof(msg), "%s: %s", what, strerror(err < 0 ? -err : err));
+	jo_begin(scenario, policy, rep);
+	jo_str("error", msg);
+	jo_end();
+	info("%s/%s rep %d: %s", scenario, policy, rep, msg);
+	return err;
+}
+
+static long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static bool is_host(const char *policy)
+{
+	return !strcmp(policy, "host");
+}
+
+/* ---- modules and policies ------------------------------------------------ */
+
+/* fresh modules: the core's counters (max swap time) start at zero */
+static int modules_fresh(void)
+{
+	int ret;
+
+	if (vfd >= 0)
+		close(vfd);
+	vfd = -1;
+	mod_unload_all();
+	ret = load_core_and_policies();
+	if (ret)
+		return ret;
+	vfd = vms_open();
+	return vfd < 0 ? vfd : 0;
+}
+
+static void modules_absent(void)
+{
+	if (vfd >= 0)
+		close(vfd);
+	vfd = -1;
+	mod_unload_all();
+}
+
+/* host: no policy active; else activate @policy on @slots slots */
+static int policy_select(const char *policy, unsigned int slots, unsigned long long slice)
+{
+	int ret;
+
+	if (vfd < 0 && (ret = modules_fresh()))
+		return ret;
+	ret = vms_ioctl(vfd, VMSCHED_IOC_DEACTIVATE, NULL);
+	if (ret && ret != -ENOENT && ret != -ENODEV)
+		info("deactivate: %s", strerror(-ret));
+	if (is_host(policy))
+		return 0;
+	if ((ret = vms_set_slots(slots)))
+		return ret;
+	return slice ? activate_with(vfd, policy, "slice", slice) :
+		       vms_activate(vfd, policy, NULL, 0);
+}
+
+/* ---- cgroup v2 weights (the host scheduler's shares, as libvirt sets them) */
+
+static bool cg_ok;
+
+static int write_file(const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static int write_file(const char *path, const char *fmt, ...)
+{
+	char buf[64];
+	va_list ap;
+	int fd, n, ret = 0;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, buf, n) != n)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+/* mount cgroup2 if nothing is mounted there, enable the cpu controller */
+static void cg_setup(void)
+{
+	int ret;
+
+	if (access(CG_ROOT "/cgroup.controllers", F_OK) &&
+	    mount("cgroup2", CG_ROOT, "cgroup2", 0, NULL)) {
+		info("cgroup2: cannot mount at " CG_ROOT ": %s: host runs without weights",
+		     strerror(errno));
+		return;
+	}
+	ret = write_file(CG_ROOT "/cgroup.subtree_control", "+cpu");
+	if (!ret && mkdir(CG_BENCH, 0755) && errno != EEXIST)
+		ret = -errno;
+	if (!ret)
+		ret = write_file(CG_BENCH "/cgroup.subtree_control", "+cpu");
+	if (ret) {
+		info("cgroup2: cannot enable the cpu controller: %s: host runs without weights",
+		     strerror(-ret));
+		return;
+	}
+	cg_ok = true;
+}
+
+/* move process @pid into its own cgroup vm<k> with cpu.weight @weight */
+static int cg_place(int k, pid_t pid, unsigned int weight)
+{
+	char dir[128], path[160];
+	int ret;
+
+	snprintf(dir, sizeof(dir), CG_BENCH "/vm%d", k);
+	if (mkdir(dir, 0755) && errno != EEXIST)
+		return -errno;
+	snprintf(path, sizeof(path), "%s/cpu.weight", dir);
+	if ((ret = write_file(path, "%u", weight)))
+		return ret;
+	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+	return write_file(path, "%d", pid);
+}
+
+static void cg_remove(int nr)
+{
+	char dir[128];
+	int k;
+
+	for (k = 0; k < nr; k++) {
+		snprintf(dir, sizeof(dir), CG_BENCH "/vm%d", k);
+		rmdir(dir);
+	}
+}
+
+/* ---- VMs ------------------------------------------------------------------ */
+
+/* the latency VM: one vCPU pinned to CPU 0, its histogram in the JSON */
+static int latency_vm_spawn(struct workload *w, int duration_s)
+{
+	char dur[16];
+	const char *const args[] = { "--name", "latency", "--vcpus", "1", "--duration", dur,
+				     "--profile", "latency", "--pin", "0", "--hist", NULL };
+
+	snprintf(dur, sizeof(dur), "%d", duration_s);
+	return workload_start(w, args);
+}
+
+/*
+ * Start the VMs of @a into @s (a latency profile VM gets --hist); under a
+ * policy, wait until the core knows them.
+ */
+static int vms_start(struct vm_set *s, const struct wl_spec *a, int nr, bool policy)
+{
+	int k, ret;
+
+	memset(s, 0, sizeof(*s));
+	s->fd = vfd;
+	for (k = 0; k < nr; k++) {
+		ret = !strcmp(a[k].profile, "latency") ?
+			latency_vm_spawn(&s->w[k], a[k].duration_s) :
+			workload_spawn(&s->w[k], &a[k]);
+		if (ret)
+			return ret;
+		s->nr++;
+	}
+	for (k = 0; policy && k < nr; k++)
+		if ((ret = vms_wait_vm(vfd, s->w[k].pid, a[k].vcpus, 20000)))
+			return ret;
+	return 0;
+}
+
+static void vms_stop(struct vm_set *s)
+{
+	vm_set_kill(s);
+}
+
+/* ---- scenario: share accuracy -------------------------------------------- */
+
+/*
+ * Keep this process and the VMs it starts on CPUs 0..@n-1 (0: all CPUs), so
+ * that "2 pCPUs" means two on a bigger host too, for the host scheduler as
+ * for the policies (whose pool is then 2 slots).
+ */
+static void limit_cpus(int n)
+{
+	static cpu_set_t all;
+	static bool saved;
+	cpu_set_t set;
+	int i;
+
+	if (!saved && !sched_getaffinity(0, sizeof(all), &all))
+		saved = true;
+	if (!n) {
+		if (saved)
+			sched_setaffinity(0, sizeof(all), &all);
+		return;
+	}
+	CPU_ZERO(&set);
+	for (i = 0; i < n; i++)
+		CPU_SET(i, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		info("cannot limit to %d CPUs: %s", n, strerror(errno));
+}
+
+static int share_one(const char *policy, unsigned int pcpus, int rep)
+{
+	static const double weights[] = { 1, 2, 4 };
+	static const unsigned long long pol_weight[] = { 256, 512, 1024 };
+	static const unsigned int cg_weight[] = { 100, 200, 400 };
+	const char *pin = pcpus == 1 ? "0" : NULL;
+	int dur = cfg.share_skip_s + cfg.share_measure_s + 8;
+	const struct wl_spec a[] = {
+		{ "share-w1", (int)pcpus, "spin", pin, dur, INTERVAL_MS },
+		{ "share-w2", (int)pcpus, "spin", pin, dur, INTERVAL_MS },
+		{ "share-w4", (int)pcpus, "spin", pin, dur, INTERVAL_MS },
+	};
+	double share[3], run_share[3], err, run_err;
+	bool weighted = false, host = is_host(policy);
+	struct vm_set s;
+	char label[64];
+	int ret, k;
+
+	ret = policy_select(policy, pcpus, TEST_SLICE_NS);
+	if (ret)
+		return jo_error("share", policy, rep, "activate", ret);
+	limit_cpus(pcpus);
+	ret = vms_start(&s, a, 3, !host);
+	limit_cpus(0);
+	if (ret) {
+		vms_stop(&s);
+		return jo_error("share", policy, rep, "start VMs", ret);
+	}
+	if (host && cg_ok) {
+		for (k = 0, ret = 0; k < 3 && !ret; k++)
+			ret = cg_place(k, s.w[k].pid, cg_weight[k]);
+		weighted = !ret;
+	} else if (!strcmp(policy, "fair") || !strcmp(policy, "bvt")) {
+		ret = vm_set_param(&s, vfd, "weight", pol_weight);
+		weighted = !ret;
+	}
+	if (ret)
+		info("share/%s: weights not set: %s", policy, strerror(-ret));
+	ret = vm_set_measure(&s, cfg.share_skip_s, cfg.share_measure_s);
+	if (ret) {
+		vms_stop(&s);
+		cg_remove(3);
+		return jo_error("share", policy, rep, "measure", ret);
+	}
+	snprintf(label, sizeof(label), "share/%s %u pCPU rep %d", policy, pcpus, rep);
+	vm_set_report(&s, label, weights, &err, &run_err);
+	share_error(s.total, weights, 3, share);
+	share_error(s.run_ns, weights, 3, run_share);
+	vms_stop(&s);
+	cg_remove(3);
+
+	jo_begin("share", policy, rep);
+	jo_int("pcpus", pcpus);
+	jo_int("vcpus_per_vm", pcpus);
+	jo_int("weighted", weighted);
+	jo_dbl_array("target", (const double[]){ 1 / 7.0, 2 / 7.0, 4 / 7.0 }, 3);
+	jo_dbl_array("share", share, 3);
+	jo_dbl("err", err);
+	if (!host) {
+		jo_dbl_array("run_share", run_share, 3);
+		jo_dbl("run_err", run_err);
+	}
+	jo_int("measure_s", cfg.share_measure_s);
+	jo_end();
+	return 0;
+}
+
+static void scenario_share(void)
+{
+	static const unsigned int pcpus[] = { 1, 2 };
+	unsigned int c;
+	int rep, p;
+
+	cg_setup();
+	for (c = 0; c < 2; c++)
+		for (rep = 0; rep < cfg.repeats; rep++)
+			for (p = 0; p < nr_policies; p++)
+				share_one(policies[p], pcpus[c], rep);
+}
+
+/* ---- scenario: wake-up latency ---------------------------------------------- */
+
+/* copy the raw "lat_hist" array of vCPU 0 out of a workload's JSON */
+static void jo_hist(const struct workload *w)
+{
+	const char *p = wl_json_find(w->json, "lat_hist", 0), *end;
+
+	end = p ? wl_json_skip(p) : NULL;
+	if (!p || !end || *p != '[') {
+		jo_raw(",\"lat_hist\":[]");
+		return;
+	}
+	jo_raw(",\"lat_hist\":%.*s", (int)(end - p), p);
+}
+
+static int latency_one(const char *policy, int spinners, int rep)
+{
+	static const char *const names[] = { "spin-1", "spin-2", "spin-3", "spin-4",
+					     "spin-5", "spin-6", "spin-7" };
+	struct wl_spec a[MAX_VMS];
+	unsigned long long warp[MAX_VMS] = { 0 };
+	bool host = is_host(policy);
+	struct workload *lat;
+	struct vm_set s;
+	int ret, k, st;
+
+	for (k = 0; k < spinners; k++)
+		a[k] = (struct wl_spec){ names[k], 1, "spin", "0", cfg.latency_s + 10, 0 };
+	a[spinners] = (struct wl_spec){ "latency", 1, "latency", "0", cfg.latency_s, 0 };
+	warp[spinners] = WARP_NS;
+
+	ret = policy_select(policy, 1, 0);
+	if (ret)
+		return jo_error("latency", policy, rep, "activate", ret);
+	ret = vms_start(&s, a, spinners + 1, !host);
+	if (!ret && !strcmp(policy, "bvt"))
+		ret = vm_set_param(&s, vfd, "warp", warp);
+	if (ret) {
+		vms_stop(&s);
+		return jo_error("latency", policy, rep, "start VMs", ret);
+	}
+	lat = &s.w[spinners];
+	st = workload_wait(lat);
+	lat->pid = 0;
+	vms_stop(&s);
+	if (st)
+		return jo_error("latency", policy, rep, "latency VM failed", EIO);
+
+	jo_begin("latency", policy, rep);
+	jo_int("spinners", spinners);
+	jo_int("pcpus", 1);
+	jo_int("p50_ns", workload_get(lat, "lat_p50_ns", 0));
+	jo_int("p90_ns", workload_get(lat, "lat_p90_ns", 0));
+	jo_int("p99_ns", workload_get(lat, "lat_p99_ns", 0));
+	jo_int("max_ns", workload_get(lat, "lat_max_ns", 0));
+	jo_int("wakeups", workload_get(lat, "wakeups", 0));
+	jo_int("overruns", workload_get(lat, "overruns", 0));
+	jo_int("duration_ns", workload_get(lat, "duration_ns", -1));
+	jo_int("warp_ns", !strcmp(policy, "bvt") ? (long long)WARP_NS : 0);
+	jo_hist(lat);
+	jo_end();
+	info("latency/%s N=%d rep %d: p50 %.3f ms p99 %.3f ms max %.3f ms", policy, spinners,
+	     rep, workload_get(lat, "lat_p50_ns", 0) / 1e6,
+	     workload_get(lat, "lat_p99_ns", 0) / 1e6, workload_get(lat, "lat_max_ns", 0) / 1e6);
+	return 0;
+}
+
+static void scenario_latency(void)
+{
+	static const int spinners[] = { 1, 3, 7 };
+	int n, rep, p;
+
+	for (n = 0; n < 3; n++)
+		for (rep = 0; rep < cfg.repeats; rep++)
+			for (p = 0; p < nr_policies; p++)
+				latency_one(policies[p], spinners[n], rep);
+}
+
+/* ---- scenario: live swaps ------------------------------------------------- */
+
+/*
+ * The longest stall: a reader thread follows every VM's --interval lines;
+ * for each vCPU it adds up the lengths (from t_ms) of consecutive intervals
+ * in which the vCPU made no progress at all, and keeps the longest such run
+ * per phase (1: during the swaps, 2: baseline without swaps). A stall of L
+ * ms means at least L ms without progress (and less than L + 2 intervals).
+ */
+struct stall_vm {
+	int fd;
+	char buf[8192];
+	size_t len;
+	long long last_t_ms;
+	long long lines;
+	long long zero_ms[SWAP_VCPUS_PER_VM];
+};
+
+static struct stall_state {
+	pthread_mutex_t lock;
+	struct stall_vm vm[SWAP_MAX_VMS];
+	int nr;
+	int phase;		/* 0: ignore, 1: swaps, 2: baseline */
+	bool stop;
+	long long max_ms[3];
+	long long lines;
+} stall;
+
+static void stall_end_run(long long *zero)
+{
+	if (*zero > stall.max_ms[stall.phase])
+		stall.max_ms[stall.phase] = *zero;
+	*zero = 0;
+}
+
+static void stall_line(struct stall_vm *v, const char *line)
+{
+	const char *p = strstr(line, "\"rates\":[");
+	long long t_ms, dt, rate;
+	char *end;
+	int i;
+
+	if (strncmp(line, "{\"t_ms\":", 8) || !p)
+		return;
+	t_ms = strtoll(line + 8, NULL, 10);
+	dt = v->last_t_ms ? t_ms - v->last_t_ms : cfg.swap_interval_ms;
+	v->last_t_ms = t_ms;
+	p += 9;
+	pthread_mutex_lock(&stall.lock);
+	stall.lines++;
+	v->lines++;
+	for (i = 0; i < SWAP_VCPUS_PER_VM && *p && *p != ']'; i++) {
+		rate = strtoll(p, &end, 10);
+		if (end == p)
+			break;
+		p = *end == ',' ? end + 1 : end;
+		if (rate)
+			stall_end_run(&v->zero_ms[i]);
+		else
+			v->zero_ms[i] += dt;
+	}
+	pthread_mutex_unlock(&stall.lock);
+}
+
+static void *stall_reader(void *arg)
+{
+	struct pollfd pfd[SWAP_MAX_VMS];
+	struct stall_vm *v;
+	char *nl;
+	ssize_t r;
+	int k;
+
+	(void)arg;
+	while (!__atomic_load_n(&stall.stop, __ATOMIC_RELAXED)) {
+		for (k = 0; k < stall.nr; k++)
+			pfd[k] = (struct pollfd){ .fd = stall.vm[k].fd, .events = POLLIN };
+		if (poll(pfd, stall.nr, 100) <= 0)
+			continue;
+		for (k = 0; k < stall.nr; k++) {
+			if (!(pfd[k].revents & (POLLIN | POLLHUP)))
+				continue;
+			v = &stall.vm[k];
+			r = read(v->fd, v->buf + v->len, sizeof(v->buf) - 1 - v->len);
+			if (r <= 0) {
+				v->fd = -1;	/* poll ignores it from now on */
+				continue;
+			}
+			v->len += r;
+			v->buf[v->len] = '\0';
+			while ((nl = strchr(v->buf, '\n'))) {
+				*nl = '\0';
+				stall_line(v, v->buf);
+				v->len -= nl + 1 - v->buf;
+				memmove(v->buf, nl + 1, v->len + 1);
+			}
+			if (v->len == sizeof(v->buf) - 1)
+				v->len = 0;
+		}
+	}
+	return NULL;
+}
+
+/* VMs that printed an interval line: their windows are open */
+static int stall_vms_started(void)
+{
+	int k, n = 0;
+
+	pthread_mutex_lock(&stall.lock);
+	for (k = 0; k < stall.nr; k++)
+		n += stall.vm[k].lines > 0;
+	pthread_mutex_unlock(&stall.lock);
+	return n;
+}
+
+/* switch phases; runs still going count for the phase that ends */
+static void stall_phase(int phase)
+{
+	int k, i;
+
+	pthread_mutex_lock(&stall.lock);
+	for (k = 0; k < stall.nr; k++)
+		for (i = 0; i < SWAP_VCPUS_PER_VM; i++)
+			stall_end_run(&stall.vm[k].zero_ms[i]);
+	stall.phase = phase;
+	pthread_mutex_unlock(&stall.lock);
+}
+
+static int cmp_ll(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static long long pct(const long long *sorted, int n, int p)
+{
+	int i = (int)((long long)n * p / 100);
+
+	return n ? sorted[i < n ? i : n - 1] : 0;
+}
+
+static int swap_one(int vcpus, int rep)
+{
+	static const char *const cycle[] = { "fair", "rr", "bvt" };
+	static struct workload w[SWAP_MAX_VMS];
+	int nr = vcpus / SWAP_VCPUS_PER_VM, k, i, ret, done = 0;
+	long long *dt, t0, t_swaps, wait;
+	struct vmsched_status st;
+	struct wl_spec a = { "swap", SWAP_VCPUS_PER_VM, "spin", NULL, 3600,
+			     cfg.swap_interval_ms };
+	bool reading = false;
+	pthread_t reader;
+	char label[16];
+
+	if (nr < 1) {
+		nr = 1;
+		a.vcpus = vcpus;
+	}
+	snprintf(label, sizeof(label), "swap-%d", vcpus);
+	ret = modules_fresh();
+	if (!ret && run_cmd("echo %d > /sys/module/" CORE_MODULE "/parameters/watchdog_ms",
+			    SWAP_WATCHDOG_MS))
+		ret = -EIO;
+	dt = calloc(cfg.swaps, sizeof(*dt));
+	if (ret || !dt) {
+		free(dt);
+		return jo_error("swap", "fair,rr,bvt", rep, "set up", ret ? ret : -ENOMEM);
+	}
+	memset(&stall, 0, sizeof(stall));
+	pthread_mutex_init(&stall.lock, NULL);
+	/* start under the host scheduler: a VM whose vCPUs are gated from the
+	 * start may not open its window within the VMM's 10 s */
+	for (k = 0; k < nr; k++) {
+		a.name = label;
+		if ((ret = workload_spawn(&w[k], &a)))
+			break;
+		stall.vm[k].fd = w[k].err_fd;
+		stall.nr++;
+	}
+	if (!ret && !(ret = -pthread_create(&reader, NULL, stall_reader, NULL)))
+		reading = true;
+	/* every VM's window is open once it printed an interval line */
+	for (t0 = now_ms(); !ret && stall_vms_started() < nr; usleep(100000))
+		if (now_ms() - t0 > 120000)
+			ret = -ETIMEDOUT;
+	if (!ret)
+		ret = policy_select(cycle[0], 0, 0);
+	for (k = 0; !ret && k < nr; k++)
+		ret = vms_wait_vm(vfd, w[k].pid, a.vcpus, 60000);
+	if (ret)
+		goto out;
+	sleep(2);
+
+	stall_phase(1);
+	t0 = now_ns();
+	for (i = 0; i < cfg.swaps; i++) {
+		long long s0 = now_ns();
+
+		ret = vms_activate(vfd, cycle[(i + 1) % 3], NULL, 0);
+		dt[i] = now_ns() - s0;
+		if (ret)
+			break;
+		done++;
+	}
+	t_swaps = now_ns() - t0;
+	/* the baseline: as long, the same policies in turn, no swaps but 3 */
+	stall_phase(2);
+	for (i = 0; i < 3; i++) {
+		vms_activate(vfd, cycle[i], NULL, 0);
+		wait = t_swaps / 3 / 1000;
+		usleep(wait > 100000 ? wait : 100000);
+	}
+	stall_phase(0);
+out:
+	if (reading) {
+		__atomic_store_n(&stall.stop, true, __ATOMIC_RELAXED);
+		pthread_join(reader, NULL);
+	}
+	vms_status(vfd, &st);
+	vms_ioctl(vfd, VMSCHED_IOC_DEACTIVATE, NULL);
+	for (k = 0; k < stall.nr; k++)
+		workload_kill(&w[k]);
+	if (ret || !done) {
+		free(dt);
+		return jo_error("swap", "fair,rr,bvt", rep, done ? "swap" : "start VMs",
+				ret ? ret : -EIO);
+	}
+	qsort(dt, done, sizeof(*dt), cmp_ll);
+	jo_begin("swap", "fair,rr,bvt", rep);
+	jo_int("vcpus", vcpus);
+	jo_int("vms", nr);
+	jo_int("swaps", done);
+	jo_int("swaps_ms", t_swaps / 1000000);
+	jo_int("swap_p50_ns", pct(dt, done, 50));
+	jo_int("swap_p99_ns", pct(dt, done, 99));
+	jo_int("swap_max_ns", dt[done - 1]);
+	jo_int("core_max_swap_ns", st.max_swap_ns);
+	jo_int("interval_ms", cfg.swap_interval_ms);
+	jo_int("stall_max_ms", stall.max_ms[1]);
+	jo_int("baseline_stall_max_ms", stall.max_ms[2]);
+	jo_int("interval_lines", stall.lines);
+	jo_int("watchdog_ms", SWAP_WATCHDOG_MS);
+	jo_int("watchdog_events", st.watchdog_events);
+	jo_int("policy_errors", st.policy_errors);
+	jo_end();
+	info("swap %d vCPUs rep %d: %d swaps in %lld ms, p50 %.3f ms max %.3f ms; longest stall %lld ms (baseline %lld ms)",
+	     vcpus, rep, done, t_swaps / 1000000, pct(dt, done, 50) / 1e6, dt[done - 1] / 1e6,
+	     stall.max_ms[1], stall.max_ms[2]);
+	free(dt);
+	return 0;
+}
+
+static void scenario_swap(void)
+{
+	static const int sizes[] = { 8, 64, 256 };
+	int n, rep;
+
+	for (n = 0; n < 3; n++)
+		for (rep = 0; rep < cfg.repeats; rep++)
+			swap_one(sizes[n], rep);
+}
+
+/* ---- scenario: overhead ----------------------------------------------------- */
+
+/* exits per second of one exit-profile vCPU; 0 on failure */
+static double overhead_rate(void)
+{
+	const struct wl_spec a = { "exit", 1, "exit", NULL, cfg.overhead_s, 0 };
+	struct workload w;
+	long long prog, ns;
+
+	if (workload_spawn(&w, &a))
+		return 0;
+	if (workload_wait(&w))
+		return 0;
+	prog = workload_get(&w, "total_progress", -1);
+	ns = workload_get(&w, "duration_ns", -1);
+	return prog > 0 && ns > 0 ? prog * 1e9 / ns : 0;
+}
+
+static void scenario_overhead(void)
+{
+	const char *configs[2 + NR_POLICIES];
+	int nr = 0, rep, c, p, ret;
+	double rate, absent;
+
+	configs[nr++] = "absent";
+	configs[nr++] = "idle";
+	for (p = 0; p < nr_policies; p++)
+		if (!is_host(policies[p]))
+			configs[nr++] = policies[p];
+	modules_absent();
+	overhead_rate();	/* warm-up, not counted */
+	for (rep = 0; rep < cfg.overhead_repeats; rep++) {
+		absent = 0;
+		for (c = 0; c < nr; c++) {
+			if (!strcmp(configs[c], "absent")) {
+				modules_absent();
+				ret = 0;
+			} else {
+				ret = modules_fresh();
+				if (!ret && strcmp(configs[c], "idle"))
+					ret = policy_select(configs[c], 0, 0);
+			}
+			if (ret) {
+				jo_error("overhead", configs[c], rep, "set up", ret);
+				continue;
+			}
+			rate = overhead_rate();
+			if (!strcmp(configs[c], "absent"))
+				absent = rate;
+			jo_begin("overhead", configs[c], rep);
+			jo_dbl("exits_per_s", rate);
+			jo_dbl("ratio", absent > 0 ? rate / absent : NAN);
+			jo_int("duration_s", cfg.overhead_s);
+			jo_end();
+			info("overhead/%s rep %d: %.0f exits/s (%.3f of absent)", configs[c], rep,
+			     rate, absent > 0 ? rate / absent : 0);
+		}
+	}
+	modules_absent();
+}
+
+/* ---- main ----------------------------------------------------------------- */
+
+static const struct scenario {
+	const char *name;
+	void (*run)(void);
+} scenarios[] = {
+	{ "share", scenario_share },
+	{ "latency", scenario_latency },
+	{ "swap", scenario_swap },
+	{ "overhead", scenario_overhead },
+};
+#define NR_SCENARIOS (int)(sizeof(scenarios) / sizeof(scenarios[0]))
+
+static void __attribute__((noreturn)) usage(void)
+{
+	fprintf(stderr, "usage: bench [-s SCENARIO]... [-r REPEATS] [-p POLICIES] [-q]\n"
+			"SCENARIO := { share | latency | swap | overhead }\n"
+			"POLICIES := comma separated list of { host | fair | rr | bvt }\n");
+	exit(2);
+}
+
+static void parse_policies(char *list)
+{
+	char *tok, *save = NULL;
+	int i;
+
+	nr_policies = 0;
+	for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		for (i = 0; i < NR_POLICIES && strcmp(tok, all_policies[i]); i++)
+			;
+		if (i == NR_POLICIES || nr_policies == NR_POLICIES) {
+			fprintf(stderr, "bench: policy \"%s\" is unknown\n", tok);
+			usage();
+		}
+		policies[nr_policies++] = all_policies[i];
+	}
+}
+
+static void quick(void)
+{
+	cfg.repeats = 1;
+	cfg.share_skip_s = 1;
+	cfg.share_measure_s = 2;
+	cfg.latency_s = 2;
+	cfg.swaps = 60;
+	cfg.overhead_s = 1;
+	cfg.overhead_repeats = 1;
+}
+
+int main(int argc, char **argv)
+{
+	bool selected[NR_SCENARIOS] = { false }, any = false;
+	const char *q = getenv("BENCH_QUICK");
+	struct utsname u;
+	long long t0 = now_ms();
+	int c, i;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	signal(SIGPIPE, SIG_IGN);
+	for (i = 0; i < NR_POLICIES; i++)
+		policies[i] = all_policies[i];
+	nr_policies = NR_POLICIES;
+	if (q && *q && strcmp(q, "0"))
+		quick();
+	while ((c = getopt(argc, argv, "s:r:p:qh")) != -1) {
+		switch (c) {
+		case 's':
+			for (i = 0; i < NR_SCENARIOS && strcmp(optarg, scenarios[i].name); i++)
+				;
+			if (i == NR_SCENARIOS) {
+				fprintf(stderr, "bench: scenario \"%s\" is unknown\n", optarg);
+				usage();
+			}
+			selected[i] = any = true;
+			break;
+		case 'r':
+			cfg.repeats = cfg.overhead_repeats = atoi(optarg);
+			if (cfg.repeats < 1)
+				usage();
+			break;
+		case 'p':
+			parse_policies(optarg);
+			break;
+		case 'q':
+			quick();
+			break;
+		default:
+			usage();
+		}
+	}
+	if (getuid()) {
+		fprintf(stderr, "bench: must run as root\n");
+		return 4;
+	}
+	if (!have_kvm()) {
+		fprintf(stderr, "bench: no usable /dev/kvm\n");
+		return 4;
+	}
+	uname(&u);
+	snprintf(kernel, sizeof(kernel), "%s", u.release);
+	c = modules_fresh();
+	if (c) {
+		fprintf(stderr, "bench: cannot load the modules: %s\n", strerror(-c));
+		return 1;
+	}
+	info("bench on %s, %ld CPUs, %d repeats%s", kernel, sysconf(_SC_NPROCESSORS_ONLN),
+	     cfg.repeats, cfg.swaps < 1000 ? " (quick)" : "");
+	for (i = 0; i < NR_SCENARIOS; i++) {
+		if (any && !selected[i])
+			continue;
+		info("scenario %s", scenarios[i].name);
+		scenarios[i].run();
+	}
+	modules_absent();
+	info("bench done in %lld s", (now_ms() - t0) / 1000);
+	return 0;
+}
