@@ -229,26 +229,6 @@ static int policy_select(const char *policy, unsigned int slots, unsigned long l
 
 static bool cg_ok;
 
-static int write_file(const char *path, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static int write_file(const char *path, const char *fmt, ...)
-{
-	char buf[64];
-	va_list ap;
-	int fd, n, ret = 0;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, buf, n) != n)
-		ret = -errno;
-	close(fd);
-	return ret;
-}
-
 /* mount cgroup2 if nothing is mounted there, enable the cpu controller */
 static void cg_setup(void)
 {
