@@ -6,6 +6,7 @@
 #   make KDIR=/lib/modules/<ver>/build
 #   make check                set up the machine and run all tests in VMs (6.1 and 6.12)
 #   make demo                 boot the demo VM
+#   make soak                 long reliability runs in a 6.12 VM (KERNELS="6.1 6.12")
 
 SRC := $(CURDIR)
 CACHE ?= $(SRC)/.cache
@@ -18,7 +19,7 @@ ifeq ($(KDIR),)
   endif
 endif
 
-.PHONY: all modules tools clean check check-quick demo demo-shell setup sparse bench
+.PHONY: all modules tools clean check check-quick demo demo-shell setup sparse bench soak
 
 all: modules tools
 
@@ -40,6 +41,9 @@ check: setup
 
 demo: setup
 	selftests/vm/demo.sh
+
+soak: setup
+	selftests/vm/soak.sh --kernels "$${KERNELS:-6.12}"
 
 demo-shell: setup
 	selftests/vm/run_vm.sh --kernel $${KVER:-6.12} --shell
