@@ -10,7 +10,10 @@
  * counts and element sizes at every boundary, parameter keys and values at
  * and beyond their ranges, scopes, pids and vCPU ids of live and absent VMs.
  * Meanwhile a second thread swaps policies (t_fifo, t_fifo2 and the real
- * policies, and back to the host scheduler) and two workload VMs run.
+ * policies, and back to the host scheduler) every 50-100 ms and two
+ * workload VMs run. A swap waits for an RCU grace period, so the fuzzer's
+ * own successful activations stop at FUZZ_SWAPS (later ones are made
+ * invalid) to keep the run near 20 s.
  *
  * Checked for every call:
  *   - the errno is one uapi/linux/vmsched.h documents;
@@ -36,6 +39,7 @@
 #include <unistd.h>
 
 #include "vmsched_test.h"
+
 
 #define NR_CALLS	100000
 #define PAGE		4096
@@ -666,6 +670,12 @@ int main(void)
 
 	setup_or_skip(true);
 	load_policies();
+	/*
+	 * Not a watchdog test (faults is): an overloaded host stalls the TCG
+	 * test VM for seconds ("clocksource: Long readout interval"), which
+	 * the default 2 s limit takes for starvation. 10 s still catches it.
+	 */
+	write_file(WATCHDOG_PARAM, "10000");
 	vms_fd = vms_open();
 	if (vms_fd < 0 || map_areas())
 		ktap_skip_all("set-up failed");
