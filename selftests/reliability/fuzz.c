@@ -518,6 +518,42 @@ static void *swapper(void *arg)
 	return NULL;
 }
 
+/*
+ * An element size is only bounded by its u32: the kernel checks that the
+ * bytes of an element it does not know are zero, so one pair of 4 GiB over
+ * a readable zero mapping is 4 GiB of reads in one call. It must be refused
+ * (or at least answered) quickly.
+ */
+static void test_huge_element_size(void)
+{
+	const size_t len = (size_t)4 << 30;
+	struct vmsched_activate a = { .name = "t_fifo", .nr_params = 1, .kv_size = 0xffffffff };
+	struct vmsched_params p = { .scope = VMSCHED_SCOPE_GLOBAL, .nr_params = 1,
+				    .kv_size = 0xffffffff };
+	long long t0, t1, t2;
+	char *zeros;
+	int r1, r2;
+
+	zeros = mmap(NULL, len + PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+		     -1, 0);
+	if (zeros == MAP_FAILED) {
+		ktap_skip("huge_element_size_answered_quickly", "no 4 GiB mapping");
+		return;
+	}
+	a.params = p.params = (unsigned long)zeros;
+	t0 = now_ms();
+	r1 = vms_ioctl(vms_fd, VMSCHED_IOC_ACTIVATE, &a);
+	t1 = now_ms();
+	r2 = vms_ioctl(vms_fd, VMSCHED_IOC_SET_PARAMS, &p);
+	t2 = now_ms();
+	munmap(zeros, len + PAGE);
+	ktap_info("pair of 4 GiB over zeros: ACTIVATE %s in %lld ms, SET_PARAMS %s in %lld ms",
+		  strerror(-r1), t1 - t0, strerror(-r2), t2 - t1);
+	CHECK(r1 == -EINVAL && r2 == -EINVAL, "ACTIVATE %d, SET_PARAMS %d, want EINVAL", r1, r2);
+	CHECK(t1 - t0 < 1000 && t2 - t1 < 1000, "took %lld and %lld ms", t1 - t0, t2 - t1);
+	ktap_case_done("huge_element_size_answered_quickly");
+}
+
 /* ---- main ---------------------------------------------------------------- */
 
 static const char *errno_name(int e)
@@ -681,7 +717,7 @@ int main(void)
 		ktap_skip_all("set-up failed");
 	rng_state ^= (uint64_t)getpid() << 32;
 	find_swap_names();
-	ktap_plan(3);
+	ktap_plan(4);
 	ktap_info("seed %#llx, swapping between %d policies and the host scheduler",
 		  (unsigned long long)rng_state, nr_swap_names);
 
@@ -696,6 +732,7 @@ int main(void)
 	atomic_store(&stop_swapper, true);
 	pthread_join(th, NULL);
 	ktap_case_done("fuzz_rejects_cleanly");
+	test_huge_element_size();
 
 	/* the module still works: activate, both VMs known and running, deactivate */
 	ret = vms_activate(vms_fd, "t_fifo", NULL, 0);
