@@ -7,6 +7,7 @@
 #   make check                set up the machine and run all tests in VMs (6.1 and 6.12)
 #   make demo                 boot the demo VM
 #   make bench [KVER=6.12] [QUICK=1]   benchmark: tables and plots in build/bench/latest
+#   make soak                 long reliability runs in a 6.12 VM (KERNELS="6.1 6.12")
 
 SRC := $(CURDIR)
 CACHE ?= $(SRC)/.cache
@@ -19,7 +20,7 @@ ifeq ($(KDIR),)
   endif
 endif
 
-.PHONY: all modules tools clean check check-quick demo demo-shell setup sparse bench
+.PHONY: all modules tools clean check check-quick demo demo-shell setup sparse bench soak
 
 all: modules tools
 
@@ -44,6 +45,9 @@ demo: setup
 
 bench: setup
 	selftests/bench/bench.sh
+
+soak: setup
+	selftests/vm/soak.sh --kernels "$${KERNELS:-6.12}"
 
 demo-shell: setup
 	selftests/vm/demo.sh --shell

@@ -89,7 +89,7 @@ static int vms_copy_kv_in(struct vmsched_kv *kv, u64 uptr, u32 n, u32 kv_size)
 
 	if (n > VMSCHED_MAX_KV)
 		return -EINVAL;
-	if (n && kv_size < VMSCHED_KV_SIZE_VER0)
+	if (n && (kv_size < VMSCHED_KV_SIZE_VER0 || kv_size > PAGE_SIZE))
 		return -EINVAL;
 	for (i = 0; i < n; i++) {
 		ret = copy_struct_from_user(&kv[i], sizeof(kv[i]),
@@ -284,7 +284,8 @@ static int vms_cmd_params(const struct vms_arg *a, bool set)
 		return -EINVAL;
 	if (p.scope != VMSCHED_SCOPE_GLOBAL && p.pid <= 0)
 		return -ESRCH;
-	if (p.nr_params && p.kv_size < VMSCHED_KV_SIZE_VER0)
+	/* bounded like list elements: the unknown tail is read or cleared in full */
+	if (p.nr_params && (p.kv_size < VMSCHED_KV_SIZE_VER0 || p.kv_size > PAGE_SIZE))
 		return -EINVAL;
 	if (set) {
 		ret = vms_copy_kv_in(kv, p.params, p.nr_params, p.kv_size);

@@ -332,6 +332,7 @@ void vms_block(struct vms_vcpu *vc, u64 now)
 	} else if (vc->state == VMS_QUEUED) {
 		if (in && vc->attached[in->slot])
 			in->ops->dequeue(&in->sched, &vc->pv[in->slot], now);
+		vc->stats.wait_ns += now - vc->queued_ns;
 	}
 	vms_set_state(vc, VMS_BLOCKED);
 	vc->blocked_ns = now;

@@ -151,10 +151,12 @@ static void vms_switch_adopt(struct vms_instance *new, struct vms_vcpu *vc, u64 
 /* the host scheduler takes @vc over: it may run */
 static void vms_switch_free(struct vms_vcpu *vc, u64 now)
 {
-	if (vc->state == VMS_GRANTED)
+	if (vc->state == VMS_GRANTED) {
 		vms_release_slot(vc, now);
-	else if (vc->state == VMS_QUEUED)
+	} else if (vc->state == VMS_QUEUED) {
+		vc->stats.wait_ns += now - vc->queued_ns;	/* the wait ends here */
 		vms_set_state(vc, VMS_OUTSIDE);
+	}
 	WRITE_ONCE(vc->granted, true);
 }
 

@@ -13,6 +13,7 @@
 #include "ktap.h"
 
 #define CORE_MODULE "kvm_schedswap"
+#define WATCHDOG_PARAM "/sys/module/kvm_schedswap/parameters/watchdog_ms"
 
 /* load MODDIR/<name>.ko with params (may be NULL); returns 0 or -errno */
 int mod_load(const char *name, const char *params);

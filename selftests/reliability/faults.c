@@ -24,7 +24,6 @@
 
 #include "vmsched_test.h"
 
-#define WATCHDOG_PARAM	"/sys/module/kvm_schedswap/parameters/watchdog_ms"
 #define CPU1_ONLINE	"/sys/devices/system/cpu/cpu1/online"
 
 static int fd;

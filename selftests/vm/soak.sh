@@ -1,0 +1,30 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# `make soak`: the long runs, not part of `make check`. Per kernel, one VM
+# boot that runs reliability/load at full length (16 VMs, 64 vCPUs, 4 racing
+# threads for 30 s) and reliability/soak (mixed load and swaps, counters
+# checked every second, 10 minutes).
+#
+#   soak.sh [--kernels "6.1 6.12"] [--seconds N]     (default: 6.12, 600 s)
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+KERNELS=6.12
+SECONDS_SOAK=600
+while [ $# -gt 0 ]; do
+	case $1 in
+	--kernels) KERNELS=$2; shift ;;
+	--seconds) SECONDS_SOAK=$2; shift ;;
+	*) die "unknown option $1" ;;
+	esac
+	shift
+done
+
+rc=0
+for k in $KERNELS; do
+	"$SRC/selftests/vm/run_vm.sh" --kernel "$k" --timeout $((SECONDS_SOAK + 900)) \
+		--guest-cmd "/selftests/reliability/load --seconds 30 &&
+			     /selftests/reliability/soak -s $SECONDS_SOAK" || rc=1
+done
+exit $rc
