@@ -39,7 +39,7 @@ int main(int argc, char **argv)
 	struct gvm g[MAX_VMS];
 	struct gshare sh[MAX_VMS];
 	double target[MAX_VMS];
-	double secs = 4;
+	double secs = 4, run_sum = 0;
 	int i, nr = 0, c, bad = 0;
 
 	while ((c = getopt(argc, argv, "s:")) != -1) {
@@ -62,16 +62,31 @@ int main(int argc, char **argv)
 	}
 	if (gvm_measure(g, nr, (int)(secs * 1000), sh))
 		return 1;
+	for (i = 0; i < nr; i++)
+		run_sum += sh[i].have_run ? sh[i].run_ns : 0;
 	printf("VM        TARGET   SHARE   RUN%%  MAX-GAP  WAKE-LAT\n");
 	for (i = 0; i < nr; i++) {
 		char tgt[16] = "-", run[16] = "-", gap[16], lat[16];
 		const char *mark = "";
 
+		/*
+		 * Under a policy, judge what it decides: the granted time of each
+		 * VM over the granted time of all. Work follows it on hardware;
+		 * under emulation a switch between guests costs the incoming one
+		 * milliseconds of work, so work is shown, not judged. With the
+		 * host scheduler, judge the work.
+		 */
 		if (target[i] >= 0) {
-			bool ok = fabs(sh[i].share * 100 - target[i]) <= target[i] * 0.10;
+			bool granted = sh[i].have_run && run_sum > 0;
+			double got = granted ? sh[i].run_ns / run_sum : sh[i].share;
+			bool ok = fabs(got * 100 - target[i]) <= target[i] * 0.10;
 
 			snprintf(tgt, sizeof(tgt), "%.0f%%", target[i]);
-			mark = ok ? "  ok (within 10%)" : "  MISSED (off by more than 10%)";
+			if (granted)
+				mark = ok ? "  ok (granted share within 10%)" :
+					    "  MISSED (granted share off by more than 10%)";
+			else
+				mark = ok ? "  ok (within 10%)" : "  MISSED (off by more than 10%)";
 			bad += !ok;
 		}
 		if (sh[i].have_run)
