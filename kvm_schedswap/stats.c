@@ -74,15 +74,22 @@ const char *vms_state_name(enum vms_state state)
 	return state < ARRAY_SIZE(names) ? names[state] : "?";
 }
 
-/* runnable vCPUs sleeping in the gate now; vms_lock held */
+/*
+ * runnable vCPUs the gate holds back now: in the gate without a grant
+ * while a policy is active (one woken to pass, by a grant or because the
+ * host scheduler took over, is not counted while it waits for a CPU);
+ * vms_lock held
+ */
 unsigned int vms_nr_gated_locked(void)
 {
 	struct vms_vcpu *vc;
 	struct vms_vm *vm;
 	unsigned int n = 0;
 
+	if (!vms_instance_locked())
+		return 0;
 	for_each_vms_vcpu(vm, vc)
-		n += vc->in_gate;
+		n += vc->in_gate && !vc->granted && !vc->released;
 	return n;
 }
 
