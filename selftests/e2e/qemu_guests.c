@@ -91,13 +91,13 @@ static void case_fair_weights(int fd)
 	int i;
 
 	/*
-	 * 50 ms slices: under emulation a switch between two QEMU guests costs
+	 * 100 ms slices: under emulation a switch between two QEMU guests costs
 	 * the incoming one milliseconds of work (its TLB is refilled by
 	 * software page walks), so with 10 ms slices the VMs that are switched
 	 * to most often (the low-weight ones) get visibly less work than their
 	 * granted time. On hardware the switch costs microseconds.
 	 */
-	struct vmsched_kv slice = { .key = "slice", .value = 50000000 };
+	struct vmsched_kv slice = { .key = "slice", .value = 100000000 };
 
 	CHECK(vms_activate(fd, "fair", &slice, 1) == 0, "activate fair");
 	for (i = 0; i < NR_VMS; i++)	/* by name: -name guest=NAME */
