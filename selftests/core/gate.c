@@ -40,14 +40,7 @@ int main(void)
 	long long avg[2][2], t0, stop_ms;
 	int fd, ret, k, v;
 
-	if (getuid())
-		ktap_skip_all("must run as root");
-	if (!have_kvm())
-		ktap_skip_all("no /dev/kvm");
-	mod_unload_all();
-	ret = load_core_and_test_policies();
-	if (ret)
-		ktap_skip_all("cannot load the core and test policies: %s", strerror(-ret));
+	setup_or_skip(true);
 	fd = vms_open();
 	ktap_plan(3);
 

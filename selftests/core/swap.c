@@ -55,14 +55,7 @@ int main(void)
 	long long t0, elapsed;
 	int fd, ret, i, v, retry;
 
-	if (getuid())
-		ktap_skip_all("must run as root");
-	if (!have_kvm())
-		ktap_skip_all("no /dev/kvm");
-	mod_unload_all();
-	ret = load_core_and_test_policies();
-	if (ret)
-		ktap_skip_all("cannot load modules: %s", strerror(-ret));
+	setup_or_skip(true);
 	fd = vms_open();
 	ktap_plan(3);
 
