@@ -32,6 +32,7 @@ E2E=1	# the end-to-end group runs unless --tests selects other tests only
 
 mkdir -p "$BUILD"
 PASS=0 FAIL=0 SKIP=0
+FAILED=()	# "group: test" of every failure, listed again at the end
 START=$(date +%s)
 
 # run a group that prints KTAP and its own "N passed, N failed[, N skipped]"
@@ -47,9 +48,13 @@ group() {
 	f=$(echo "$line" | sed -n 's/.* \([0-9]*\) failed.*/\1/p')
 	s=$(echo "$line" | sed -n 's/.* \([0-9]*\) skipped.*/\1/p')
 	p=${p:-0} f=${f:-0} s=${s:-0}
+	while read -r line; do
+		FAILED+=("$name: $line")
+	done < <(tr -d '\r' < "$out" | sed -n '/# SKIP/d; s/^\(# \)*not ok [0-9]* \(.*\)/\2/p')
 	if [ $rc != 0 ] && [ "$f" = 0 ]; then
 		f=1	# the group failed outside its tests (build, boot, splat)
 		echo "# $name: FAILED (exit $rc)"
+		FAILED+=("$name: exit $rc outside its tests")
 	fi
 	PASS=$((PASS + p)) FAIL=$((FAIL + f)) SKIP=$((SKIP + s))
 	echo "# $name: $p passed, $f failed, $s skipped"
@@ -82,6 +87,9 @@ for k in $KERNELS; do
 		--tests e2e/
 done
 
+for line in "${FAILED[@]+"${FAILED[@]}"}"; do
+	echo "# failed: $line"
+done
 echo "# make check took $(( $(date +%s) - START ))s"
 echo "$PASS passed, $FAIL failed, $SKIP skipped"
 [ $FAIL = 0 ]
