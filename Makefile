@@ -8,6 +8,8 @@
 #   make demo                 boot the demo VM
 #   make bench [KVER=6.12] [QUICK=1]   benchmark: tables and plots in build/bench/latest
 #   make soak                 long reliability runs in a 6.12 VM (KERNELS="6.1 6.12")
+#   make check-debug          the in-VM tests on a KASAN/lockdep/kmemleak 6.12 kernel
+#                             built from Debian's linux-source (first build ~40 min)
 
 SRC := $(CURDIR)
 CACHE ?= $(SRC)/.cache
@@ -20,7 +22,7 @@ ifeq ($(KDIR),)
   endif
 endif
 
-.PHONY: all modules tools clean check check-quick demo demo-shell setup sparse bench soak
+.PHONY: all modules tools clean check check-debug check-quick demo demo-shell setup sparse bench soak
 
 all: modules tools
 
@@ -39,6 +41,10 @@ setup:
 
 check: setup
 	selftests/vm/check.sh
+
+check-debug: setup
+	scripts/debug_kernel.sh
+	selftests/vm/check.sh --kernels debug --vm-only --slow
 
 demo: setup
 	selftests/vm/demo.sh

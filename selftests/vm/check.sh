@@ -11,18 +11,24 @@
 # Ends with "N passed, N failed, N skipped" over all groups; exit status 0
 # only if nothing failed.
 #
-#   check.sh [--kernels "6.1 6.12"] [--tests PATTERN]
+#   check.sh [--kernels "6.1 6.12"] [--tests PATTERN] [--vm-only] [--slow]
+# --vm-only: only the groups that boot a test VM (3 and 4);
+# --slow: four times the time limits, for a debug kernel (make check-debug).
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
 KERNELS="6.1 6.12"
 TEST_ARGS=()
 E2E_MATCH=0
+HOST=1
+VM_ARGS=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernels) KERNELS=$2; shift ;;
 	--tests) TEST_ARGS+=(--tests "$2"); case e2e/qemu_guests in *"$2"*) E2E_MATCH=1 ;; esac
 		shift ;;
+	--vm-only) HOST=0 ;;
+	--slow) VM_ARGS+=(--timeout 3600 --test-timeout 2400) ;;
 	*) die "unknown option $1" ;;
 	esac
 	shift
@@ -62,6 +68,7 @@ group() {
 
 # host-side test groups: folders with a "host-test" (or "test") make target
 for d in sched_plugins/sim selftests/workload selftests/cli selftests/install; do
+	[ $HOST = 1 ] || break
 	[ -f "$SRC/$d/Makefile" ] || continue
 	target=$(grep -o '^host-test:\|^test:' "$SRC/$d/Makefile" | head -1 | tr -d :)
 	[ -n "$target" ] || continue
@@ -74,17 +81,17 @@ for k in $KERNELS; do
 	build_modules "$kdir"
 done
 build_user
-group runner-selftest "$SRC/selftests/vm/test_runner.sh" 6.12
+[ $HOST = 0 ] || group runner-selftest "$SRC/selftests/vm/test_runner.sh" 6.12
 for k in $KERNELS; do
 	group "vm-$k" "$SRC/selftests/vm/run_vm.sh" --kernel "$k" --no-build \
-		"${TEST_ARGS[@]+"${TEST_ARGS[@]}"}"
+		"${VM_ARGS[@]+"${VM_ARGS[@]}"}" "${TEST_ARGS[@]+"${TEST_ARGS[@]}"}"
 done
 
 # real QEMU guests need QEMU in the initramfs: a boot of their own
 for k in $KERNELS; do
 	[ $E2E = 1 ] || break
 	group "e2e-$k" "$SRC/selftests/vm/run_vm.sh" --kernel "$k" --no-build --with-qemu \
-		--tests e2e/
+		"${VM_ARGS[@]+"${VM_ARGS[@]}"}" --tests e2e/
 done
 
 for line in "${FAILED[@]+"${FAILED[@]}"}"; do

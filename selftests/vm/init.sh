@@ -36,12 +36,24 @@ if [ -f /vmsched.setup ]; then
 	sh -c "$(cat /vmsched.setup)"
 fi
 
+# a kmemleak kernel (make check-debug): forget what boot left, so that only
+# what leaks from here on is reported (after the command, below)
+KMEMLEAK=/sys/kernel/debug/kmemleak
+[ -w $KMEMLEAK ] && echo clear > $KMEMLEAK
+
 CMD=$(cat /vmsched.cmd 2>/dev/null)
 echo "vmsched-vm: running: $CMD"
 if [ "$CMD" = shell ]; then
 	setsid cttyhack sh -l
 else
 	{ sh -c "$CMD"; echo $? > /tmp/.rc; } 2>&1 | tee /dev/ttyS1
+	if [ -w $KMEMLEAK ]; then
+		# an object counts as leaked once two scans found no reference
+		echo scan > $KMEMLEAK; sleep 6; echo scan > $KMEMLEAK
+		leaks=$(grep -c '^unreferenced object' $KMEMLEAK)
+		echo "vmsched-vm: leak scan: $leaks unreferenced objects"
+		cat $KMEMLEAK
+	fi
 	echo "vmsched-vm: exit=$(cat /tmp/.rc)" | tee /dev/ttyS1
 fi
 sync

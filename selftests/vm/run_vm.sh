@@ -7,13 +7,14 @@
 #
 #   run_vm.sh [--kernel 6.1|6.12|RELEASE] [--tests PATTERN]... [--guest-cmd CMD]
 #             [--timeout SECONDS] [--log FILE] [--smp N] [--mem MB] [--shell]
-#             [--no-build] [--with-qemu] [--setup CMD]
+#             [--no-build] [--with-qemu] [--setup CMD] [--test-timeout SECONDS]
 #
 # Exit status is the verdict: 0 only if the command ran to its end and
 # succeeded, the guest powered off before the timeout and the guest kernel
 # printed no BUG/WARNING/Oops/lockdep/"scheduling while atomic"/RCU stall.
 # --with-qemu adds QEMU and a guest kit for real QEMU guests (selftests/e2e),
 # --setup runs CMD in the guest before the command or the shell.
+# --test-timeout: each test's limit in the guest (run_tests.sh -T; default 600).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -28,6 +29,7 @@ SHELL_MODE=0
 BUILD_STEP=1
 WITH_QEMU=0
 SETUP_CMD=
+TEST_TIMEOUT=
 
 usage() {
 	sed -n '8,12p' "$0" | sed 's/^# \{0,1\}//' >&2
@@ -47,6 +49,7 @@ while [ $# -gt 0 ]; do
 	--no-build) BUILD_STEP=0 ;;
 	--with-qemu) WITH_QEMU=1 ;;
 	--setup) SETUP_CMD=$2; shift ;;
+	--test-timeout) TEST_TIMEOUT=$2; shift ;;
 	-h|--help) usage ;;
 	*) echo "run_vm.sh: unknown option $1" >&2; usage ;;
 	esac
@@ -103,7 +106,10 @@ make -s -C "$SRC" install DESTDIR="$ROOT/selftests/install-root" PREFIX=/usr \
 	KDIR="$KDIR/build" MODSRC="$OUT/src" STATIC=1 OUTPUT="$BUILD/install-tools" >&2 ||
 	die "make install for the test VM failed"
 if [ $WITH_QEMU = 1 ]; then
-	"$SRC/selftests/e2e/payload.sh" "$ROOT" "$KDIR/vmlinuz" "$BUILD/user/e2e/guest_init" ||
+	# the guests' kernel: the test VM's own, or the one a debug kernel names
+	gkernel=$KDIR/vmlinuz
+	[ ! -e "$KDIR/guest-vmlinuz" ] || gkernel=$KDIR/guest-vmlinuz
+	"$SRC/selftests/e2e/payload.sh" "$ROOT" "$gkernel" "$BUILD/user/e2e/guest_init" ||
 		die "cannot pack QEMU into the test VM"
 fi
 [ -z "$SETUP_CMD" ] || printf '%s\n' "$SETUP_CMD" > "$ROOT/vmsched.setup"
@@ -113,7 +119,7 @@ if [ $SHELL_MODE = 1 ]; then
 elif [ -n "$GUEST_CMD" ]; then
 	printf '%s\n' "$GUEST_CMD" > "$ROOT/vmsched.cmd"
 else
-	args=""
+	args=${TEST_TIMEOUT:+ -T $TEST_TIMEOUT}
 	for t in "${TESTS[@]+"${TESTS[@]}"}"; do args="$args -t $t"; done
 	echo "/selftests/run_tests.sh$args" > "$ROOT/vmsched.cmd"
 fi
@@ -158,7 +164,8 @@ fi
 SPLAT='BUG:|WARNING:|Oops|Kernel panic|general protection fault|scheduling while atomic|'
 SPLAT+='possible circular locking|possible recursive locking|inconsistent lock state|'
 SPLAT+='rcu: INFO|self-detected stall|detected stalls on CPU|blocked for more than|'
-SPLAT+='UBSAN:|KASAN:|kmemleak:|list_add corruption|list_del corruption|Call Trace:'
+SPLAT+='UBSAN:|KASAN:|kmemleak: [0-9]+ new suspected|unreferenced object 0x|'
+SPLAT+='list_add corruption|list_del corruption|Call Trace:'
 if grep -Eq "$SPLAT" "$LOG.txt"; then
 	log "FAIL: the guest kernel splatted:"
 	grep -E -m 20 -B2 -A8 "$SPLAT" "$LOG.txt" | sed 's/^/    /' >&2
