@@ -59,7 +59,7 @@ has() {
 
 # start_vm NAME: a workload VM that halts half the time, until killed
 start_vm() {
-	workload --name "$1" --vcpus 1 --duration 600 --profile duty > /dev/null 2>&1 &
+	workload --name "$1" --vcpus 1 --duration 600 --profile duty > "$TMP/vm-$1.log" 2>&1 &
 	PIDS="$PIDS $!"
 	eval "PID_$1=$!"
 }
@@ -83,8 +83,22 @@ expect_state() {	# POLICY SLICE_NS: active policy and its slice
 }
 
 expect_weight() {	# VM WEIGHT
+	local before=$FAILS
 	vs -j get vm "$1"
 	has "$OUT" "\"weight\":$2" "get vm $1"
+	[ $FAILS = "$before" ] || vm_gone "$1"
+}
+
+# vm_gone NAME: why the core does not know VM NAME (any more)
+vm_gone() {
+	eval "pid=\${PID_$1:-}"
+	if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+		info "$1 (pid $pid) is still running"
+	else
+		info "$1 (pid $pid) has exited; its output:"
+		sed 's/^/#   /' "$TMP/vm-$1.log"
+	fi
+	dmesg | tail -15 | sed 's/^/#   dmesg: /'
 }
 
 echo "TAP version 13"
