@@ -200,6 +200,7 @@ void vms_deactivate_locked(void);
 struct vmsched_ops *vms_active_ops_locked(void);
 void vms_swap_exit(void);
 void vms_eject(const char *why);
+bool vms_eject_pending(void);
 extern u64 vms_swaps, vms_last_swap_ns, vms_max_swap_ns;
 extern u64 vms_watchdog_events, vms_policy_errors;
 extern char vms_last_ejected[VMSCHED_NAME_LEN];

@@ -364,6 +364,15 @@ void vms_eject(const char *why)
 	schedule_work(&vms_eject_work);
 }
 
+/* is the active policy's ejection scheduled and not yet done? vms_lock held */
+bool vms_eject_pending(void)
+{
+	struct vms_instance *in = vms_instance_locked();
+
+	lockdep_assert_held(&vms_lock);
+	return in && vms_eject_target == in->ops;
+}
+
 /* a policy callback returned garbage: count, contain (caller), eject */
 void vms_policy_error(struct vms_instance *in, const char *what)
 {

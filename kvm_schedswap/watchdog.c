@@ -29,7 +29,8 @@ static void vms_watchdog_scan(u64 limit)
 	struct vms_vcpu *vc;
 	struct vms_vm *vm;
 
-	if (!in)
+	/* said once: the ejection may wait for a swap in progress */
+	if (!in || vms_eject_pending())
 		return;
 	for_each_vms_vcpu(vm, vc) {
 		if (!vc->in_gate || vc->granted || now - vc->gate_ns <= limit)
