@@ -8,6 +8,7 @@
 #   run_vm.sh [--kernel 6.1|6.12|RELEASE] [--tests PATTERN]... [--guest-cmd CMD]
 #             [--timeout SECONDS] [--log FILE] [--smp N] [--mem MB] [--shell]
 #             [--no-build] [--with-qemu] [--setup CMD] [--test-timeout SECONDS]
+#             [--qemu-arg ARG]...
 #
 # Exit status is the verdict: 0 only if the command ran to its end and
 # succeeded, the guest powered off before the timeout and the guest kernel
@@ -15,6 +16,8 @@
 # --with-qemu adds QEMU and a guest kit for real QEMU guests (selftests/e2e),
 # --setup runs CMD in the guest before the command or the shell.
 # --test-timeout: each test's limit in the guest (run_tests.sh -T; default 600).
+# --qemu-arg: one more argument for QEMU, e.g. "-monitor unix:/tmp/mon,server,nowait"
+# to look at a hung guest's CPUs (info registers -a).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -30,9 +33,10 @@ BUILD_STEP=1
 WITH_QEMU=0
 SETUP_CMD=
 TEST_TIMEOUT=
+QEMU_EXTRA=()
 
 usage() {
-	sed -n '8,12p' "$0" | sed 's/^# \{0,1\}//' >&2
+	sed -n '8,11p' "$0" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 }
 
@@ -50,6 +54,7 @@ while [ $# -gt 0 ]; do
 	--with-qemu) WITH_QEMU=1 ;;
 	--setup) SETUP_CMD=$2; shift ;;
 	--test-timeout) TEST_TIMEOUT=$2; shift ;;
+	--qemu-arg) QEMU_EXTRA+=("$2"); shift ;;
 	-h|--help) usage ;;
 	*) echo "run_vm.sh: unknown option $1" >&2; usage ;;
 	esac
@@ -130,7 +135,7 @@ INITRD=$OUT/initrd.gz
 # ---- boot -----------------------------------------------------------------
 QEMU=(qemu-system-x86_64 -accel tcg,thread=multi -cpu max -smp "$SMP" -m "$MEM"
       -nographic -no-reboot -nodefaults
-      -kernel "$KDIR/vmlinuz" -initrd "$INITRD")
+      -kernel "$KDIR/vmlinuz" -initrd "$INITRD" "${QEMU_EXTRA[@]+"${QEMU_EXTRA[@]}"}")
 APPEND="console=ttyS0 panic=-1 oops=panic loglevel=6 mitigations=off"
 
 if [ $SHELL_MODE = 1 ]; then
