@@ -8,7 +8,7 @@
 #   run_vm.sh [--kernel 6.1|6.12|RELEASE] [--tests PATTERN]... [--guest-cmd CMD]
 #             [--timeout SECONDS] [--log FILE] [--smp N] [--mem MB] [--shell]
 #             [--no-build] [--with-qemu] [--setup CMD] [--test-timeout SECONDS]
-#             [--qemu-arg ARG]...
+#             [--qemu-arg ARG]... [--tcg-thread multi|single]
 #
 # Exit status is the verdict: 0 only if the command ran to its end and
 # succeeded, the guest powered off before the timeout and the guest kernel
@@ -17,7 +17,8 @@
 # --setup runs CMD in the guest before the command or the shell.
 # --test-timeout: each test's limit in the guest (run_tests.sh -T; default 600).
 # --qemu-arg: one more argument for QEMU, e.g. "-monitor unix:/tmp/mon,server,nowait"
-# to look at a hung guest's CPUs (info registers -a).
+# to look at a hung guest's CPUs (info registers -a). --tcg-thread: one host
+# thread per guest CPU (multi, the default) or one for all (single).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -34,6 +35,7 @@ WITH_QEMU=0
 SETUP_CMD=
 TEST_TIMEOUT=
 QEMU_EXTRA=()
+TCG_THREAD=${VMSCHED_TCG_THREAD:-multi}
 
 usage() {
 	sed -n '8,11p' "$0" | sed 's/^# \{0,1\}//' >&2
@@ -55,6 +57,7 @@ while [ $# -gt 0 ]; do
 	--setup) SETUP_CMD=$2; shift ;;
 	--test-timeout) TEST_TIMEOUT=$2; shift ;;
 	--qemu-arg) QEMU_EXTRA+=("$2"); shift ;;
+	--tcg-thread) TCG_THREAD=$2; shift ;;
 	-h|--help) usage ;;
 	*) echo "run_vm.sh: unknown option $1" >&2; usage ;;
 	esac
@@ -133,7 +136,7 @@ INITRD=$OUT/initrd.gz
 (cd "$ROOT" && find . | cpio -o -H newc --quiet | gzip -1) > "$INITRD"
 
 # ---- boot -----------------------------------------------------------------
-QEMU=(qemu-system-x86_64 -accel tcg,thread=multi -cpu max -smp "$SMP" -m "$MEM"
+QEMU=(qemu-system-x86_64 -accel "tcg,thread=$TCG_THREAD" -cpu max -smp "$SMP" -m "$MEM"
       -nographic -no-reboot -nodefaults
       -kernel "$KDIR/vmlinuz" -initrd "$INITRD" "${QEMU_EXTRA[@]+"${QEMU_EXTRA[@]}"}")
 APPEND="console=ttyS0 panic=-1 oops=panic loglevel=6 mitigations=off"
