@@ -41,14 +41,10 @@ PASS=0 FAIL=0 SKIP=0
 FAILED=()	# "group: test" of every failure, listed again at the end
 START=$(date +%s)
 
-# run a group that prints KTAP and its own "N passed, N failed[, N skipped]"
-group() {
-	local name=$1 out rc line p f s
-	shift
-	out="$BUILD/check-$name.log"
-	echo "# ---- $name"
-	"$@" 2>&1 | tee "$out" | sed 's/^/# /'
-	rc=${PIPESTATUS[0]}
+# the verdict of a group whose output is in $BUILD/check-NAME.log: its own
+# "N passed, N failed[, N skipped]" line, every "not ok", its exit status RC
+collect() {
+	local name=$1 rc=$2 out="$BUILD/check-$1.log" line p f s
 	line=$(tr -d '\r' < "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed' | tail -1)
 	p=$(echo "$line" | sed -n 's/^\([0-9]*\) passed.*/\1/p')
 	f=$(echo "$line" | sed -n 's/.* \([0-9]*\) failed.*/\1/p')
@@ -57,13 +53,44 @@ group() {
 	while read -r line; do
 		FAILED+=("$name: $line")
 	done < <(tr -d '\r' < "$out" | sed -n '/# SKIP/d; s/^\(# \)*not ok [0-9]* \(.*\)/\2/p')
-	if [ $rc != 0 ] && [ "$f" = 0 ]; then
+	if [ "$rc" != 0 ] && [ "$f" = 0 ]; then
 		f=1	# the group failed outside its tests (build, boot, splat)
 		echo "# $name: FAILED (exit $rc)"
 		FAILED+=("$name: exit $rc outside its tests")
 	fi
 	PASS=$((PASS + p)) FAIL=$((FAIL + f)) SKIP=$((SKIP + s))
 	echo "# $name: $p passed, $f failed, $s skipped"
+}
+
+# run a group that prints KTAP and its own "N passed, N failed[, N skipped]"
+group() {
+	local name=$1
+	shift
+	echo "# ---- $name"
+	"$@" 2>&1 | tee "$BUILD/check-$name.log" | sed 's/^/# /'
+	collect "$name" "${PIPESTATUS[0]}"
+}
+
+# the same for several groups side by side ("NAME CMD..." per argument,
+# word-split); their outputs are shown one after the other when all ended
+groups_parallel() {
+	local spec name pids=() names=() i rc
+	for spec in "$@"; do
+		# shellcheck disable=SC2086
+		set -- $spec
+		name=$1
+		shift
+		echo "# ---- $name (started)"
+		"$@" > "$BUILD/check-$name.log" 2>&1 &
+		pids+=($!) names+=("$name")
+	done
+	for i in "${!pids[@]}"; do
+		rc=0
+		wait "${pids[$i]}" || rc=$?
+		echo "# ---- ${names[$i]}"
+		sed 's/^/# /' "$BUILD/check-${names[$i]}.log"
+		collect "${names[$i]}" $rc
+	done
 }
 
 # host-side test groups: folders with a "host-test" (or "test") make target
@@ -81,18 +108,34 @@ for k in $KERNELS; do
 	build_modules "$kdir"
 done
 build_user
+# make install's static CLI (run_vm.sh stages an install): built once here,
+# not by two test VMs at the same time
+make -s -C "$SRC/tools/vmsched" STATIC=1 OUTPUT="$BUILD/install-tools" >&2 ||
+	die "static CLI build failed"
 [ $HOST = 0 ] || group runner-selftest "$SRC/selftests/vm/test_runner.sh" 6.12
-for k in $KERNELS; do
-	group "vm-$k" "$SRC/selftests/vm/run_vm.sh" --kernel "$k" --no-build \
-		"${VM_ARGS[@]+"${VM_ARGS[@]}"}" "${TEST_ARGS[@]+"${TEST_ARGS[@]}"}"
-done
+
+# Each test VM is one host thread (run_vm.sh: TCG thread=single), so the
+# kernels' VMs run side by side on a machine with two or more CPUs.
+PARALLEL=$([ "$(nproc)" -ge 2 ] && echo 1 || echo 0)
+vm_groups() {	# PREFIX RUN_VM_ARGS...: one group per kernel
+	local prefix=$1 k specs=()
+	shift
+	for k in $KERNELS; do
+		specs+=("$prefix-$k $SRC/selftests/vm/run_vm.sh --kernel $k --no-build $*")
+	done
+	if [ "$PARALLEL" = 1 ]; then
+		groups_parallel "${specs[@]}"
+	else
+		for k in "${specs[@]}"; do
+			# shellcheck disable=SC2086
+			group $k
+		done
+	fi
+}
+vm_groups vm "${VM_ARGS[@]+"${VM_ARGS[@]}"}" "${TEST_ARGS[@]+"${TEST_ARGS[@]}"}"
 
 # real QEMU guests need QEMU in the initramfs: a boot of their own
-for k in $KERNELS; do
-	[ $E2E = 1 ] || break
-	group "e2e-$k" "$SRC/selftests/vm/run_vm.sh" --kernel "$k" --no-build --with-qemu \
-		"${VM_ARGS[@]+"${VM_ARGS[@]}"}" --tests e2e/
-done
+[ $E2E = 0 ] || vm_groups e2e --with-qemu "${VM_ARGS[@]+"${VM_ARGS[@]}"}" --tests e2e/
 
 for line in "${FAILED[@]+"${FAILED[@]}"}"; do
 	echo "# failed: $line"
