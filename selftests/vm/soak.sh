@@ -5,7 +5,7 @@
 # boot that runs reliability/load at full length (16 VMs, 64 vCPUs, 4 racing
 # threads for 30 s) and reliability/soak (mixed load and swaps, counters
 # checked every second, 10 minutes).
-# --host-only: the same load with no policy ever active (soak -H), the
+# --host-only: the same churning VMs with none of our modules (soak -H), the
 # control run for a hang: if it hangs too, the emulated machine does.
 #
 #   soak.sh [--kernels "6.1 6.12"] [--seconds N] [--host-only]   (default: 6.12, 600 s)
