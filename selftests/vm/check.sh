@@ -114,28 +114,29 @@ make -s -C "$SRC/tools/vmsched" STATIC=1 OUTPUT="$BUILD/install-tools" >&2 ||
 	die "static CLI build failed"
 [ $HOST = 0 ] || group runner-selftest "$SRC/selftests/vm/test_runner.sh" 6.12
 
-# Each test VM is one host thread (run_vm.sh: TCG thread=single), so the
-# kernels' VMs run side by side on a machine with two or more CPUs.
-PARALLEL=$([ "$(nproc)" -ge 2 ] && echo 1 || echo 0)
-vm_groups() {	# PREFIX RUN_VM_ARGS...: one group per kernel
-	local prefix=$1 k specs=()
-	shift
-	for k in $KERNELS; do
-		specs+=("$prefix-$k $SRC/selftests/vm/run_vm.sh --kernel $k --no-build $*")
+# Each suite VM is one host thread (run_vm.sh: TCG thread=single), so the
+# kernels' suites run side by side on a machine with two or more CPUs.
+specs=()
+for k in $KERNELS; do
+	specs+=("vm-$k $SRC/selftests/vm/run_vm.sh --kernel $k --no-build
+		 ${VM_ARGS[*]+"${VM_ARGS[*]}"} ${TEST_ARGS[*]+"${TEST_ARGS[*]}"}")
+done
+if [ "$(nproc)" -ge 2 ]; then
+	groups_parallel "${specs[@]}"
+else
+	for spec in "${specs[@]}"; do
+		# shellcheck disable=SC2086
+		group $spec
 	done
-	if [ "$PARALLEL" = 1 ]; then
-		groups_parallel "${specs[@]}"
-	else
-		for k in "${specs[@]}"; do
-			# shellcheck disable=SC2086
-			group $k
-		done
-	fi
-}
-vm_groups vm "${VM_ARGS[@]+"${VM_ARGS[@]}"}" "${TEST_ARGS[@]+"${TEST_ARGS[@]}"}"
+fi
 
-# real QEMU guests need QEMU in the initramfs: a boot of their own
-[ $E2E = 0 ] || vm_groups e2e --with-qemu "${VM_ARGS[@]+"${VM_ARGS[@]}"}" --tests e2e/
+# real QEMU guests need QEMU in the initramfs: a boot of their own, one
+# kernel after the other (multi-threaded TCG: two host threads each)
+for k in $KERNELS; do
+	[ $E2E = 1 ] || break
+	group "e2e-$k" "$SRC/selftests/vm/run_vm.sh" --kernel "$k" --no-build --with-qemu \
+		"${VM_ARGS[@]+"${VM_ARGS[@]}"}" --tests e2e/
+done
 
 for line in "${FAILED[@]+"${FAILED[@]}"}"; do
 	echo "# failed: $line"
