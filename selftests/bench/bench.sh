@@ -105,7 +105,7 @@ esac
 	echo "nproc=$(nproc)"
 	echo "host_kernel=$(uname -r)"
 	echo "qemu=$(qemu-system-x86_64 --version | head -1)"
-	echo "testvm=qemu -accel tcg -cpu max (emulated AMD SVM), 2 vCPUs, 2048 MB"
+	echo "testvm=qemu -accel tcg,thread=${VMSCHED_TCG_THREAD:-single} -cpu max (emulated AMD SVM), 2 vCPUs, 2048 MB"
 	echo "quick=${QUICK:-0}"
 	echo "kernels=$KERNELS"
 	echo "failed=${FAILED# }"
