@@ -74,6 +74,7 @@ static struct vms_instance *vms_instance_new(struct vmsched_ops *ops,
 {
 	struct vms_instance *in;
 	int idx[VMSCHED_MAX_KV], ret;
+	unsigned long flags;
 	unsigned int i;
 
 	ret = vms_params_check(ops, VMSCHED_SCOPE_GLOBAL, kv, n, idx);
@@ -94,7 +95,14 @@ static struct vms_instance *vms_instance_new(struct vmsched_ops *ops,
 	for (i = 0; i < n; i++)
 		in->sched.params[idx[i]] = kv[i].value;
 	if (ops->param_changed) {
+		/*
+		 * Not published yet, but the contract is the same for every
+		 * call: the scheduler lock held, IRQs off (a debug kernel's
+		 * lockdep_assert_irqs_disabled() in the policies checks it).
+		 */
+		raw_spin_lock_irqsave(&vms_lock, flags);
 		ret = ops->param_changed(&in->sched, VMSCHED_SCOPE_GLOBAL, NULL, NULL);
+		raw_spin_unlock_irqrestore(&vms_lock, flags);
 		if (ret)
 			goto err;
 	}
