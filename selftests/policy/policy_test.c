@@ -73,30 +73,47 @@ int vm_set_param(struct vm_set *s, int fd, const char *key, const unsigned long 
 	return 0;
 }
 
-/* the core's run time of VM @pid so far, 0 if unknown */
-static long long vm_run_ns(int fd, pid_t pid)
+/* the core's run time of VM @pid so far into *@ns; -errno if it has none */
+static int vm_run_ns(int fd, pid_t pid, long long *ns)
 {
 	struct vmsched_vm_stats vm;
 	struct vmsched_stats st = {
 		.pid = pid,
 		.vms = { .buf = (unsigned long)&vm, .count = 1, .entry_size = sizeof(vm) },
 	};
+	int ret = vms_ioctl(fd, VMSCHED_IOC_STATS, &st);
 
-	return vms_ioctl(fd, VMSCHED_IOC_STATS, &st) ? 0 : (long long)vm.run_ns;
+	*ns = ret ? 0 : (long long)vm.run_ns;
+	return ret;
 }
 
 int vm_set_measure(struct vm_set *s, int skip, int count)
 {
+	long long before, after;
 	int k, v, ret;
 
 	ret = workloads_measure(s->w, s->nr, skip, 0, s->prog);
 	if (ret)
 		return ret;
-	for (k = 0; k < s->nr; k++)
-		s->run_ns[k] = -vm_run_ns(s->fd, s->w[k].pid);
+	for (k = 0; k < s->nr; k++) {
+		ret = vm_run_ns(s->fd, s->w[k].pid, &before);
+		if (ret) {
+			ktap_info("no run time of VM %d (pid %d) before: %s", k, s->w[k].pid,
+				  strerror(-ret));
+			return ret;
+		}
+		s->run_ns[k] = -before;
+	}
 	ret = workloads_measure(s->w, s->nr, 0, count, s->prog);
-	for (k = 0; k < s->nr; k++)
-		s->run_ns[k] += vm_run_ns(s->fd, s->w[k].pid);
+	for (k = 0; k < s->nr; k++) {
+		/* a VM that ended (or was never seen) has no run time to compare */
+		if (vm_run_ns(s->fd, s->w[k].pid, &after)) {
+			ktap_info("no run time of VM %d (pid %d) after the measurement",
+				  k, s->w[k].pid);
+			ret = ret ? ret : -ESRCH;
+		}
+		s->run_ns[k] += after;
+	}
 
 	for (k = 0; k < s->nr; k++) {
 		s->total[k] = 0;
