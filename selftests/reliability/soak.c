@@ -177,6 +177,11 @@ static void check_swap(const struct vmsched_vcpu_stats *b, unsigned int nb,
 	unsigned int i, j;
 
 	for (i = 0; i < na; i++) {
+		/* one entry per vCPU: a second one would be a vCPU discovered twice */
+		for (j = 0; j < i; j++)
+			if (a[j].pid == a[i].pid && a[j].vcpu_id == a[i].vcpu_id)
+				violation("two statistics entries for one vCPU", a[i].pid,
+					  a[i].vcpu_id, a[j].tid, a[i].tid);
 		for (j = 0; j < nb; j++)
 			if (b[j].pid == a[i].pid && b[j].vcpu_id == a[i].vcpu_id &&
 			    b[j].tid == a[i].tid)
