@@ -97,6 +97,7 @@ struct vms_vm {
 /* one vCPU thread the core has seen */
 struct vms_vcpu {
 	struct hlist_node hnode;	/* vms_vcpu_hash, RCU */
+	struct hlist_node self_node;	/* vms_self_hash, under vms_lock */
 	struct list_head vm_node;	/* vm->vcpus */
 	struct vms_vm *vm;
 	struct kvm_vcpu *vcpu;		/* valid while vm->kvm is held */
@@ -156,6 +157,7 @@ int vms_for_each_policy(int (*fn)(struct vmsched_ops *ops, void *arg), void *arg
 
 /* vcpu.c: discovery and lifetime */
 struct vms_vcpu *vms_lookup(struct kvm_vcpu *vcpu);
+bool vms_known_vcpu(const struct vms_vcpu *vc);
 struct vms_vcpu *vms_discover(struct kvm_vcpu *vcpu);
 struct vms_vm *vms_find_vm(pid_t pid);
 void vms_reap(bool all);

@@ -158,17 +158,16 @@ void vms_slice_start(struct vms_vcpu *vc, u64 now, u64 slice)
 
 /*
  * Map a vCPU a policy returned back to the core's vCPU, without trusting
- * it: it must point into a vCPU the core knows (found again through the
- * hash), be this instance's copy, and be in @state.
+ * it: it must be this instance's copy in a vCPU the core knows, found by
+ * address alone before anything is read through it (a policy may return
+ * a stale pointer into freed memory), attached and in @state.
  */
 static struct vms_vcpu *vms_check_vcpu(struct vms_instance *in, struct vmsched_vcpu *v,
 				       enum vms_state state)
 {
 	struct vms_vcpu *vc = pv_to_vcpu(in, v);
 
-	if (!virt_addr_valid(vc) || !virt_addr_valid(&vc->pv[1]))
-		return NULL;
-	if (vms_lookup(READ_ONCE(vc->vcpu)) != vc || !vc->attached[in->slot])
+	if (!vms_known_vcpu(vc) || !vc->attached[in->slot])
 		return NULL;
 	return vc->state == state ? vc : NULL;
 }

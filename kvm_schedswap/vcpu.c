@@ -37,6 +37,8 @@
 
 /* vCPUs by struct kvm_vcpu pointer: written under vms_lock, read under RCU */
 static DEFINE_HASHTABLE(vms_vcpu_hash, 10);
+/* the same vCPUs by their own address, under vms_lock (vms_known_vcpu) */
+static DEFINE_HASHTABLE(vms_self_hash, 10);
 
 extern struct tracepoint __tracepoint_kvm_entry;
 
@@ -48,6 +50,21 @@ struct vms_vcpu *vms_lookup(struct kvm_vcpu *vcpu)
 		if (vc->vcpu == vcpu)
 			return vc;
 	return NULL;
+}
+
+/*
+ * Is @vc a vCPU the core knows? Only addresses are compared: @vc may come
+ * from a policy and point anywhere, freed memory included. vms_lock held.
+ */
+bool vms_known_vcpu(const struct vms_vcpu *vc)
+{
+	struct vms_vcpu *x;
+
+	lockdep_assert_held(&vms_lock);
+	hash_for_each_possible(vms_self_hash, x, self_node, (unsigned long)vc)
+		if (x == vc)
+			return true;
+	return false;
 }
 
 struct vms_vm *vms_find_vm(pid_t pid)
@@ -142,6 +159,7 @@ struct vms_vcpu *vms_discover(struct kvm_vcpu *vcpu)
 	vm->nr_vcpus++;
 	vms_nr_vcpus++;
 	hash_add_rcu(vms_vcpu_hash, &vc->hnode, (unsigned long)vcpu);
+	hash_add(vms_self_hash, &vc->self_node, (unsigned long)vc);
 	in = vms_instance_locked();
 	if (in) {
 		if (!vm->attached[in->slot])
@@ -303,6 +321,7 @@ void vms_reap(bool all)
 			if (vc->in_gate)
 				wake_up_process(vc->task);
 			hash_del_rcu(&vc->hnode);
+			hash_del(&vc->self_node);
 			vms_stats_add(&vm->gone, &vc->stats);
 			vms_nr_vcpus--;
 		}
