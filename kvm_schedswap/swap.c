@@ -359,19 +359,6 @@ static void vms_eject_fn(struct work_struct *work)
 
 static DECLARE_WORK(vms_eject_work, vms_eject_fn);
 
-/* schedule deactivation of the active policy; vms_lock held, atomic */
-void vms_eject(const char *why)
-{
-	struct vms_instance *in = vms_instance_locked();
-
-	lockdep_assert_held(&vms_lock);
-	if (!in || vms_eject_target == in->ops)
-		return;
-	pr_err("ejecting policy %s: %s\n", in->ops->name, why);
-	vms_eject_target = in->ops;
-	schedule_work(&vms_eject_work);
-}
-
 /* is the active policy's ejection scheduled and not yet done? vms_lock held */
 bool vms_eject_pending(void)
 {
@@ -379,6 +366,18 @@ bool vms_eject_pending(void)
 
 	lockdep_assert_held(&vms_lock);
 	return in && vms_eject_target == in->ops;
+}
+
+/* schedule deactivation of the active policy; vms_lock held, atomic */
+void vms_eject(const char *why)
+{
+	struct vms_instance *in = vms_instance_locked();
+
+	if (!in || vms_eject_pending())
+		return;
+	pr_err("ejecting policy %s: %s\n", in->ops->name, why);
+	vms_eject_target = in->ops;
+	schedule_work(&vms_eject_work);
 }
 
 /* a policy callback returned garbage: count, contain (caller), eject */
