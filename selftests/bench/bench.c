@@ -654,7 +654,7 @@ static int swap_one(int vcpus, int rep)
 	static const char *const cycle[] = { "fair", "rr", "bvt" };
 	static struct workload w[SWAP_MAX_VMS];
 	int nr = vcpus / SWAP_VCPUS_PER_VM, k, i, ret, done = 0;
-	long long *dt, t0, t_swaps, wait;
+	long long *dt, *live, t0, t_swaps, wait;
 	struct vmsched_status st;
 	struct wl_spec a = { "swap", SWAP_VCPUS_PER_VM, "spin", NULL, 3600,
 			     cfg.swap_interval_ms };
@@ -672,8 +672,10 @@ static int swap_one(int vcpus, int rep)
 			    SWAP_WATCHDOG_MS))
 		ret = -EIO;
 	dt = calloc(cfg.swaps, sizeof(*dt));
-	if (ret || !dt) {
+	live = calloc(cfg.swaps, sizeof(*live));
+	if (ret || !dt || !live) {
 		free(dt);
+		free(live);
 		return jo_error("swap", "fair,rr,bvt", rep, "set up", ret ? ret : -ENOMEM);
 	}
 	memset(&stall, 0, sizeof(stall));
@@ -708,8 +710,11 @@ static int swap_one(int vcpus, int rep)
 
 		ret = vms_activate(vfd, cycle[(i + 1) % 3], NULL, 0);
 		dt[i] = now_ns() - s0;
+		if (!ret)
+			ret = vms_status(vfd, &st);
 		if (ret)
 			break;
+		live[i] = st.last_swap_ns;
 		done++;
 	}
 	t_swaps = now_ns() - t0;
@@ -732,10 +737,12 @@ out:
 		workload_kill(&w[k]);
 	if (ret || !done) {
 		free(dt);
+		free(live);
 		return jo_error("swap", "fair,rr,bvt", rep, done ? "swap" : "start VMs",
 				ret ? ret : -EIO);
 	}
 	qsort(dt, done, sizeof(*dt), cmp_ll);
+	qsort(live, done, sizeof(*live), cmp_ll);
 	jo_begin("swap", "fair,rr,bvt", rep);
 	jo_int("vcpus", vcpus);
 	jo_int("vms", nr);
@@ -744,6 +751,9 @@ out:
 	jo_int("swap_p50_ns", pct(dt, done, 50));
 	jo_int("swap_p99_ns", pct(dt, done, 99));
 	jo_int("swap_max_ns", dt[done - 1]);
+	jo_int("live_p50_ns", pct(live, done, 50));
+	jo_int("live_p99_ns", pct(live, done, 99));
+	jo_int("live_max_ns", live[done - 1]);
 	jo_int("core_max_swap_ns", st.max_swap_ns);
 	jo_int("interval_ms", cfg.swap_interval_ms);
 	jo_int("stall_max_ms", stall.max_ms[1]);
@@ -757,6 +767,7 @@ out:
 	     vcpus, rep, done, t_swaps / 1000000, pct(dt, done, 50) / 1e6, dt[done - 1] / 1e6,
 	     stall.max_ms[1], stall.max_ms[2]);
 	free(dt);
+	free(live);
 	return 0;
 }
 

@@ -151,8 +151,13 @@ struct vmsched_status {
 	__u32 nr_granted;	/* vCPUs holding a grant now */
 	__u32 nr_gated;		/* runnable vCPUs waiting at the gate now */
 	__u64 swaps;		/* completed activations/swaps/deactivations */
-	__u64 last_swap_ns;	/* duration of the last one */
-	__u64 max_swap_ns;	/* longest so far */
+	/*
+	 * duration of the last one, from the request taking the core's lock
+	 * to the new policy being live; the RCU grace period and the old
+	 * instance's teardown after it are not counted
+	 */
+	__u64 last_swap_ns;
+	__u64 max_swap_ns;	/* longest so far, counted the same way */
 	__u64 watchdog_events;	/* policies ejected by the watchdog */
 	__u64 watchdog_ns;	/* gate limit before the watchdog fires */
 	__u64 policy_errors;	/* calls a policy got wrong (contained) */
