@@ -159,46 +159,80 @@ static void vms_count_locked(pid_t pid, unsigned int *nvm, unsigned int *nvc)
 	}
 }
 
+/* the snapshot's arrays: sized from one count, filled under a later lock */
+struct vms_snapshot {
+	struct vmsched_vm_stats *vms;
+	struct vmsched_vcpu_stats *vcs;
+	unsigned int cvm, cvc;		/* entries allocated */
+};
+
+/* process context: may sleep to allocate */
+static int vms_snapshot_alloc(struct vms_snapshot *sn, unsigned int cvm, unsigned int cvc)
+{
+	sn->cvm = cvm;
+	sn->cvc = cvc;
+	sn->vms = cvm ? kvcalloc(cvm, sizeof(*sn->vms), GFP_KERNEL) : NULL;
+	sn->vcs = cvc ? kvcalloc(cvc, sizeof(*sn->vcs), GFP_KERNEL) : NULL;
+	if ((cvm && !sn->vms) || (cvc && !sn->vcs)) {
+		kvfree(sn->vms);
+		kvfree(sn->vcs);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static void vms_snapshot_free(struct vms_snapshot *sn)
+{
+	kvfree(sn->vms);
+	kvfree(sn->vcs);
+}
+
+/* VMs may appear between counting and filling: so many tries, then -EAGAIN */
+#define VMS_SNAPSHOT_TRIES	8
+
 /*
  * Fill the arrays of a VMSCHED_IOC_STATS request. Process context: it
  * allocates the snapshot, fills it under vms_lock, copies it out after.
+ * Every entry up to min(total, capacity) is written: if VMs appeared
+ * after the arrays were sized, it sizes them again.
  */
 int vms_stats_snapshot(struct vmsched_stats *s)
 {
-	struct vmsched_vcpu_stats *vcs = NULL, tmp;
-	struct vmsched_vm_stats *vms = NULL;
-	unsigned int nvm, nvc, cvm, cvc, ivm = 0, ivc = 0;
+	unsigned int nvm, nvc, ivm = 0, ivc = 0, tries = 0;
+	struct vmsched_vcpu_stats tmp;
+	struct vms_snapshot sn;
 	const struct vms_vcpu *vc;
 	const struct vms_vm *vm;
 	unsigned long flags;
-	int ret = 0;
+	int ret;
 	u64 now;
 
 	raw_spin_lock_irqsave(&vms_lock, flags);
 	vms_count_locked(s->pid, &nvm, &nvc);
-	raw_spin_unlock_irqrestore(&vms_lock, flags);
-	cvm = min(nvm, s->vms.count);
-	cvc = min(nvc, s->vcpus.count);
-	if (cvm)
-		vms = kvcalloc(cvm, sizeof(*vms), GFP_KERNEL);
-	if (cvc)
-		vcs = kvcalloc(cvc, sizeof(*vcs), GFP_KERNEL);
-	if ((cvm && !vms) || (cvc && !vcs)) {
-		ret = -ENOMEM;
-		goto out;
+	for (;;) {
+		raw_spin_unlock_irqrestore(&vms_lock, flags);
+		ret = vms_snapshot_alloc(&sn, min(nvm, s->vms.count), min(nvc, s->vcpus.count));
+		if (ret)
+			return ret;
+		raw_spin_lock_irqsave(&vms_lock, flags);
+		vms_count_locked(s->pid, &nvm, &nvc);
+		if (min(nvm, s->vms.count) <= sn.cvm && min(nvc, s->vcpus.count) <= sn.cvc)
+			break;
+		vms_snapshot_free(&sn);
+		if (++tries == VMS_SNAPSHOT_TRIES) {
+			raw_spin_unlock_irqrestore(&vms_lock, flags);
+			return -EAGAIN;
+		}
 	}
-
-	raw_spin_lock_irqsave(&vms_lock, flags);
 	now = ktime_get_ns();
-	vms_count_locked(s->pid, &nvm, &nvc);
 	list_for_each_entry(vm, &vms_vms, node) {
 		if (s->pid && vm->pid != s->pid)
 			continue;
-		if (ivm < cvm)
-			vms_fill_vm(&vms[ivm++], vm, &tmp, now);
+		if (ivm < sn.cvm)
+			vms_fill_vm(&sn.vms[ivm++], vm, &tmp, now);
 		list_for_each_entry(vc, &vm->vcpus, vm_node)
-			if (ivc < cvc)
-				vms_fill_vcpu(&vcs[ivc++], vm, vc, now);
+			if (ivc < sn.cvc)
+				vms_fill_vcpu(&sn.vcs[ivc++], vm, vc, now);
 	}
 	raw_spin_unlock_irqrestore(&vms_lock, flags);
 
@@ -206,14 +240,13 @@ int vms_stats_snapshot(struct vmsched_stats *s)
 		ret = -ESRCH;
 		goto out;
 	}
-	ret = vms_copy_array_out(&s->vms, vms, sizeof(*vms), ivm);
+	ret = vms_copy_array_out(&s->vms, sn.vms, sizeof(*sn.vms), ivm);
 	if (!ret)
-		ret = vms_copy_array_out(&s->vcpus, vcs, sizeof(*vcs), ivc);
+		ret = vms_copy_array_out(&s->vcpus, sn.vcs, sizeof(*sn.vcs), ivc);
 	s->vms.count = nvm;
 	s->vcpus.count = nvc;
 	s->now_ns = now;
 out:
-	kvfree(vms);
-	kvfree(vcs);
+	vms_snapshot_free(&sn);
 	return ret;
 }

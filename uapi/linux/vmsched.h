@@ -31,6 +31,7 @@
  *   ESRCH   no such VM (pid) or vCPU
  *   ENODEV  per-VM/vCPU parameters asked while no policy is active
  *   EBUSY   a swap is in progress (never returned for activate: it waits)
+ *   EAGAIN  statistics: VMs kept appearing while the snapshot was sized
  * On any error nothing has changed.
  */
 #ifndef _UAPI_LINUX_VMSCHED_H
