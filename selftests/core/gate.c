@@ -3,8 +3,8 @@
  * The gate holds back what the policy does not grant, measured on real
  * vCPUs: with t_one granting only vCPU 0 of VM A, VM A's vCPU 1 and all of
  * VM B make no progress; when the policy is deactivated everyone resumes.
- * Also: a signal to a gated vCPU thread ends its KVM_RUN promptly (the VMM
- * stops on SIGTERM by signalling its vCPU threads).
+ * The debugfs status agrees. Also: a signal to a gated vCPU thread ends its KVM_RUN within 50 ms (the
+ * VMM stops on SIGTERM by signalling its vCPU threads and times each).
  */
 #include <errno.h>
 #include <signal.h>
@@ -15,6 +15,23 @@
 #include "vmsched_test.h"
 
 #define INTERVAL_MS "200"
+#define DEBUGFS_STATUS	"/sys/kernel/debug/vmsched/status"
+/* a signal to a gated vCPU thread ends its KVM_RUN within this */
+#define SIGNAL_LIMIT_NS	(50 * 1000000LL)
+
+/* how many vCPUs of VM @pid wait at the gate now; -errno on failure */
+static int gated(int fd, pid_t pid)
+{
+	struct vmsched_vcpu_stats vcs[WL_MEASURE_VCPUS];
+	unsigned int nvm = 0, nvc = WL_MEASURE_VCPUS, i;
+	int ret = vms_stats_get(fd, pid, NULL, &nvm, vcs, &nvc), n = 0;
+
+	if (ret)
+		return ret;
+	for (i = 0; i < nvc && i < WL_MEASURE_VCPUS; i++)
+		n += vcs[i].state == VMSCHED_VCPU_QUEUED;
+	return n;
+}
 
 /* average rates over @n interval lines of both workloads, after @skip */
 static int sample(struct workload w[2], int skip, int n, long long avg[2][2])
@@ -26,6 +43,23 @@ static int sample(struct workload w[2], int skip, int n, long long avg[2][2])
 		for (v = 0; v < 2; v++)
 			avg[k][v] = prog[k][v] / n;
 	return ret;
+}
+
+/* the read-only debugfs status says what the ioctls say */
+static void debugfs_agrees(const struct workload w[2])
+{
+	char cmd[160];
+	int k;
+
+	CHECK(run_cmd("grep -qx 'policy: t_one' " DEBUGFS_STATUS) == 0, "policy line");
+	CHECK(run_cmd("grep -qx 'vms: 2 vcpus: 4 .*' " DEBUGFS_STATUS) == 0, "counts line");
+	CHECK(run_cmd("test $(grep -c ' queued gated ' " DEBUGFS_STATUS ") = 3") == 0,
+	      "three gated vCPUs");
+	for (k = 0; k < 2; k++) {
+		snprintf(cmd, sizeof(cmd), "grep -q '^vm %d .* vcpus 2$' " DEBUGFS_STATUS,
+			 w[k].pid);
+		CHECK(run_cmd("%s", cmd) == 0, "no line for VM %d", w[k].pid);
+	}
 }
 
 int main(void)
@@ -66,6 +100,7 @@ int main(void)
 	CHECK(st.nr_vms == 2 && st.nr_vcpus == 4, "vms %u vcpus %u", st.nr_vms, st.nr_vcpus);
 	CHECK(st.nr_granted == 1, "granted %u", st.nr_granted);
 	CHECK(st.nr_gated == 3, "gated %u", st.nr_gated);
+	debugfs_agrees(w);
 	ktap_case_done("only_granted_vcpu_progresses");
 
 	ret = vms_ioctl(fd, VMSCHED_IOC_DEACTIVATE, NULL);
@@ -82,6 +117,7 @@ int main(void)
 	ret = vms_activate(fd, "t_one", &kv, 1);
 	CHECK(ret == 0, "activate t_one: %s", strerror(-ret));
 	sample(w, 2, 1, avg);
+	CHECK(gated(fd, w[1].pid) == 2, "B's vCPUs are not both at the gate before the signal");
 	t0 = now_ms();
 	kill(w[1].pid, SIGTERM);
 	ret = workload_wait(&w[1]);
@@ -90,6 +126,14 @@ int main(void)
 		  stop_ms, ret);
 	CHECK(ret == 0, "workload B exit status %d", ret);
 	CHECK(stop_ms < 1000, "took %lld ms", stop_ms);
+	/* the VMM signals each vCPU thread (SIGUSR1) and times KVM_RUN's EINTR */
+	for (v = 0; v < 2; v++) {
+		long long ns = workload_get(&w[1], "stop_ns", v);
+
+		ktap_info("B vCPU %d: KVM_RUN returned %lld us after the signal", v, ns / 1000);
+		CHECK(ns > 0 && ns < SIGNAL_LIMIT_NS, "B vCPU %d: KVM_RUN returned after %lld us",
+		      v, ns / 1000);
+	}
 	ktap_case_done("signal_ends_gated_kvm_run");
 
 	vms_ioctl(fd, VMSCHED_IOC_DEACTIVATE, NULL);

@@ -78,6 +78,7 @@ static unsigned int vcpu_fields(const struct wl *wl, const struct wl_vcpu *v,
 		{ "lat_max_ns",	v->lat.max,			11, P_TIMER },
 		{ "run_ns",	D(run_ns),			12, P_ALL },
 		{ "cpu_ns",	D(cpu_ns),			12, P_ALL },
+		{ "stop_ns",	atomic_load(&v->stop_ns),	0,  0 },
 	};
 
 	memcpy(f, list, sizeof(list));

@@ -6,7 +6,8 @@
  * To stop, the main thread sets the stop flag and kvm_run->immediate_exit,
  * then sends SIGUSR1 (handler installed without SA_RESTART): a thread
  * inside KVM_RUN gets EINTR at once, one about to enter it returns at once
- * because of immediate_exit.
+ * because of immediate_exit. Each vCPU records how long after the stop
+ * request its KVM_RUN returned (stop_ns in the report).
  */
 #include <errno.h>
 #include <semaphore.h>
@@ -26,6 +27,7 @@
 #define STOP_TIMEOUT_NS(nr)	((10 + (nr) / 10) * 1000000000ull)
 
 static atomic_bool stop;
+static _Atomic uint64_t stop_requested_ns;	/* when wl_vcpus_stop() began */
 atomic_bool wl_interrupted;
 static sem_t wake_sem;		/* posted on vCPU failure and on SIGINT/TERM */
 
@@ -158,6 +160,9 @@ static void *vcpu_thread(void *arg)
 		if (r < 0) {
 			if (errno == EINTR || errno == EAGAIN) {
 				count(&v->intr_exits);
+				if (atomic_load(&stop) && !atomic_load(&v->stop_ns))
+					atomic_store(&v->stop_ns, wl_now_ns() -
+						     atomic_load(&stop_requested_ns));
 				continue;
 			}
 			vcpu_fail(v, "KVM_RUN: %s", strerror(errno));
@@ -354,6 +359,7 @@ void wl_vcpus_stop(struct wl *wl)
 	struct timespec ts;
 	int r;
 
+	atomic_store(&stop_requested_ns, wl_now_ns());
 	atomic_store(&stop, true);
 	for (i = 0; i < wl->opts.nr_vcpus; i++)
 		if (wl->vcpus[i].started)

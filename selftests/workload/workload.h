@@ -71,6 +71,7 @@ struct wl_vcpu {
 	_Atomic unsigned int run_seq;	/* odd while run_* change */
 	_Atomic uint64_t run_acc_ns;	/* completed KVM_RUN calls */
 	_Atomic uint64_t run_enter_ns;	/* start of current KVM_RUN, 0: none */
+	_Atomic uint64_t stop_ns;	/* stop request to KVM_RUN's EINTR, 0: none */
 
 	_Atomic bool failed;
 	char error[256];
