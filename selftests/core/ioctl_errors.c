@@ -33,16 +33,30 @@ static void test_registry(int fd)
 	struct vmsched_policy_info info[16];
 	struct vmsched_list l = { .buf = (unsigned long)info, .count = 16,
 				  .entry_size = sizeof(info[0]) };
+	unsigned int registered;
 	int ret, i, found = 0;
 
 	ret = vms_ioctl(fd, VMSCHED_IOC_LIST_POLICIES, &l);
 	CHECK(ret == 0, "list: %s", strerror(-ret));
+	registered = l.count;
 	for (i = 0; i < (int)l.count && i < 16; i++)
 		found += !strncmp(info[i].name, "t_", 2);
 	CHECK(found == 5, "test policies listed: %d", found);
-	/* loading the same policies again: duplicate names */
-	ret = mod_load("vmsched_test_policies", NULL);
-	CHECK(ret == -EEXIST, "second load: %d", ret);
+	/*
+	 * Another module registering a name that exists: the core refuses it
+	 * (the module loader would refuse the same module name by itself).
+	 */
+	ret = mod_load("vmsched_test_dup", NULL);
+	CHECK(ret == -EEXIST, "a second t_fifo: %d (%s), want EEXIST", ret, strerror(-ret));
+	CHECK(!mod_loaded("vmsched_test_dup"), "the refused module stayed loaded");
+	l.count = 16;
+	CHECK(vms_ioctl(fd, VMSCHED_IOC_LIST_POLICIES, &l) == 0 && l.count == registered,
+	      "policies after the refused registration: %u, want %u", l.count, registered);
+	/* the same module with a new name registers: EEXIST came from the name */
+	ret = mod_load("vmsched_test_dup", "name=t_dup");
+	CHECK(ret == 0, "t_dup: %s", strerror(-ret));
+	ret = mod_unload("vmsched_test_dup");
+	CHECK(ret == 0, "rmmod t_dup: %s", strerror(-ret));
 	ktap_case_done("registry_list_and_duplicates");
 }
 
