@@ -2,6 +2,8 @@
 /*
  * The core module loads, creates /dev/vmsched (mode 0600, answers the
  * version query), unloads cleanly, and refuses to load without kvm.
+ * Loaded with default_policy=, it activates that policy as soon as the
+ * policy registers, and only that one.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -52,6 +54,44 @@ static void test_reload(void)
 	}
 	CHECK(ret == 0, "cycle %d: %s", i, strerror(-ret));
 	ktap_case_done("reload_20_times");
+}
+
+static void active_is(int fd, const char *want, const char *what)
+{
+	struct vmsched_status st = { 0 };
+	int ret = vms_status(fd, &st);
+
+	CHECK(ret == 0 && !strcmp(st.active, want), "%s: active '%s', want '%s' (%s)", what,
+	      st.active, want, strerror(-ret));
+}
+
+static void test_default_policy(void)
+{
+	struct vmsched_status st = { 0 };
+	int fd, ret, i;
+
+	ret = mod_load(CORE_MODULE, "default_policy=t_fifo2");
+	CHECK(ret == 0, "insmod default_policy=t_fifo2: %s", strerror(-ret));
+	fd = vms_open();
+	CHECK(fd >= 0, "open: %s", strerror(-fd));
+	if (fd < 0)
+		return;
+	active_is(fd, "", "before the policy registers");
+	ret = mod_load("vmsched_test_policies", NULL);
+	CHECK(ret == 0, "insmod vmsched_test_policies: %s", strerror(-ret));
+	/* activation runs from a work item right after registration */
+	for (i = 0; i < 50 && !vms_status(fd, &st) && !st.active[0]; i++)
+		usleep(100000);
+	active_is(fd, "t_fifo2", "after it registered");
+	CHECK(st.swaps == 1, "%llu swaps, want 1", (unsigned long long)st.swaps);
+	/* the active policy unloads: the host scheduler takes over */
+	ret = mod_unload("vmsched_test_policies");
+	CHECK(ret == 0, "rmmod vmsched_test_policies: %s", strerror(-ret));
+	active_is(fd, "", "after rmmod of the default policy");
+	close(fd);
+	ret = mod_unload(CORE_MODULE);
+	CHECK(ret == 0, "rmmod core: %s", strerror(-ret));
+	ktap_case_done("default_policy_activates_on_registration");
 }
 
 /* kvm modules the VM runner loaded, in load order */
@@ -108,9 +148,10 @@ int main(void)
 	if (getuid())
 		ktap_skip_all("must run as root");
 	mod_unload_all();
-	ktap_plan(3);
+	ktap_plan(4);
 	test_load_unload();
 	test_reload();
+	test_default_policy();
 	test_no_kvm();
 	mod_unload_all();
 	return ktap_finish();
