@@ -3,8 +3,8 @@
  * Live swaps under load: 4 VMs with 8 spinning vCPUs each; 1,000 swaps
  * between two policies. Every vCPU keeps running (its granted time grows
  * during the swaps and the VMM sees progress), the swap count is exact,
- * per-VM statistics are the sums of their vCPUs', and the longest swap is
- * printed.
+ * no counter goes back, per-VM statistics are the sums of their vCPUs'
+ * (in one snapshot), and the longest swap is printed.
  */
 #include <errno.h>
 #include <signal.h>
@@ -91,8 +91,13 @@ int main(void)
 	ktap_case_done("swaps_counted");
 
 	for (i = 0; i < NR_VMS; i++) {
-		unsigned long long sum = 0;
+		struct vmsched_vcpu_stats sum = { 0 };
+		const struct vmsched_vm_stats *vm = NULL;
 
+		for (v = 0; v < NR_VMS; v++)
+			if (vms[v].pid == w[i].pid)
+				vm = &vms[v];
+		CHECK(vm, "vm %d missing from stats", i);
 		for (v = 0; v < NR_VCPUS; v++) {
 			const struct vmsched_vcpu_stats *b = find(before, w[i].pid, v);
 			const struct vmsched_vcpu_stats *a = find(after, w[i].pid, v);
@@ -103,9 +108,24 @@ int main(void)
 			CHECK(a->run_ns > b->run_ns && a->grants > b->grants,
 			      "vm %d vcpu %d did not run during the swaps (run %llu -> %llu)",
 			      i, v, (unsigned long long)b->run_ns, (unsigned long long)a->run_ns);
-			sum += a->grants;
+			CHECK(a->wait_ns >= b->wait_ns && a->preemptions >= b->preemptions &&
+			      a->wakeups >= b->wakeups && a->lat_count >= b->lat_count,
+			      "vm %d vcpu %d: a counter went back across the swaps", i, v);
+			sum.run_ns += a->run_ns;
+			sum.wait_ns += a->wait_ns;
+			sum.grants += a->grants;
+			sum.preemptions += a->preemptions;
+			sum.wakeups += a->wakeups;
 		}
-		ktap_info("vm %d: %llu grants", i, sum);
+		ktap_info("vm %d: %llu grants, %llu ms run", i, (unsigned long long)sum.grants,
+			  (unsigned long long)sum.run_ns / 1000000);
+		/* one snapshot: a VM's counters are the sums of its vCPUs' */
+		CHECK(!vm || (vm->run_ns == sum.run_ns && vm->wait_ns == sum.wait_ns &&
+			      vm->grants == sum.grants && vm->preemptions == sum.preemptions &&
+			      vm->wakeups == sum.wakeups && vm->nr_vcpus == NR_VCPUS),
+		      "vm %d: VM statistics are not the sums of its vCPUs' (grants %llu vs %llu)",
+		      i, vm ? (unsigned long long)vm->grants : 0ULL,
+		      (unsigned long long)sum.grants);
 	}
 	ktap_case_done("every_vcpu_ran_during_swaps");
 
