@@ -19,8 +19,9 @@
  * 5% of the target; so must progress on one pCPU. On two pCPUs the core
  * does not choose which pCPU a granted vCPU runs on (Linux does), so two
  * granted vCPUs can share one pCPU for a while, and the two emulated CPUs
- * run at different speeds whenever the host is busy: progress there is
- * bounded at 30% (20% measured on a quiet host with run time within 0.2%).
+ * run at different speeds (they share one host thread under single-threaded
+ * TCG: while one idles the other runs faster): progress there is bounded at
+ * 30% (20% measured on a quiet host with run time within 0.2%).
  */
 #define TEST_SLICE_NS	30000000ULL
 #define TOL_RUN		0.05
