@@ -185,7 +185,7 @@ static bool wait_vm(pid_t pid, unsigned int nr_vcpus)
 	struct vmsched_vm_stats *vm;
 	int i;
 
-	for (i = 0; i < 200; i++) {
+	for (i = 0; i < 200 * time_scale(); i++) {
 		if (!kstats(pid, &vm) && vm->nr_vcpus >= nr_vcpus)
 			return true;
 		usleep(50000);

@@ -37,7 +37,8 @@ int main(void)
 		CHECK(workload_get(&w[i], "vcpus", -1) == 2, "vcpus");
 		long long dur = workload_get(&w[i], "duration_ns", -1);
 
-		CHECK(dur > 2000000000LL && dur < 6000000000LL, "duration %lld ns", dur);
+		CHECK(dur > 2000000000LL * time_scale() && dur < 6000000000LL * time_scale(),
+		      "duration %lld ns", dur);
 		for (v = 0; v < 2; v++) {
 			long long prog = workload_get(&w[i], "progress", v);
 			long long rate = workload_get(&w[i], "rate", v);

@@ -155,9 +155,17 @@ int vms_get_param(int fd, unsigned int scope, pid_t pid, unsigned int vcpu,
 	return n < 0 ? n : -ENOENT;
 }
 
+int time_scale(void)
+{
+	const char *e = getenv("VMSCHED_TIME_SCALE");
+	int n = e ? atoi(e) : 1;
+
+	return n >= 1 && n <= 16 ? n : 1;
+}
+
 int vms_wait_vm(int fd, pid_t pid, unsigned int nr_vcpus, int timeout_ms)
 {
-	long long deadline = now_ms() + timeout_ms;
+	long long deadline = now_ms() + (long long)timeout_ms * time_scale();
 	struct vmsched_vm_stats vm;
 	struct vmsched_stats s;
 
@@ -207,6 +215,7 @@ bool have_kvm(void)
 int workload_start(struct workload *w, const char *const args[])
 {
 	const char *argv[64];
+	char duration[32];
 	int pfd[2], efd[2], n = 0, i;
 	bool capture = false;
 
@@ -218,8 +227,14 @@ int workload_start(struct workload *w, const char *const args[])
 	if (capture && pipe2(efd, O_CLOEXEC))
 		return -errno;
 	argv[n++] = test_bin("workload");
-	for (i = 0; args[i] && n < 62; i++)
+	for (i = 0; args[i] && n < 62; i++) {
 		argv[n++] = args[i];
+		if (i && !strcmp(args[i - 1], "--duration") && time_scale() > 1) {
+			snprintf(duration, sizeof(duration), "%g",
+				 strtod(args[i], NULL) * time_scale());
+			argv[n - 1] = duration;
+		}
+	}
 	argv[n++] = "--json";
 	argv[n] = NULL;
 	if (pipe2(pfd, O_CLOEXEC))
@@ -280,7 +295,7 @@ static int parse_rates(const char *line, long long *rates, int max)
 
 int workload_sample(struct workload *w, long long *rates, int max, int timeout_ms)
 {
-	long long deadline = now_ms() + timeout_ms;
+	long long deadline = now_ms() + (long long)timeout_ms * time_scale();
 	struct pollfd pfd = { .fd = w->err_fd, .events = POLLIN };
 	long long left;
 	char *nl;

@@ -36,6 +36,12 @@ int vms_set_param(int fd, unsigned int scope, pid_t pid, unsigned int vcpu,
 		  const char *key, unsigned long long value);
 int vms_get_param(int fd, unsigned int scope, pid_t pid, unsigned int vcpu,
 		  const char *key, unsigned long long *value);
+/*
+ * VMSCHED_TIME_SCALE from the environment (the VM runner's --time-scale,
+ * for a slow debug kernel), 1 to 16, else 1. Workload VMs live this many
+ * times longer and the waits here last this many times longer.
+ */
+int time_scale(void);
 /* wait until the core knows VM @pid with @nr_vcpus vCPUs; 0 or -ETIMEDOUT */
 int vms_wait_vm(int fd, pid_t pid, unsigned int nr_vcpus, int timeout_ms);
 /* pool size used by the next activation (core parameter slots=, 0: all CPUs) */

@@ -13,7 +13,8 @@
 #
 #   check.sh [--kernels "6.1 6.12"] [--tests PATTERN] [--vm-only] [--slow]
 # --vm-only: only the groups that boot a test VM (3 and 4);
-# --slow: four times the time limits, for a debug kernel (make check-debug).
+# --slow: four times the time limits, workload lifetimes and waits, for a
+# debug kernel (make check-debug).
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -28,7 +29,7 @@ while [ $# -gt 0 ]; do
 	--tests) TEST_ARGS+=(--tests "$2"); case e2e/qemu_guests in *"$2"*) E2E_MATCH=1 ;; esac
 		shift ;;
 	--vm-only) HOST=0 ;;
-	--slow) VM_ARGS+=(--timeout 3600 --test-timeout 2400) ;;
+	--slow) VM_ARGS+=(--timeout 3600 --test-timeout 2400 --time-scale 4) ;;
 	*) die "unknown option $1" ;;
 	esac
 	shift

@@ -8,7 +8,7 @@
 #   run_vm.sh [--kernel 6.1|6.12|RELEASE] [--tests PATTERN]... [--guest-cmd CMD]
 #             [--timeout SECONDS] [--log FILE] [--smp N] [--mem MB] [--shell]
 #             [--no-build] [--with-qemu] [--setup CMD] [--test-timeout SECONDS]
-#             [--qemu-arg ARG]... [--tcg-thread multi|single]
+#             [--qemu-arg ARG]... [--tcg-thread multi|single] [--time-scale N]
 #
 # Exit status is the verdict: 0 only if the command ran to its end and
 # succeeded, the guest powered off before the timeout and the guest kernel
@@ -17,6 +17,8 @@
 # --setup runs CMD in the guest before the command or the shell.
 # --test-timeout: each test's limit in the guest (run_tests.sh -T; default 600).
 # --qemu-arg: one more argument for QEMU, e.g. "-monitor unix:/tmp/mon,server,nowait"
+# --time-scale N: tests stretch their workload VMs' lifetimes and their waits
+# N times (VMSCHED_TIME_SCALE in the guest), for a slow (debug) kernel.
 # to look at a hung guest's CPUs (info registers -a).
 # --tcg-thread single|multi (or VMSCHED_TCG_THREAD): one host thread for all
 # guest CPUs or one each. Multi-threaded TCG (QEMU 10.0) loses interrupts of
@@ -43,6 +45,7 @@ SETUP_CMD=
 TEST_TIMEOUT=
 QEMU_EXTRA=()
 TCG_THREAD=${VMSCHED_TCG_THREAD:-}
+TIME_SCALE=1
 
 usage() {
 	sed -n '8,11p' "$0" | sed 's/^# \{0,1\}//' >&2
@@ -65,12 +68,17 @@ while [ $# -gt 0 ]; do
 	--test-timeout) TEST_TIMEOUT=$2; shift ;;
 	--qemu-arg) QEMU_EXTRA+=("$2"); shift ;;
 	--tcg-thread) TCG_THREAD=$2; shift ;;
+	--time-scale) TIME_SCALE=$2; shift ;;
 	-h|--help) usage ;;
 	*) echo "run_vm.sh: unknown option $1" >&2; usage ;;
 	esac
 	shift
 done
 
+case $TIME_SCALE in
+[1-9]|1[0-6]) ;;
+*) die "--time-scale: a whole number from 1 to 16, not '$TIME_SCALE'" ;;
+esac
 [ -n "$TCG_THREAD" ] || TCG_THREAD=$([ $WITH_QEMU = 1 ] && echo multi || echo single)
 KDIR=$(kernel_dir "$KERNEL")
 REL=$(kernel_release "$KDIR")
@@ -147,7 +155,8 @@ INITRD=$OUT/initrd.gz
 QEMU=(qemu-system-x86_64 -accel "tcg,thread=$TCG_THREAD" -cpu max -smp "$SMP" -m "$MEM"
       -nographic -no-reboot -nodefaults
       -kernel "$KDIR/vmlinuz" -initrd "$INITRD" "${QEMU_EXTRA[@]+"${QEMU_EXTRA[@]}"}")
-APPEND="console=ttyS0 panic=-1 oops=panic loglevel=6 mitigations=off"
+# an unknown NAME=VALUE on the kernel command line reaches init's environment
+APPEND="console=ttyS0 panic=-1 oops=panic loglevel=6 mitigations=off VMSCHED_TIME_SCALE=$TIME_SCALE"
 
 if [ $SHELL_MODE = 1 ]; then
 	exec "${QEMU[@]}" -serial mon:stdio -serial null -append "$APPEND"
