@@ -113,8 +113,12 @@ install-tools: tools
 uninstall: uninstall-modules uninstall-tools
 
 uninstall-modules:
+ifeq ($(strip $(KVERSION)),)
+	@echo "no kernel release in $(KDIR): modules not removed, no depmod (set KVERSION=)" >&2
+else
 	rm -f $(addprefix $(MODDIR)/,$(addsuffix .ko,$(MODULE_NAMES)))
 	if [ -d $(DESTDIR)/lib/modules/$(KVERSION) ]; then $(DEPMOD); fi
+endif
 
 uninstall-tools:
 	$(MAKE) -C tools/vmsched uninstall DESTDIR=$(DESTDIR) prefix=$(PREFIX)
