@@ -3,6 +3,8 @@
 #
 # Host-side tests of the vmsched CLI, without the kernel module:
 #   units        parsing and printing round trips (units_test)
+#   follow       apply --follow retries a VM until its parameters are set,
+#                reporting a failure once (follow_test)
 #   usage        argument errors: exit code and message
 #   nomodule     what every command says when /dev/vmsched is missing
 #   sync         help, man page and bash completion list the same commands
@@ -34,7 +36,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-TESTS=(units usage nomodule sync feed_stats names top_view top_keys top_small_rows)
+TESTS=(units follow usage nomodule sync feed_stats names top_view top_keys top_small_rows)
 echo "TAP version 13"
 echo "1..${#TESTS[@]}"
 N=0 PASS=0 FAIL=0 SKIP=0
@@ -86,6 +88,14 @@ t_units() {
 	local out
 	out=$("$BUILD/units_test")
 	[ $? = 0 ] || fail "units_test failed"
+	printf '%s\n' "$out" | sed 's/^/# /'
+}
+
+# ---- follow -------------------------------------------------------------
+t_follow() {
+	local out
+	out=$("$BUILD/follow_test")
+	[ $? = 0 ] || fail "follow_test failed"
 	printf '%s\n' "$out" | sed 's/^/# /'
 }
 

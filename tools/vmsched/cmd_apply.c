@@ -24,6 +24,7 @@
 
 #include "conf.h"
 #include "dev.h"
+#include "follow.h"
 #include "main.h"
 #include "output.h"
 #include "params.h"
@@ -41,12 +42,6 @@ struct undo {
 		unsigned int n;
 	} vm[256];
 	unsigned int nr_vms;
-};
-
-/* pids that have their parameters (follow mode) */
-struct pidset {
-	pid_t *pid;
-	unsigned int n;
 };
 
 static volatile sig_atomic_t got_hup, got_term;
@@ -139,26 +134,6 @@ bad:
 	pdesc_free(d);
 	conf_free(c);
 	return EXIT_FAIL;
-}
-
-static bool pidset_has(const struct pidset *ps, pid_t pid)
-{
-	unsigned int i;
-
-	for (i = 0; i < ps->n; i++)
-		if (ps->pid[i] == pid)
-			return true;
-	return false;
-}
-
-static void pidset_add(struct pidset *ps, pid_t pid)
-{
-	pid_t *p = realloc(ps->pid, (ps->n + 1) * sizeof(*p));
-
-	if (!p)
-		return;		/* retried on the next round */
-	ps->pid = p;
-	ps->pid[ps->n++] = pid;
 }
 
 /* forget pids that are no longer VMs (a new VM may reuse one) */
@@ -327,8 +302,11 @@ static int apply_conf(const struct conf *c, bool dry, struct pidset *done)
 	return ret;
 }
 
-/* one follow round: VMs of @c that started since; messages on stdout */
-static void follow_round(const struct conf *c, struct pidset *done)
+/*
+ * one follow round: VMs of @c that started since, or whose parameters could
+ * not be set before; messages on stdout, a failure once per VM (@reported)
+ */
+static void follow_round(const struct conf *c, struct pidset *done, struct pidset *reported)
 {
 	char policy[VMSCHED_NAME_MAX], args[1024];
 	const struct conf_entry *e;
@@ -342,15 +320,15 @@ static void follow_round(const struct conf *c, struct pidset *done)
 	if (snap_take(&s, 0))
 		return;
 	pidset_prune(done, &s);
+	pidset_prune(reported, &s);
 	for (i = 0; i < s.nr_vms; i++) {
 		pid_t pid = s.vms[i].s.pid;
 
 		e = conf_find_vm(c, s.vms[i].name);
 		if (!e || pidset_has(done, pid))
 			continue;
-		pidset_add(done, pid);
 		ret = dev_set_params(VMSCHED_SCOPE_VM, pid, 0, e->kv, e->nr);
-		if (ret == -ESRCH)
+		if (!follow_note(done, reported, pid, ret))
 			continue;
 		if (ret)
 			conf_err(c, e->line, "vm %s (pid %d): %s", e->name, pid, reason(ret));
@@ -363,7 +341,8 @@ static void follow_round(const struct conf *c, struct pidset *done)
 }
 
 /* SIGHUP: read the file again; a bad file keeps the old configuration */
-static void reload(const char *path, struct conf *c, struct pdesc *d, struct pidset *done)
+static void reload(const char *path, struct conf *c, struct pdesc *d, struct pidset *done,
+		   struct pidset *reported)
 {
 	struct conf nc;
 	struct pdesc nd;
@@ -385,6 +364,7 @@ static void reload(const char *path, struct conf *c, struct pdesc *d, struct pid
 	*c = nc;
 	*d = nd;
 	*done = nps;
+	reported->n = 0;	/* the new file's failures are news */
 	return;
 keep:
 	fprintf(stderr, "vmsched: %s: keeping the configuration read before\n", path);
@@ -393,6 +373,7 @@ keep:
 static int follow(const char *path, struct conf *c, struct pdesc *d, struct pidset *done)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
+	struct pidset reported = { 0 };
 	struct timespec ts = {
 		.tv_sec = opt.interval_ns / NSEC_PER_SEC,
 		.tv_nsec = opt.interval_ns % NSEC_PER_SEC,
@@ -407,11 +388,12 @@ static int follow(const char *path, struct conf *c, struct pdesc *d, struct pids
 	while (!got_term) {
 		if (got_hup) {
 			got_hup = 0;
-			reload(path, c, d, done);
+			reload(path, c, d, done, &reported);
 		}
-		follow_round(c, done);
+		follow_round(c, done, &reported);
 		nanosleep(&ts, NULL);	/* a signal ends it early */
 	}
+	free(reported.pid);
 	return EXIT_OK;
 }
 

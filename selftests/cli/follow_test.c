@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Host test of tools/vmsched/follow.c, the bookkeeping of apply --follow:
+ * a VM is done only once its parameters are set, one whose setting failed
+ * is tried again every round, and its failure is printed once. KTAP output.
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "follow.h"
+#include "ktap.h"
+
+#define ROUNDS	6
+
+struct vm {
+	pid_t pid;
+	int ret[ROUNDS];	/* what setting its parameters returns, by round */
+	int tries, printed;
+};
+
+/* the rounds of follow_round() over @vms, with a result scripted per round */
+static void run(struct vm *vms, unsigned int n)
+{
+	struct pidset done = { 0 }, reported = { 0 };
+	unsigned int r, i;
+
+	for (r = 0; r < ROUNDS; r++)
+		for (i = 0; i < n; i++) {
+			if (pidset_has(&done, vms[i].pid))
+				continue;
+			vms[i].tries++;
+			if (follow_note(&done, &reported, vms[i].pid, vms[i].ret[r]))
+				vms[i].printed++;
+		}
+	free(done.pid);
+	free(reported.pid);
+}
+
+int main(void)
+{
+	ktap_plan(4);
+
+	{
+		struct vm v = { .pid = 100, .ret = { 0 } };
+
+		run(&v, 1);
+		CHECK(v.tries == 1 && v.printed == 1, "tries %d, printed %d", v.tries, v.printed);
+	}
+	ktap_case_done("set_once");
+
+	{
+		/* refused three rounds (e.g. a value it cannot take yet), then set */
+		struct vm v = { .pid = 100,
+				.ret = { -EINVAL, -EINVAL, -EIO, 0, -EINVAL, -EINVAL } };
+
+		run(&v, 1);
+		CHECK(v.tries == 4, "tries %d, want 4: tried until set, not after", v.tries);
+		CHECK(v.printed == 2, "printed %d, want 2: the first failure and the success",
+		      v.printed);
+	}
+	ktap_case_done("failure_retried_reported_once");
+
+	{
+		/* not known to the core yet: tried again, nothing printed until set */
+		struct vm v = { .pid = 100, .ret = { -ESRCH, -ESRCH, 0 } };
+
+		run(&v, 1);
+		CHECK(v.tries == 3 && v.printed == 1, "tries %d, printed %d", v.tries, v.printed);
+	}
+	ktap_case_done("esrch_retried_quietly");
+
+	{
+		struct vm v[] = {
+			{ .pid = 100, .ret = { -EIO, -EIO, -EIO, -EIO, -EIO, -EIO } },
+			{ .pid = 200, .ret = { -EPERM, 0 } },
+			{ .pid = 300, .ret = { 0 } },
+		};
+
+		run(v, 3);
+		CHECK(v[0].tries == ROUNDS && v[0].printed == 1, "vm 100: tries %d, printed %d",
+		      v[0].tries, v[0].printed);
+		CHECK(v[1].tries == 2 && v[1].printed == 2, "vm 200: tries %d, printed %d",
+		      v[1].tries, v[1].printed);
+		CHECK(v[2].tries == 1 && v[2].printed == 1, "vm 300: tries %d, printed %d",
+		      v[2].tries, v[2].printed);
+	}
+	ktap_case_done("per_vm");
+	return ktap_finish();
+}

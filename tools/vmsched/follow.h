@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The bookkeeping of apply --follow: which VMs have their parameters, and
+ * whose failure to get them was reported. A VM counts as done only once
+ * its parameters are set; until then every round tries again, and says
+ * that it failed once per VM, not every round.
+ */
+#ifndef VMSCHED_FOLLOW_H
+#define VMSCHED_FOLLOW_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+/* a set of VM pids */
+struct pidset {
+	pid_t *pid;
+	unsigned int n;
+};
+
+bool pidset_has(const struct pidset *ps, pid_t pid);
+/* out of memory: not added (done VMs are then set again next round) */
+void pidset_add(struct pidset *ps, pid_t pid);
+
+/*
+ * Setting VM @pid's parameters returned @ret: on success it is added to
+ * @done; a failure leaves it to the next round and is added to @reported.
+ * True if the result is to be printed: a success, or the VM's first
+ * failure other than -ESRCH (it exited, or the core does not know it yet).
+ */
+bool follow_note(struct pidset *done, struct pidset *reported, pid_t pid, int ret);
+
+#endif
