@@ -9,7 +9,7 @@
 #   make bench [KVER=6.12] [QUICK=1]   benchmark: tables and plots in build/bench/latest
 #   make soak                 long reliability runs in a 6.12 VM (KERNELS="6.1 6.12")
 #   make check-debug          the in-VM tests on a KASAN/lockdep/kmemleak 6.12 kernel
-#                             built from Debian's linux-source (first build ~40 min)
+#                             built from Debian's linux-source (first build ~1.5 h on 2 cores)
 
 SRC := $(CURDIR)
 CACHE ?= $(SRC)/.cache
