@@ -89,13 +89,18 @@ static int vm_run_ns(int fd, pid_t pid, long long *ns)
 
 int vm_set_measure(struct vm_set *s, int skip, int count)
 {
+	struct vmsched_status st = { 0 };
 	long long before, after;
 	int k, v, ret;
 
 	ret = workloads_measure(s->w, s->nr, skip, 0, s->prog);
 	if (ret)
 		return ret;
-	for (k = 0; k < s->nr; k++) {
+	/* with no policy active the core knows no VMs: progress only */
+	vms_status(s->fd, &st);
+	for (k = 0; k < s->nr; k++)
+		s->run_ns[k] = 0;
+	for (k = 0; st.active[0] && k < s->nr; k++) {
 		ret = vm_run_ns(s->fd, s->w[k].pid, &before);
 		if (ret) {
 			ktap_info("no run time of VM %d (pid %d) before: %s", k, s->w[k].pid,
@@ -105,7 +110,7 @@ int vm_set_measure(struct vm_set *s, int skip, int count)
 		s->run_ns[k] = -before;
 	}
 	ret = workloads_measure(s->w, s->nr, 0, count, s->prog);
-	for (k = 0; k < s->nr; k++) {
+	for (k = 0; st.active[0] && k < s->nr; k++) {
 		/* a VM that ended (or was never seen) has no run time to compare */
 		if (vm_run_ns(s->fd, s->w[k].pid, &after)) {
 			ktap_info("no run time of VM %d (pid %d) after the measurement",

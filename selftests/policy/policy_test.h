@@ -40,7 +40,8 @@ struct vm_set {
 	struct workload w[MAX_VMS];
 	long long prog[MAX_VMS][WL_MEASURE_VCPUS];	/* last measurement */
 	long long total[MAX_VMS];			/* summed over vCPUs */
-	long long run_ns[MAX_VMS];	/* the core's run time in the measurement */
+	long long run_ns[MAX_VMS];	/* the core's run time in the measurement (0
+					 * with no policy: the core knows no VMs) */
 	int fd;				/* /dev/vmsched */
 };
 
@@ -57,7 +58,10 @@ int vm_set_start(struct vm_set *s, int fd, const struct wl_spec *spec, int nr);
 /* set per-VM parameter @key of VM k to @values[k] for every VM */
 int vm_set_param(struct vm_set *s, int fd, const char *key, const unsigned long long *values);
 
-/* drop @skip intervals, then measure @count; fills prog, total and run_ns */
+/*
+ * drop @skip intervals, then measure @count; fills prog, total and, while a
+ * policy is active, run_ns (a VM the core does not know then: -ESRCH)
+ */
 int vm_set_measure(struct vm_set *s, int skip, int count);
 
 /* SIGKILL every VM and reap it */
