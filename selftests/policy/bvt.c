@@ -4,12 +4,13 @@
  * three spinning VMs, on one pinned pCPU (single-vCPU spinners) and on two
  * (two-vCPU spinners). Under rr it waits behind the spinners' slices; under
  * bvt with warp it is dispatched at its wake-up, so its wake-to-run p99
- * (measured in the guest) is far lower (at most half; two thirds on two
- * pCPUs), while the spinning VMs' run time shares stay within 5% of their
- * weights (1:1:1, and 1:2:4 on one pCPU). Their progress shares get a 20% bound on one pCPU (see
- * TOL_PREEMPTED: every wake-up of the latency VM preempts a spinner, and
- * under emulation a VM loses progress at every switch that its run time
- * does not show) and the two-pCPU bound on two (see policy_test.h).
+ * (measured in the guest) is far lower (at most two thirds), while the
+ * spinning VMs' run time shares stay within 5% of their weights (1:1:1,
+ * and 1:2:4 on one pCPU). Their progress shares get a 20% bound on one
+ * pCPU (see TOL_PREEMPTED: every wake-up of the latency VM preempts a
+ * spinner, and under emulation a VM loses progress at every switch that
+ * its run time does not show) and the two-pCPU bound on two (see
+ * policy_test.h).
  */
 #include <string.h>
 #include <unistd.h>
@@ -96,11 +97,12 @@ static void latency_below_rr(int fd, unsigned int slots)
 		  bvt.p99 > 0 ? (double)rr.p99 / bvt.p99 : 0);
 	CHECK(rr.wakeups > 0 && bvt.wakeups > 0, "the latency VM did not run");
 	/*
-	 * On two pCPUs the warped VM's dispatch needs a kick to the other
-	 * emulated CPU: bvt's p50 is 2.6 ms there (0.25 ms on one pCPU) and
-	 * its p99 2.4-3.6x below rr's (5-6x on one pCPU), so the bound is 1.5x.
+	 * At least 1.5x lower. Measured on 6.1 and 6.12: 5-6x on one pCPU,
+	 * 2.4-3.6x on two (the warped VM's dispatch needs a kick to the other
+	 * emulated CPU: bvt's p50 is 2.6 ms there, 0.25 ms on one pCPU), 1.9x
+	 * and 2.5x on the debug kernel.
 	 */
-	CHECK(bvt.p99 > 0 && (slots == 1 ? bvt.p99 * 2 : bvt.p99 * 3 / 2) <= rr.p99,
+	CHECK(bvt.p99 > 0 && bvt.p99 * 3 / 2 <= rr.p99,
 	      "bvt p99 %lld ns not far below rr's %lld ns", bvt.p99, rr.p99);
 	check_shares("equal spinners", &bvt, slots);
 }
