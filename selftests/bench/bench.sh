@@ -61,7 +61,7 @@ for s in $SCENARIOS; do
 done
 [ -n "$REPEATS" ] && guest_args="$guest_args -r $REPEATS"
 [ -n "$QUICK" ] && guest_args="$guest_args -q"
-# a full run takes about 40 minutes per kernel on 2 emulated CPUs (a hung VM ends here)
+# a full run takes about 25 minutes per kernel on 2 emulated CPUs (a hung VM ends here)
 TIMEOUT=$([ -n "$QUICK" ] && echo 1800 || echo 3600)
 
 # ---- in the test VM, per kernel -------------------------------------------
