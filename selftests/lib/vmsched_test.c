@@ -544,7 +544,8 @@ const char *const kernel_splat_regex =
 	"BUG:|WARNING:|Oops|Kernel panic|general protection fault|scheduling while atomic|"
 	"possible circular locking|possible recursive locking|inconsistent lock state|"
 	"rcu: INFO|self-detected stall|detected stalls on CPU|blocked for more than|"
-	"UBSAN:|KASAN:|kmemleak:|list_add corruption|list_del corruption|Call Trace:";
+	"UBSAN:|KASAN:|kmemleak: [0-9]+ new suspected|unreferenced object 0x|"
+	"list_add corruption|list_del corruption|Call Trace:";
 
 int kernel_splats(void)
 {
