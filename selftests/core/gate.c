@@ -33,11 +33,20 @@ static int gated(int fd, pid_t pid)
 	return n;
 }
 
-/* average rates over @n interval lines of both workloads, after @skip */
+/*
+ * Average rates over @n interval lines of both workloads, after @skip from
+ * now: lines already written (while the test did other things, which on a
+ * slow kernel takes seconds) describe the past and are dropped first.
+ */
 static int sample(struct workload w[2], int skip, int n, long long avg[2][2])
 {
-	long long prog[2][WL_MEASURE_VCPUS];
-	int k, v, ret = workloads_measure(w, 2, skip, n, prog);
+	long long prog[2][WL_MEASURE_VCPUS], rates[WL_MEASURE_VCPUS];
+	int k, v, ret;
+
+	for (k = 0; k < 2; k++)
+		while (workload_sample(&w[k], rates, WL_MEASURE_VCPUS, 0) > 0)
+			;
+	ret = workloads_measure(w, 2, skip, n, prog);
 
 	for (k = 0; k < 2; k++)
 		for (v = 0; v < 2; v++)
