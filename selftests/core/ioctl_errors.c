@@ -20,14 +20,6 @@
 #define CMD_WITH_SIZE(cmd, size) \
 	_IOC(_IOC_DIR(cmd), _IOC_TYPE(cmd), _IOC_NR(cmd), (size))
 
-static void active_is(int fd, const char *want, const char *what)
-{
-	struct vmsched_status st;
-
-	CHECK(vms_status(fd, &st) == 0, "status");
-	CHECK(!strcmp(st.active, want), "%s: active '%s', want '%s'", what, st.active, want);
-}
-
 static void test_registry(int fd)
 {
 	struct vmsched_policy_info info[16];
@@ -67,7 +59,7 @@ static void test_activate_errors(int fd)
 	int ret;
 
 	CHECK(vms_activate(fd, "nonexistent", NULL, 0) == -ENOENT, "unknown policy");
-	active_is(fd, "", "after unknown policy");
+	check_active(fd, "", "after unknown policy");
 	strcpy(kv.key, "nosuchkey");
 	CHECK(vms_activate(fd, "t_fifo", &kv, 1) == -ENOENT, "unknown key");
 	strcpy(kv.key, "slice");
@@ -75,7 +67,7 @@ static void test_activate_errors(int fd)
 	CHECK(vms_activate(fd, "t_fifo", &kv, 1) == -ERANGE, "slice out of range");
 	kv.value = 0;
 	CHECK(vms_activate(fd, "t_fifo", &kv, 1) == -ERANGE, "zero slice");
-	active_is(fd, "", "after bad params");
+	check_active(fd, "", "after bad params");
 	a.flags = 1;
 	CHECK(vms_ioctl(fd, VMSCHED_IOC_ACTIVATE, &a) == -EINVAL, "flags");
 	a.flags = 0;
@@ -89,14 +81,14 @@ static void test_activate_errors(int fd)
 	memset(a.name, 'x', sizeof(a.name));	/* no NUL */
 	a.nr_params = 0;
 	CHECK(vms_ioctl(fd, VMSCHED_IOC_ACTIVATE, &a) == -EINVAL, "unterminated name");
-	active_is(fd, "", "after malformed calls");
+	check_active(fd, "", "after malformed calls");
 	ret = vms_activate(fd, "t_fifo", NULL, 0);
 	CHECK(ret == 0, "activate: %s", strerror(-ret));
-	active_is(fd, "t_fifo", "after activate");
+	check_active(fd, "t_fifo", "after activate");
 	CHECK(vms_activate(fd, "nonexistent", NULL, 0) == -ENOENT, "unknown while active");
-	active_is(fd, "t_fifo", "unknown policy changed the active one");
+	check_active(fd, "t_fifo", "unknown policy changed the active one");
 	CHECK(vms_ioctl(fd, VMSCHED_IOC_DEACTIVATE, NULL) == 0, "deactivate");
-	active_is(fd, "", "after deactivate");
+	check_active(fd, "", "after deactivate");
 	ktap_case_done("activate_errors");
 }
 
@@ -185,7 +177,7 @@ static void test_privileges(int fd)
 	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0,
 	      "unprivileged: status %x (1 open, 2 activate, 4 deactivate, 8 status)",
 	      WEXITSTATUS(st));
-	active_is(fd, "", "unprivileged activate changed state");
+	check_active(fd, "", "unprivileged activate changed state");
 	ktap_case_done("unprivileged_cannot_change");
 }
 

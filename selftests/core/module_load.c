@@ -56,15 +56,6 @@ static void test_reload(void)
 	ktap_case_done("reload_20_times");
 }
 
-static void active_is(int fd, const char *want, const char *what)
-{
-	struct vmsched_status st = { 0 };
-	int ret = vms_status(fd, &st);
-
-	CHECK(ret == 0 && !strcmp(st.active, want), "%s: active '%s', want '%s' (%s)", what,
-	      st.active, want, strerror(-ret));
-}
-
 static void test_default_policy(void)
 {
 	struct vmsched_status st = { 0 };
@@ -76,18 +67,18 @@ static void test_default_policy(void)
 	CHECK(fd >= 0, "open: %s", strerror(-fd));
 	if (fd < 0)
 		return;
-	active_is(fd, "", "before the policy registers");
+	check_active(fd, "", "before the policy registers");
 	ret = mod_load("vmsched_test_policies", NULL);
 	CHECK(ret == 0, "insmod vmsched_test_policies: %s", strerror(-ret));
 	/* activation runs from a work item right after registration */
 	for (i = 0; i < 50 && !vms_status(fd, &st) && !st.active[0]; i++)
 		usleep(100000);
-	active_is(fd, "t_fifo2", "after it registered");
+	check_active(fd, "t_fifo2", "after it registered");
 	CHECK(st.swaps == 1, "%llu swaps, want 1", (unsigned long long)st.swaps);
 	/* the active policy unloads: the host scheduler takes over */
 	ret = mod_unload("vmsched_test_policies");
 	CHECK(ret == 0, "rmmod vmsched_test_policies: %s", strerror(-ret));
-	active_is(fd, "", "after rmmod of the default policy");
+	check_active(fd, "", "after rmmod of the default policy");
 	close(fd);
 	ret = mod_unload(CORE_MODULE);
 	CHECK(ret == 0, "rmmod core: %s", strerror(-ret));

@@ -163,6 +163,15 @@ int time_scale(void)
 	return n >= 1 && n <= 16 ? n : 1;
 }
 
+void check_active(int fd, const char *want, const char *what)
+{
+	struct vmsched_status st = { 0 };
+	int ret = vms_status(fd, &st);
+
+	CHECK(ret == 0 && !strcmp(st.active, want), "%s: active '%s', want '%s' (%s)", what,
+	      st.active, want, strerror(-ret));
+}
+
 int vms_wait_vm(int fd, pid_t pid, unsigned int nr_vcpus, int timeout_ms)
 {
 	long long deadline = now_ms() + (long long)timeout_ms * time_scale();

@@ -31,6 +31,8 @@ int vms_ioctl(int fd, unsigned long cmd, void *arg);
 /* activate policy NAME with "key=value" pairs (times already in ns) */
 int vms_activate(int fd, const char *name, const struct vmsched_kv *kv, unsigned int n);
 int vms_status(int fd, struct vmsched_status *st);
+/* CHECK that the status answers and names @want as active ("": none); @what says when */
+void check_active(int fd, const char *want, const char *what);
 /* set / get one parameter of the active policy (@pid, @vcpu as the scope needs) */
 int vms_set_param(int fd, unsigned int scope, pid_t pid, unsigned int vcpu,
 		  const char *key, unsigned long long value);

@@ -77,11 +77,8 @@ int vm_set_param(struct vm_set *s, int fd, const char *key, const unsigned long 
 static int vm_run_ns(int fd, pid_t pid, long long *ns)
 {
 	struct vmsched_vm_stats vm;
-	struct vmsched_stats st = {
-		.pid = pid,
-		.vms = { .buf = (unsigned long)&vm, .count = 1, .entry_size = sizeof(vm) },
-	};
-	int ret = vms_ioctl(fd, VMSCHED_IOC_STATS, &st);
+	unsigned int nvm = 1, nvc = 0;
+	int ret = vms_stats_get(fd, pid, &vm, &nvm, NULL, &nvc);
 
 	*ns = ret ? 0 : (long long)vm.run_ns;
 	return ret;

@@ -17,9 +17,9 @@
 # --setup runs CMD in the guest before the command or the shell.
 # --test-timeout: each test's limit in the guest (run_tests.sh -T; default 600).
 # --qemu-arg: one more argument for QEMU, e.g. "-monitor unix:/tmp/mon,server,nowait"
+# to look at a hung guest's CPUs (info registers -a).
 # --time-scale N: tests stretch their workload VMs' lifetimes and their waits
 # N times (VMSCHED_TIME_SCALE in the guest), for a slow (debug) kernel.
-# to look at a hung guest's CPUs (info registers -a).
 # --tcg-thread single|multi (or VMSCHED_TCG_THREAD): one host thread for all
 # guest CPUs or one each. Multi-threaded TCG (QEMU 10.0) loses interrupts of
 # the test VM's CPUs while they run KVM guests of their own: a CPU stops
