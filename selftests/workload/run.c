@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -25,6 +26,7 @@
 #define THREAD_STACK_SIZE	(256 * 1024)
 /* Overcommitted hosts (e.g. nested emulation) take a while to stop them all. */
 #define STOP_TIMEOUT_NS(nr)	((10 + (nr) / 10) * 1000000000ull)
+#define JOIN_KICK_NS		100000000ull	/* kick again while joining */
 
 static atomic_bool stop;
 static _Atomic uint64_t stop_requested_ns;	/* when wl_vcpus_stop() began */
@@ -147,8 +149,12 @@ static void *vcpu_thread(void *arg)
 {
 	struct wl_vcpu *v = arg;
 	uint64_t t0, acc = 0;
+	char name[16];
 	int r;
 
+	/* named before its first KVM_RUN, as QEMU's vCPU threads name themselves */
+	snprintf(name, sizeof(name), "CPU %hu/KVM", (unsigned short)v->vcpu.id);
+	prctl(PR_SET_NAME, name);
 	atomic_store(&v->tid, gettid());
 	while (!atomic_load_explicit(&stop, memory_order_relaxed)) {
 		t0 = wl_now_ns();
@@ -186,39 +192,40 @@ static void install_handlers(void)
 	WL_ASSERT(!sigaction(SIGTERM, &sa, NULL), "sigaction");
 }
 
+/* Start a thread that runs @v, on its --pin CPU if any. */
+static void vcpu_thread_create(struct wl_vcpu *v)
+{
+	pthread_attr_t attr;
+	cpu_set_t set;
+	int r;
+
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, THREAD_STACK_SIZE);
+	if (v->pin_cpu >= 0) {
+		CPU_ZERO(&set);
+		CPU_SET(v->pin_cpu, &set);
+		pthread_attr_setaffinity_np(&attr, sizeof(set), &set);
+	}
+	r = pthread_create(&v->thread, &attr, vcpu_thread, v);
+	pthread_attr_destroy(&attr);
+	if (r && v->pin_cpu >= 0)
+		wl_die(WL_EXIT_FAIL, "cannot start vCPU %u on host CPU %d: %s",
+		       v->vcpu.id, v->pin_cpu, strerror(r));
+	if (r)
+		wl_die(WL_EXIT_FAIL, "cannot start vCPU %u: %s", v->vcpu.id, strerror(r));
+	v->started = true;
+	r = pthread_getcpuclockid(v->thread, &v->cpu_clock);
+	WL_ASSERT(!r, "pthread_getcpuclockid");
+}
+
 void wl_vcpus_start(struct wl *wl)
 {
 	unsigned int i;
-	char name[16];
-	int r;
 
 	WL_ASSERT(!sem_init(&wake_sem, 0, 0), "sem_init");
 	install_handlers();
-	for (i = 0; i < wl->opts.nr_vcpus; i++) {
-		struct wl_vcpu *v = &wl->vcpus[i];
-		pthread_attr_t attr;
-		cpu_set_t set;
-
-		pthread_attr_init(&attr);
-		pthread_attr_setstacksize(&attr, THREAD_STACK_SIZE);
-		if (v->pin_cpu >= 0) {
-			CPU_ZERO(&set);
-			CPU_SET(v->pin_cpu, &set);
-			pthread_attr_setaffinity_np(&attr, sizeof(set), &set);
-		}
-		r = pthread_create(&v->thread, &attr, vcpu_thread, v);
-		pthread_attr_destroy(&attr);
-		if (r && v->pin_cpu >= 0)
-			wl_die(WL_EXIT_FAIL, "cannot start vCPU %u on host CPU %d: %s",
-			       i, v->pin_cpu, strerror(r));
-		if (r)
-			wl_die(WL_EXIT_FAIL, "cannot start vCPU %u: %s", i, strerror(r));
-		v->started = true;
-		snprintf(name, sizeof(name), "CPU %hu/KVM", (unsigned short)i);
-		pthread_setname_np(v->thread, name);
-		r = pthread_getcpuclockid(v->thread, &v->cpu_clock);
-		WL_ASSERT(!r, "pthread_getcpuclockid");
-	}
+	for (i = 0; i < wl->opts.nr_vcpus; i++)
+		vcpu_thread_create(&wl->vcpus[i]);
 }
 
 uint64_t wl_progress(struct wl_vcpu *v)
@@ -350,44 +357,50 @@ static void thread_state(pid_t tid, char *buf, size_t size)
 	snprintf(buf, size, "state %c, wchan %s", p && p[1] && p[2] ? p[2] : '?', wchan);
 }
 
+/*
+ * Join the thread of @v, kicking it again every 100 ms; after @deadline
+ * (@timeout_ns after the first kick), fail with its scheduler state.
+ */
+static void join_vcpu(struct wl_vcpu *v, uint64_t deadline, uint64_t timeout_ns)
+{
+	struct timespec ts;
+	char state[96];
+	int r;
+
+	for (;;) {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += JOIN_KICK_NS;
+		if (ts.tv_nsec >= 1000000000) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000;
+		}
+		r = pthread_timedjoin_np(v->thread, NULL, &ts);
+		if (r != ETIMEDOUT)
+			break;
+		if (wl_now_ns() > deadline) {
+			thread_state(atomic_load(&v->tid), state, sizeof(state));
+			wl_die(WL_EXIT_FAIL,
+			       "vCPU %u (tid %d) did not leave KVM_RUN within %llu s of SIGUSR1 (%s)",
+			       v->vcpu.id, atomic_load(&v->tid),
+			       (unsigned long long)(timeout_ns / 1000000000ull), state);
+		}
+		kick(v);
+	}
+	v->started = false;
+}
+
 void wl_vcpus_stop(struct wl *wl)
 {
 	uint64_t timeout = STOP_TIMEOUT_NS(wl->opts.nr_vcpus);
 	uint64_t deadline = wl_now_ns() + timeout;
-	char state[96];
 	unsigned int i;
-	struct timespec ts;
-	int r;
 
 	atomic_store(&stop_requested_ns, wl_now_ns());
 	atomic_store(&stop, true);
 	for (i = 0; i < wl->opts.nr_vcpus; i++)
 		if (wl->vcpus[i].started)
 			kick(&wl->vcpus[i]);
-	for (i = 0; i < wl->opts.nr_vcpus; i++) {
-		struct wl_vcpu *v = &wl->vcpus[i];
-
-		if (!v->started)
-			continue;
-		for (;;) {
-			clock_gettime(CLOCK_REALTIME, &ts);
-			ts.tv_nsec += 100000000;
-			if (ts.tv_nsec >= 1000000000) {
-				ts.tv_sec++;
-				ts.tv_nsec -= 1000000000;
-			}
-			r = pthread_timedjoin_np(v->thread, NULL, &ts);
-			if (r != ETIMEDOUT)
-				break;
-			if (wl_now_ns() > deadline) {
-				thread_state(atomic_load(&v->tid), state, sizeof(state));
-				wl_die(WL_EXIT_FAIL,
-				       "vCPU %u (tid %d) did not leave KVM_RUN within %llu s of SIGUSR1 (%s)",
-				       i, atomic_load(&v->tid),
-				       (unsigned long long)(timeout / 1000000000ull), state);
-			}
-			kick(v);
-		}
-		v->started = false;
-	}
+	for (i = 0; i < wl->opts.nr_vcpus; i++)
+		if (wl->vcpus[i].started)
+			join_vcpu(&wl->vcpus[i], deadline, timeout);
 }
