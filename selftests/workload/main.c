@@ -33,7 +33,7 @@ static void usage(FILE *out)
 "\n"
 "OPTIONS := { --name NAME | --vcpus N | --duration SEC | --profile PROFILE |\n"
 "             --run-us US | --halt-us US | --rate HZ | --pin CPULIST |\n"
-"             --json | --interval MS | --hist | -h | --help }\n"
+"             --json | --interval MS | --hist | --rethread-ms MS | -h | --help }\n"
 "PROFILE := { spin | duty | latency | exit }\n"
 "CPULIST := CPU[-CPU][,CPU[-CPU]...]\n"
 "\n"
@@ -53,6 +53,10 @@ static void usage(FILE *out)
 "  --interval MS    every MS ms print per-vCPU rates on stderr (JSON lines\n"
 "                   with --json)\n"
 "  --hist           with --json: add each vCPU's wake-up latency histogram\n"
+"  --rethread-ms MS after MS ms of the window, hand each vCPU in turn to a\n"
+"                   new thread (same name and --pin CPU) that runs it from\n"
+"                   then on; the old thread leaves KVM_RUN (SIGUSR1) and\n"
+"                   exits. Counters cover both threads. MS < --duration\n"
 "\n"
 "vCPU threads are named \"CPU N/KVM\". Exit status: 0 ok, 1 failure,\n"
 "2 bad option, 4 KVM unavailable (skip).\n",
@@ -157,7 +161,7 @@ bad:
 static void parse_options(struct wl_opts *o, int argc, char **argv)
 {
 	enum { O_NAME = 256, O_VCPUS, O_DURATION, O_PROFILE, O_RUN_US, O_HALT_US,
-	       O_RATE, O_PIN, O_JSON, O_INTERVAL, O_HIST };
+	       O_RATE, O_PIN, O_JSON, O_INTERVAL, O_HIST, O_RETHREAD_MS };
 	static const struct option longopts[] = {
 		{ "name",	required_argument, NULL, O_NAME },
 		{ "vcpus",	required_argument, NULL, O_VCPUS },
@@ -170,6 +174,7 @@ static void parse_options(struct wl_opts *o, int argc, char **argv)
 		{ "json",	no_argument,	   NULL, O_JSON },
 		{ "interval",	required_argument, NULL, O_INTERVAL },
 		{ "hist",	no_argument,	   NULL, O_HIST },
+		{ "rethread-ms", required_argument, NULL, O_RETHREAD_MS },
 		{ "help",	no_argument,	   NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -228,6 +233,11 @@ static void parse_options(struct wl_opts *o, int argc, char **argv)
 		case O_HIST:
 			o->hist = true;
 			break;
+		case O_RETHREAD_MS:
+			o->rethread = true;
+			o->rethread_ns = parse_u64("--rethread-ms", optarg, 0,
+						   MAX_DURATION_S * 1000) * 1000000ull;
+			break;
 		case 'h':
 			usage(stdout);
 			exit(WL_EXIT_OK);
@@ -239,6 +249,10 @@ static void parse_options(struct wl_opts *o, int argc, char **argv)
 	}
 	if (optind < argc)
 		bad_option("unexpected argument \"%s\"", argv[optind]);
+	if (o->rethread && o->rethread_ns >= o->duration_ns)
+		bad_option("--rethread-ms %llu is not within --duration (%llu ms)",
+			   (unsigned long long)(o->rethread_ns / 1000000),
+			   (unsigned long long)(o->duration_ns / 1000000));
 }
 
 static void check_kvm(int kvm_fd, const struct wl_opts *o)
@@ -294,11 +308,21 @@ static void setup(struct wl *wl, int kvm_fd)
 	}
 }
 
-/* Sleep through the window, printing --interval lines on the way. */
+static uint64_t min3(uint64_t a, uint64_t b, uint64_t c)
+{
+	uint64_t m = a < b ? a : b;
+
+	return m < c ? m : c;
+}
+
+/*
+ * Sleep through the window, printing --interval lines on the way and
+ * handing the vCPUs to new threads at --rethread-ms.
+ */
 static void measure(struct wl *wl)
 {
 	const struct wl_opts *o = &wl->opts;
-	uint64_t iv = o->interval_ms * 1000000ull, end, next, now, t_prev;
+	uint64_t iv = o->interval_ms * 1000000ull, end, next, now, t_prev, rethread;
 	uint64_t *prev, *rates;
 	unsigned int i;
 
@@ -312,14 +336,20 @@ static void measure(struct wl *wl)
 	t_prev = wl->t_start;
 	end = wl->t_start + o->duration_ns;
 	next = iv ? wl->t_start + iv : UINT64_MAX;
+	rethread = o->rethread ? wl->t_start + o->rethread_ns : UINT64_MAX;
 
 	while (!atomic_load(&wl_interrupted)) {
 		wl_check_failed(wl);
 		now = wl_now_ns();
 		if (now >= end)
 			break;
+		if (now >= rethread) {
+			wl_vcpus_rethread(wl);
+			rethread = UINT64_MAX;
+			continue;
+		}
 		if (now < next) {
-			wl_wait(next < end ? next : end);
+			wl_wait(min3(next, end, rethread));
 			continue;
 		}
 		for (i = 0; i < o->nr_vcpus; i++) {

@@ -60,9 +60,12 @@ static unsigned int vcpu_fields(const struct wl *wl, const struct wl_vcpu *v,
 				struct field *f)
 {
 	uint64_t ns = wl->t_end - wl->t_start;
+	unsigned int rethread = wl->opts.rethread ? P_ALL : 0;
 	struct field list[] = {
 		{ "id",		v->vcpu.id,			4,  P_ALL },
 		{ "tid",	atomic_load(&v->tid),		8,  P_ALL },
+		{ "threads",	v->threads,			8,  rethread },
+		{ "old_tid",	v->old_tid,			8,  rethread },
 		{ "progress",	D(progress),			13, P_ALL },
 		{ "rate",	wl_per_sec(D(progress), ns),	11, P_ALL },
 		{ "exits",	D(exits),			9,  P_ALL },

@@ -8,6 +8,12 @@
  * inside KVM_RUN gets EINTR at once, one about to enter it returns at once
  * because of immediate_exit. Each vCPU records how long after the stop
  * request its KVM_RUN returned (stop_ns in the report).
+ *
+ * --rethread-ms hands each vCPU to a new thread the same way, with a
+ * per-vCPU flag instead of the stop flag: the old thread leaves KVM_RUN and
+ * exits, the main thread joins it, clears immediate_exit and starts a new
+ * "CPU N/KVM" thread on the same vCPU fd (as QEMU does when it plugs a
+ * parked vCPU back in), which carries on from the old thread's counters.
  */
 #include <errno.h>
 #include <semaphore.h>
@@ -145,10 +151,24 @@ static bool handle_exit(struct wl_vcpu *v)
 	}
 }
 
+/* CPU time of the calling thread. */
+static uint64_t self_cpu_ns(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts))
+		return 0;
+	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+/*
+ * Run the vCPU until the stop flag or its hand-over flag is set. A thread
+ * that takes over a vCPU continues its run time where the last one left it.
+ */
 static void *vcpu_thread(void *arg)
 {
 	struct wl_vcpu *v = arg;
-	uint64_t t0, acc = 0;
+	uint64_t t0, acc = atomic_load(&v->run_acc_ns);
 	char name[16];
 	int r;
 
@@ -156,7 +176,8 @@ static void *vcpu_thread(void *arg)
 	snprintf(name, sizeof(name), "CPU %hu/KVM", (unsigned short)v->vcpu.id);
 	prctl(PR_SET_NAME, name);
 	atomic_store(&v->tid, gettid());
-	while (!atomic_load_explicit(&stop, memory_order_relaxed)) {
+	while (!atomic_load_explicit(&stop, memory_order_relaxed) &&
+	       !atomic_load(&v->handover)) {
 		t0 = wl_now_ns();
 		run_update(v, acc, t0);
 		r = ioctl(v->vcpu.fd, KVM_RUN, 0);
@@ -177,6 +198,8 @@ static void *vcpu_thread(void *arg)
 		if (!handle_exit(v))
 			break;
 	}
+	/* the last CPU time of this thread: its clock goes away when it exits */
+	atomic_store(&v->cpu_exit_ns, self_cpu_ns());
 	return NULL;
 }
 
@@ -214,6 +237,7 @@ static void vcpu_thread_create(struct wl_vcpu *v)
 	if (r)
 		wl_die(WL_EXIT_FAIL, "cannot start vCPU %u: %s", v->vcpu.id, strerror(r));
 	v->started = true;
+	v->threads++;
 	r = pthread_getcpuclockid(v->thread, &v->cpu_clock);
 	WL_ASSERT(!r, "pthread_getcpuclockid");
 }
@@ -263,13 +287,14 @@ void wl_vcpus_wait_ready(struct wl *wl, uint64_t timeout_ns)
 	}
 }
 
+/* CPU time of the vCPU's earlier threads and of the current one so far. */
 static uint64_t cpu_ns(struct wl_vcpu *v)
 {
 	struct timespec ts;
 
 	if (clock_gettime(v->cpu_clock, &ts))
-		return 0;
-	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
+		return v->cpu_base_ns;
+	return v->cpu_base_ns + ts.tv_sec * 1000000000ull + ts.tv_nsec;
 }
 
 /*
@@ -403,4 +428,41 @@ void wl_vcpus_stop(struct wl *wl)
 	for (i = 0; i < wl->opts.nr_vcpus; i++)
 		if (wl->vcpus[i].started)
 			join_vcpu(&wl->vcpus[i], deadline, timeout);
+}
+
+/*
+ * Hand each vCPU in turn to a new thread: its thread leaves KVM_RUN (kick)
+ * and exits, and a new one, named and pinned the same, runs the same vCPU
+ * fd from then on. The others keep running meanwhile. Returns once every
+ * new thread runs (its tid is known).
+ */
+void wl_vcpus_rethread(struct wl *wl)
+{
+	uint64_t timeout = STOP_TIMEOUT_NS(1), deadline;
+	unsigned int i;
+
+	for (i = 0; i < wl->opts.nr_vcpus; i++) {
+		struct wl_vcpu *v = &wl->vcpus[i];
+		pid_t tid = atomic_load(&v->tid);
+
+		deadline = wl_now_ns() + timeout;
+		atomic_store(&v->handover, true);
+		kick(v);
+		join_vcpu(v, deadline, timeout);
+		wl_check_failed(wl);	/* it may have stopped on an error instead */
+		v->cpu_base_ns += atomic_load(&v->cpu_exit_ns);
+		if (!v->old_tid)
+			v->old_tid = tid;
+		atomic_store(&v->tid, 0);
+		atomic_store(&v->handover, false);
+		__atomic_store_n(&v->vcpu.run->immediate_exit, 0, __ATOMIC_SEQ_CST);
+		vcpu_thread_create(v);
+		while (!atomic_load(&v->tid)) {
+			wl_check_failed(wl);
+			if (wl_now_ns() > deadline)
+				wl_die(WL_EXIT_FAIL, "vCPU %u: its new thread did not start within %llu s",
+				       i, (unsigned long long)(timeout / 1000000000ull));
+			usleep(100);
+		}
+	}
 }

@@ -5,9 +5,16 @@
  * Locking
  *   None. Each vCPU thread is the only writer of its counters (C11 atomics,
  *   so the main thread can sample them at any time) and of its guest data;
- *   the main thread writes only the stop flag and, when the window opens,
- *   guest lat_max_ns. run_ns is published under a sequence count so that a
- *   sample taken while the vCPU is inside KVM_RUN includes the time so far.
+ *   the main thread writes only the stop and hand-over flags and, when the
+ *   window opens, guest lat_max_ns. run_ns is published under a sequence
+ *   count so that a sample taken while the vCPU is inside KVM_RUN includes
+ *   the time so far.
+ *
+ *   --rethread-ms: the main thread hands a vCPU to a new thread while no
+ *   thread runs it: the old thread has left its loop and been joined, the
+ *   new one is not created yet. The counters pass from one thread to the
+ *   other through pthread_join() and pthread_create(); the main thread alone
+ *   writes and reads threads, old_tid, cpu_base_ns and cpu_clock.
  */
 #ifndef WORKLOAD_H
 #define WORKLOAD_H
@@ -36,6 +43,8 @@ struct wl_opts {
 	bool json;			/* --json */
 	uint64_t interval_ms;		/* --interval, 0: off */
 	bool hist;			/* --hist: latency histogram in JSON */
+	bool rethread;			/* --rethread-ms given */
+	uint64_t rethread_ns;		/* --rethread-ms, after the window opens */
 };
 
 /* Everything reported per vCPU, sampled at both ends of the window. */
@@ -47,7 +56,7 @@ struct wl_sample {
 	uint64_t io_exits;	/* KVM_EXIT_IO on WL_PORT_TICK */
 	uint64_t intr_exits;	/* KVM_RUN returned EINTR */
 	uint64_t run_ns;	/* time spent inside KVM_RUN */
-	uint64_t cpu_ns;	/* CPU time of the vCPU thread */
+	uint64_t cpu_ns;	/* CPU time of the vCPU's threads */
 	int64_t kvm_stat[VCPU_STAT_NR];	/* KVM binary stats, -1: none */
 };
 
@@ -59,11 +68,16 @@ struct wl_lat {
 
 struct wl_vcpu {
 	struct vcpu vcpu;
-	pthread_t thread;
+	pthread_t thread;		/* the thread that runs it now */
 	bool started;			/* thread created */
 	clockid_t cpu_clock;		/* of the thread */
 	int pin_cpu;			/* host CPU, -1: none */
 	_Atomic pid_t tid;		/* 0 until the thread runs */
+	unsigned int threads;		/* threads that ran it so far */
+	pid_t old_tid;			/* the first thread, 0: not handed over */
+	uint64_t cpu_base_ns;		/* CPU time of its earlier threads */
+	_Atomic uint64_t cpu_exit_ns;	/* a thread's own CPU time as it leaves */
+	_Atomic bool handover;		/* current thread: leave, a new one follows */
 
 	_Atomic uint64_t exits;
 	_Atomic uint64_t io_exits;
@@ -94,6 +108,7 @@ struct wl {
 void wl_vcpus_start(struct wl *wl);
 void wl_vcpus_wait_ready(struct wl *wl, uint64_t timeout_ns);
 void wl_vcpus_stop(struct wl *wl);
+void wl_vcpus_rethread(struct wl *wl);
 void wl_sample(struct wl *wl, uint64_t *t_ns, bool end);
 uint64_t wl_progress(struct wl_vcpu *v);
 void wl_wait(uint64_t deadline_ns);
