@@ -9,10 +9,15 @@
  *   long long r = wl_json_get(line, "rate", 1);              vcpu[1].rate
  *   int nr = wl_json_vcpus(line);                            vcpu[] length
  *   wl_json_get_str(line, "profile", buf, sizeof(buf));
+ *   long long t = wl_json_get_opt(line, "threads", 0);       0 if not printed
  *
  * A missing key, a non-integer value or a bad index gives WL_JSON_MISSING
  * (LLONG_MIN, so "< 0" also catches it); an {"error": "..."} line has no
  * other keys.
+ *
+ * Keys newer than some workload binaries (vCPU "threads" and "old_tid",
+ * from --rethread-ms) are best read with wl_json_get_opt(), which gives 0
+ * for a key the object does not have, as a line from such a binary.
  */
 #ifndef WORKLOAD_JSON_H
 #define WORKLOAD_JSON_H
@@ -124,19 +129,27 @@ static inline const char *wl_json_element(const char *arr, int idx)
 	return p;
 }
 
-/* Where the value of @key is: top level if @vcpu < 0, else in vcpu[@vcpu]. */
-static inline const char *wl_json_find(const char *json, const char *key, int vcpu)
+/* The top-level object if @vcpu < 0, else vcpu[@vcpu], or NULL. */
+static inline const char *wl_json_object(const char *json, int vcpu)
 {
 	const char *obj = json ? strchr(json, '{') : NULL;
 
 	if (obj && vcpu >= 0)
 		obj = wl_json_element(wl_json_member(obj, "vcpu"), vcpu);
+	return obj && *obj == '{' ? obj : NULL;
+}
+
+/* Where the value of @key is: top level if @vcpu < 0, else in vcpu[@vcpu]. */
+static inline const char *wl_json_find(const char *json, const char *key, int vcpu)
+{
+	const char *obj = wl_json_object(json, vcpu);
+
 	return obj ? wl_json_member(obj, key) : NULL;
 }
 
-static inline long long wl_json_get(const char *json, const char *key, int vcpu_index)
+/* @p at a value: the integer there, or WL_JSON_MISSING. */
+static inline long long wl_json_int(const char *p)
 {
-	const char *p = wl_json_find(json, key, vcpu_index);
 	char *end;
 	long long val;
 
@@ -146,6 +159,27 @@ static inline long long wl_json_get(const char *json, const char *key, int vcpu_
 	if (*end == '.' || *end == 'e' || *end == 'E')
 		return WL_JSON_MISSING;
 	return val;
+}
+
+static inline long long wl_json_get(const char *json, const char *key, int vcpu_index)
+{
+	return wl_json_int(wl_json_find(json, key, vcpu_index));
+}
+
+/*
+ * wl_json_get() for a key older output lacks: 0 if the object (top level,
+ * or vcpu[@vcpu_index]) exists without @key; WL_JSON_MISSING if there is
+ * no such object (error line, bad index) or the value is not an integer.
+ */
+static inline long long wl_json_get_opt(const char *json, const char *key, int vcpu_index)
+{
+	const char *obj = wl_json_object(json, vcpu_index);
+	const char *p;
+
+	if (!obj || wl_json_member(obj, "error"))
+		return WL_JSON_MISSING;
+	p = wl_json_member(obj, key);
+	return p ? wl_json_int(p) : 0;
 }
 
 /* Number of elements of "vcpu", or -1. */
