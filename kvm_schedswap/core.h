@@ -9,13 +9,14 @@
  *	registering the KVM hooks, and reaping dead VMs. Taken first.
  *
  * vms_lock (raw spinlock, IRQ-safe): protects all scheduling state: the
- *	VM and vCPU lists, every vCPU's state, grant and queue membership, the
- *	slot count, statistics, and every call into a policy instance's
- *	scheduling and attach/detach callbacks. Taken from the kvm_entry probe
- *	(IRQs off), the slice hrtimer (hardirq), the halt kprobe, the gate
- *	task_work and ioctls. Nests inside vms_mutex. Under it we may wake
- *	tasks (pi_lock and rq locks nest inside it) and kick vCPUs; we never
- *	take it with a scheduler lock held.
+ *	VM and vCPU lists, every vCPU's state, grant and queue membership, its
+ *	thread (vc->task) and CPU-time mark, the slot count, statistics, and
+ *	every call into a policy instance's scheduling and attach/detach
+ *	callbacks. Taken from the kvm_entry probe (IRQs off), the slice and
+ *	stop hrtimers (hardirq), the halt kprobe, the gate task_work and
+ *	ioctls. Nests inside vms_mutex. Under it we may wake tasks (pi_lock
+ *	and rq locks nest inside it) and kick vCPUs; we never take it with a
+ *	scheduler lock held: the sched_switch probe (track.c) takes no lock.
  *
  * vms_vcpu_hash is written under vms_lock and read under RCU (the probe
  * runs with preemption disabled, which is an RCU read-side section).
@@ -45,6 +46,20 @@
 #define VMS_SAVED_POLICIES	4	/* per-VM parameter sets remembered */
 /* how long a vCPU woken with a grant may take to run before it loses it */
 #define VMS_START_ALLOWANCE_NS	(100 * NSEC_PER_MSEC)
+/* how long a granted thread may stay blocked before it loses its slot */
+#define VMS_STOP_GRACE_NS	(1 * NSEC_PER_MSEC)
+/*
+ * a vCPU that left the gate on a signal and is back within this time
+ * still waits since it first queued (the watchdog sees signals through)
+ */
+#define VMS_SIGNAL_RETURN_NS	(100 * NSEC_PER_MSEC)
+
+/*
+ * vms_cpu_vcpu (per CPU) is written by the vCPU thread running on that CPU
+ * (kvm_entry probe, gate) and read by the sched_switch probe there; the
+ * vCPU it points to stays valid for an RCU grace period after the reaper
+ * clears every pointer to it (vms_track_forget()).
+ */
 
 /* vCPU states, as exported in struct vmsched_vcpu_stats */
 enum vms_state {
@@ -65,13 +80,13 @@ struct vms_instance {
 
 /* statistics of a vCPU, summed into its VM when it leaves */
 struct vms_stats {
-	u64 run_ns;		/* time holding a grant */
+	u64 run_ns;		/* CPU time charged to grants */
 	u64 wait_ns;		/* time queued */
 	u64 grants;
 	u64 preemptions;
 	u64 wakeups;
 	u64 lat_max_ns;
-	u32 lat_hist[VMS_LAT_BUCKETS];	/* wake-to-grant, log2 ns buckets */
+	u64 lat_hist[VMS_LAT_BUCKETS];	/* wake-to-grant, log2 ns buckets */
 };
 
 /* parameters a VM had under a policy, kept across swaps */
@@ -101,7 +116,8 @@ struct vms_vcpu {
 	struct list_head vm_node;	/* vm->vcpus */
 	struct vms_vm *vm;
 	struct kvm_vcpu *vcpu;		/* valid while vm->kvm is held */
-	struct task_struct *task;	/* the vCPU thread, reference held */
+	/* the thread in KVM_RUN now, reference held; written under vms_lock */
+	struct task_struct *task;
 	int vcpu_id;
 	pid_t tid;
 
@@ -110,29 +126,35 @@ struct vms_vcpu {
 	bool granted;			/* may enter; read locklessly by the probe */
 	bool released;			/* VM going away: never wait again */
 	bool in_gate;			/* sleeping in the gate */
-	u64 grant_ns;			/* start of the grant (for charging) */
 	u64 slice_ns;			/* granted slice not started yet, or 0 */
 	bool grant_adopted;		/* grant made by an earlier instance */
 	struct list_head state_node;	/* on vms_granted or vms_queued, by state */
 	u64 queued_ns;			/* when it was enqueued */
-	u64 blocked_ns;			/* when it halted (0: not a wakeup) */
-	u64 gate_ns;			/* when it started sleeping in the gate */
+	u64 wake_ns;			/* woke from a halt, not run yet (or 0) */
+	u64 wait_since_ns;		/* runnable without a grant since (or 0) */
+	u64 left_gate_ns;		/* left the gate on a signal */
+	u64 cpu_mark;			/* thread's CPU time charged up to here */
+	u64 stops;			/* grants freed because the thread stopped */
+	u64 rethreads;			/* times another thread took the vCPU over */
 	struct vmsched_vcpu pv[2];	/* per-instance policy views */
 	bool attached[2];
 
 	struct vms_stats stats;		/* under vms_lock */
 
 	struct hrtimer slice_timer;	/* ends the grant */
+	struct hrtimer stop_timer;	/* frees the slot of a stopped thread */
 	struct irq_work kick;		/* self-IPI: force a VM exit on this CPU */
 	struct callback_head gate_work;	/* the gate, run by the vCPU thread */
 	atomic_t gate_queued;		/* gate_work queued or running */
 	struct rcu_head rcu;
 };
 
-/* time a grant has been used: 0 while its thread has not run yet */
-static inline u64 vms_grant_used(const struct vms_vcpu *vc, u64 now)
+/* CPU time of @vc's thread not charged yet */
+static inline u64 vms_cputime_pending(const struct vms_vcpu *vc)
 {
-	return vc->slice_ns ? 0 : now - vc->grant_ns;
+	u64 sum = READ_ONCE(vc->task->se.sum_exec_runtime);
+
+	return sum > vc->cpu_mark ? sum - vc->cpu_mark : 0;
 }
 
 /* every vCPU the core knows, under vms_lock */
@@ -189,6 +211,24 @@ void vms_policy_error(struct vms_instance *in, const char *what);
 extern unsigned int vms_nr_granted;
 extern struct list_head vms_granted, vms_queued;
 void vms_set_state(struct vms_vcpu *vc, enum vms_state state);
+
+/* track.c: run time, stops and the current thread of vCPUs */
+DECLARE_PER_CPU(struct vms_vcpu *, vms_cpu_vcpu);
+
+/* @vc's thread runs on this CPU (its stops are seen here); IRQs off */
+static inline void vms_track_here(struct vms_vcpu *vc)
+{
+	if (__this_cpu_read(vms_cpu_vcpu) != vc)
+		__this_cpu_write(vms_cpu_vcpu, vc);
+}
+
+u64 vms_take_cputime(struct vms_vcpu *vc);
+void vms_track_reset(struct vms_vcpu *vc);
+void vms_track_rethread(struct vms_vcpu *vc);
+void vms_track_init_vcpu(struct vms_vcpu *vc);
+void vms_track_forget(struct vms_vcpu *vc);
+int vms_track_register(void);
+void vms_track_unregister(void);
 
 /* gate.c: holding vCPUs back between two guest entries */
 void vms_gate_request(struct vms_vcpu *vc);

@@ -52,10 +52,7 @@ static void vms_gate_work(struct callback_head *head)
 	if (in && !vc->released) {
 		now = ktime_get_ns();
 		wait = !vms_make_runnable(in, vc, now);
-		if (wait) {
-			vc->in_gate = true;
-			vc->gate_ns = now;
-		}
+		vc->in_gate = wait;
 	}
 	raw_spin_unlock_irqrestore(&vms_lock, flags);
 
@@ -68,6 +65,8 @@ static void vms_gate_work(struct callback_head *head)
 	__set_current_state(TASK_RUNNING);
 
 	if (wait) {
+		/* the thread runs here now: its stops are seen on this CPU */
+		this_cpu_write(vms_cpu_vcpu, vc);
 		raw_spin_lock_irqsave(&vms_lock, flags);
 		vc->in_gate = false;
 		in = vms_instance_locked();
@@ -78,6 +77,7 @@ static void vms_gate_work(struct callback_head *head)
 			now = ktime_get_ns();
 			in->ops->dequeue(&in->sched, &vc->pv[in->slot], now);
 			vc->stats.wait_ns += now - vc->queued_ns;
+			vc->left_gate_ns = now;	/* its wait goes on if it is back soon */
 			vms_set_state(vc, VMS_OUTSIDE);
 		}
 		raw_spin_unlock_irqrestore(&vms_lock, flags);

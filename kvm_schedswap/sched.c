@@ -12,7 +12,9 @@
  * may hand it straight back: then the vCPU simply keeps running). A vCPU
  * whose grant ended is kicked out of the guest and stops at the gate (see
  * gate.c) at its next entry. A granted vCPU that halts gives its slot back
- * at once (work-conserving).
+ * at once (work-conserving); one whose thread stops for any other reason
+ * gives it back within VMS_STOP_GRACE_NS (track.c) or, at the latest, when
+ * its slice ends. A grant is charged the CPU time its thread used (track.c).
  *
  * Every function here runs under vms_lock with IRQs off and never sleeps.
  *
@@ -122,7 +124,7 @@ static void vms_grant(struct vms_vcpu *vc, u64 now, u64 slice)
 	vms_set_state(vc, VMS_GRANTED);
 	WRITE_ONCE(vc->granted, true);
 	vc->grant_adopted = false;
-	vc->grant_ns = now;
+	vc->wait_since_ns = 0;
 	vms_nr_granted++;
 	vc->stats.grants++;
 	vc->stats.wait_ns += waited;
@@ -146,12 +148,11 @@ static void vms_grant(struct vms_vcpu *vc, u64 now, u64 slice)
 void vms_slice_start(struct vms_vcpu *vc, u64 now, u64 slice)
 {
 	lockdep_assert_held(&vms_lock);
-	vc->grant_ns = now;
 	vc->slice_ns = 0;
-	if (vc->blocked_ns) {
-		/* first run after a halt: wake-to-run latency */
-		vms_stats_latency(&vc->stats, now - vc->blocked_ns);
-		vc->blocked_ns = 0;
+	if (vc->wake_ns) {
+		/* first run after a halt: from the wake-up to running */
+		vms_stats_latency(&vc->stats, now - vc->wake_ns);
+		vc->wake_ns = 0;
 	}
 	hrtimer_start(&vc->slice_timer, ns_to_ktime(slice), HRTIMER_MODE_REL_HARD);
 }
@@ -254,8 +255,17 @@ bool vms_make_runnable(struct vms_instance *in, struct vms_vcpu *vc, u64 now)
 		return false;
 	if (vc->state == VMS_QUEUED)
 		return false;
-	if (vc->state == VMS_BLOCKED)
+	if (vc->state == VMS_BLOCKED) {
 		vc->stats.wakeups++;
+		vc->wake_ns = now;
+	}
+	/*
+	 * The wait the watchdog judges starts here, unless the vCPU only left
+	 * the gate to take a signal (QEMU's SIG_IPI) and is back: then its
+	 * first wait goes on, and a starved vCPU cannot hide behind signals.
+	 */
+	if (!vc->wait_since_ns || now - vc->left_gate_ns > VMS_SIGNAL_RETURN_NS)
+		vc->wait_since_ns = now;
 	vms_set_state(vc, VMS_QUEUED);
 	vc->queued_ns = now;
 	in->ops->enqueue(&in->sched, &vc->pv[in->slot], now, VMSCHED_ENQ_WAKEUP);
@@ -279,13 +289,17 @@ bool vms_make_runnable(struct vms_instance *in, struct vms_vcpu *vc, u64 now)
 }
 
 /*
- * The bookkeeping of every grant that ends: free the slot, account the time
- * and stop the slice. Returns the time the grant was used (0 if its thread
- * never got to run). Leaves @vc OUTSIDE; the policy is not told.
+ * The bookkeeping of every grant that ends: free the slot, account the CPU
+ * time its thread used and stop the slice. Returns that time. Leaves @vc
+ * OUTSIDE; the policy is not told.
+ *
+ * The timers are only tried: one that already fires waits for vms_lock and
+ * then finds no grant to end, or a newer grant whose slice timer is queued
+ * again (vms_slice_end), and leaves it alone.
  */
 u64 vms_release_slot(struct vms_vcpu *vc, u64 now)
 {
-	u64 ran = vms_grant_used(vc, now);
+	u64 ran = vms_take_cputime(vc);
 
 	lockdep_assert_held(&vms_lock);
 	vc->slice_ns = 0;
@@ -294,6 +308,7 @@ u64 vms_release_slot(struct vms_vcpu *vc, u64 now)
 	vms_nr_granted--;
 	vc->stats.run_ns += ran;
 	hrtimer_try_to_cancel(&vc->slice_timer);
+	hrtimer_try_to_cancel(&vc->stop_timer);
 	return ran;
 }
 
@@ -316,6 +331,7 @@ void vms_end_grant(struct vms_instance *in, struct vms_vcpu *vc, u64 now, bool r
 		vc->stats.preemptions++;
 		vms_set_state(vc, VMS_QUEUED);
 		vc->queued_ns = now;
+		vc->wait_since_ns = now;
 		in->ops->enqueue(&in->sched, &vc->pv[in->slot], now, VMSCHED_ENQ_PREEMPTED);
 	}
 }
@@ -334,27 +350,38 @@ void vms_block(struct vms_vcpu *vc, u64 now)
 		vc->stats.wait_ns += now - vc->queued_ns;
 	}
 	vms_set_state(vc, VMS_BLOCKED);
-	vc->blocked_ns = now;
+	vc->wake_ns = 0;
+	vc->wait_since_ns = 0;
 	vms_dispatch(in, now);
 }
 
-/* the slice timer: the grant ends; the policy decides who runs next */
+/*
+ * the slice timer: the grant ends; the policy decides who runs next. A
+ * thread that is blocked now (it stopped where the stop probe could not see
+ * it, track.c) is not queued again: it is out of the policy's hands until
+ * it enters the guest again.
+ */
 static enum hrtimer_restart vms_slice_end(struct hrtimer *t)
 {
 	struct vms_vcpu *vc = container_of(t, struct vms_vcpu, slice_timer);
 	struct vms_instance *in;
 	unsigned long flags;
-	bool kick = false;
+	bool kick = false, runnable;
 	u64 now;
 
 	raw_spin_lock_irqsave(&vms_lock, flags);
 	/* read the clock under the lock: statistics snapshots are ordered by it */
 	now = ktime_get_ns();
 	in = vms_instance_locked();
-	if (vc->state == VMS_GRANTED && in) {
-		vms_end_grant(in, vc, now, true);
+	/* queued again: the grant this run was for ended, a newer one runs */
+	if (vc->state == VMS_GRANTED && in && !hrtimer_is_queued(t)) {
+		/* woken with a grant but not run yet: that thread is runnable */
+		runnable = vc->slice_ns || task_is_running(vc->task);
+		vms_end_grant(in, vc, now, runnable);
+		if (!runnable)
+			vc->stops++;
 		vms_dispatch(in, now);
-		kick = vc->state != VMS_GRANTED;
+		kick = runnable && vc->state != VMS_GRANTED;
 	}
 	raw_spin_unlock_irqrestore(&vms_lock, flags);
 	/* make it leave the guest and stop at the gate */
@@ -367,6 +394,7 @@ void vms_vcpu_init_sched(struct vms_vcpu *vc)
 {
 	hrtimer_init(&vc->slice_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
 	vc->slice_timer.function = vms_slice_end;
+	vms_track_init_vcpu(vc);
 	INIT_LIST_HEAD(&vc->state_node);
 	vc->state = VMS_OUTSIDE;
 }

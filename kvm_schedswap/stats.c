@@ -98,9 +98,9 @@ static void vms_fill_vcpu(struct vmsched_vcpu_stats *o, const struct vms_vm *vm,
 {
 	struct vms_stats st = vc->stats;
 
-	/* include the grant or wait in progress (a grant counts once it runs) */
+	/* include the grant or wait in progress */
 	if (vc->state == VMS_GRANTED)
-		st.run_ns += vms_grant_used(vc, now);
+		st.run_ns += vms_cputime_pending(vc);
 	else if (vc->state == VMS_QUEUED)
 		st.wait_ns += now - vc->queued_ns;
 	o->pid = vm->pid;

@@ -131,12 +131,17 @@ static void vms_instance_free(struct vms_instance *in)
 static void vms_switch_forget(struct vms_instance *old, struct vms_vcpu *vc, u64 now)
 {
 	struct vmsched_vcpu *v = &vc->pv[old->slot];
+	u64 ran;
 
 	if (!vc->attached[old->slot])
 		return;
-	if (vc->state == VMS_GRANTED && !vc->grant_adopted)
-		old->ops->charge(&old->sched, v, vms_grant_used(vc, now), now);
-	else if (vc->state == VMS_QUEUED)
+	if (vc->state == VMS_GRANTED) {
+		/* the grant goes on; what it used so far is @old's */
+		ran = vms_take_cputime(vc);
+		vc->stats.run_ns += ran;
+		if (!vc->grant_adopted)
+			old->ops->charge(&old->sched, v, ran, now);
+	} else if (vc->state == VMS_QUEUED)
 		old->ops->dequeue(&old->sched, v, now);
 	if (old->ops->vcpu_detach)
 		old->ops->vcpu_detach(&old->sched, v);
@@ -223,9 +228,17 @@ static void vms_revoke_all(u64 now)
 		 */
 		vms_set_state(vc, vc->in_gate ? VMS_QUEUED : VMS_OUTSIDE);
 		vc->queued_ns = now;
+		vc->wait_since_ns = vc->in_gate ? now : 0;
+		vc->wake_ns = 0;
+		/* the policy is charged from now on */
+		vms_track_reset(vc);
 	}
 }
 
+/*
+ * make running vCPUs leave the guest and pass the gate; halted ones pass
+ * it when they wake, and a kick would only wake them for nothing
+ */
 static void vms_kick_all(void)
 {
 	struct vms_vcpu *vc;
@@ -234,7 +247,7 @@ static void vms_kick_all(void)
 
 	raw_spin_lock_irqsave(&vms_lock, flags);
 	for_each_vms_vcpu(vm, vc)
-		if (!vc->granted)
+		if (!vc->granted && !kvm_vcpu_is_blocking(vc->vcpu))
 			kvm_vcpu_kick(vc->vcpu);
 	raw_spin_unlock_irqrestore(&vms_lock, flags);
 }

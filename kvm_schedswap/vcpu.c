@@ -193,6 +193,9 @@ static void vms_probe_entry(void *data, VMS_KVM_ENTRY_PROTO)
 		if (!vc)
 			return;
 	}
+	if (unlikely(vc->task != current))
+		vms_track_rethread(vc);
+	vms_track_here(vc);
 	if (likely(READ_ONCE(vc->granted)))
 		return;
 
@@ -244,14 +247,24 @@ int vms_hooks_register(void)
 	ret = tracepoint_probe_register(&__tracepoint_kvm_entry, vms_probe_entry, NULL);
 	if (ret) {
 		pr_err("cannot attach to the kvm_entry tracepoint: %d\n", ret);
-		unregister_kprobe(&vms_halt_kprobe);
+		goto err_halt;
 	}
+	ret = vms_track_register();
+	if (ret)
+		goto err_entry;
+	return 0;
+err_entry:
+	tracepoint_probe_unregister(&__tracepoint_kvm_entry, vms_probe_entry, NULL);
+	tracepoint_synchronize_unregister();
+err_halt:
+	unregister_kprobe(&vms_halt_kprobe);
 	return ret;
 }
 
 /* unregister the hooks and wait until no probe runs; may sleep */
 void vms_hooks_unregister(void)
 {
+	vms_track_unregister();
 	tracepoint_probe_unregister(&__tracepoint_kvm_entry, vms_probe_entry, NULL);
 	unregister_kprobe(&vms_halt_kprobe);
 	tracepoint_synchronize_unregister();
@@ -268,23 +281,34 @@ static void vms_free_vcpu(struct rcu_head *rcu)
 }
 
 /*
- * Tear down one VM, already unlinked from vms_vms. Process context, no
- * locks held: waits for gate work, an RCU grace period, and may destroy
- * the VM.
+ * Tear down the VMs on @dead, already unlinked from vms_vms. Process
+ * context, no locks held: waits for gate work and two RCU grace periods
+ * (for all of them at once), and may destroy the VMs.
  */
-static void vms_free_vm(struct vms_vm *vm)
+static void vms_free_vms(struct list_head *dead)
 {
 	struct vms_vcpu *vc, *tmp;
+	struct vms_vm *vm, *vtmp;
 
-	synchronize_rcu();	/* no probe sees these vCPUs: none queues gate work */
-	list_for_each_entry(vc, &vm->vcpus, vm_node)
-		vms_gate_drain(vc);
-	list_for_each_entry_safe(vc, tmp, &vm->vcpus, vm_node) {
-		list_del(&vc->vm_node);
-		call_rcu(&vc->rcu, vms_free_vcpu);
+	if (list_empty(dead))
+		return;
+	synchronize_rcu();	/* no probe finds these vCPUs: none queues gate work */
+	list_for_each_entry(vm, dead, node)
+		list_for_each_entry(vc, &vm->vcpus, vm_node) {
+			vms_gate_drain(vc);
+			vms_track_forget(vc);
+		}
+	synchronize_rcu();	/* no sched_switch probe sees them: none arms a timer */
+	list_for_each_entry_safe(vm, vtmp, dead, node) {
+		list_for_each_entry_safe(vc, tmp, &vm->vcpus, vm_node) {
+			hrtimer_cancel(&vc->stop_timer);
+			list_del(&vc->vm_node);
+			call_rcu(&vc->rcu, vms_free_vcpu);
+		}
+		list_del(&vm->node);
+		kvm_put_kvm(vm->kvm);
+		kfree(vm);
 	}
-	kvm_put_kvm(vm->kvm);
-	kfree(vm);
 }
 
 /* is our reference the last one (VMM closed the VM and all vCPU fds)? */
@@ -334,10 +358,7 @@ void vms_reap(bool all)
 		vms_dispatch(in, now);
 	raw_spin_unlock_irqrestore(&vms_lock, flags);
 
-	list_for_each_entry_safe(vm, tmp, &dead, node) {
-		list_del(&vm->node);
-		vms_free_vm(vm);
-	}
+	vms_free_vms(&dead);
 }
 
 #define VMS_REAP_INTERVAL	msecs_to_jiffies(100)

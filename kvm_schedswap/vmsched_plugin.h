@@ -14,8 +14,8 @@
  * wants to enter the guest must hold a grant; a grant occupies one slot for a
  * slice chosen by the policy. When a slot is free and the policy has runnable
  * vCPUs, the core calls ops.pick_next(), grants the returned vCPU and arms its
- * slice timer. When the slice ends, a granted vCPU blocks (guest HLT) or
- * leaves, the core calls ops.charge() with the time it held the grant; if the
+ * slice timer. When the slice ends, a granted vCPU blocks (guest HLT) or its
+ * thread stops, the core calls ops.charge() with the CPU time it used; if the
  * vCPU is still runnable the core hands it back with ops.enqueue(PREEMPTED)
  * and calls ops.pick_next() for the freed slot (which may pick it again:
  * then it simply keeps running).
@@ -186,9 +186,13 @@ struct vmsched_ops {
 					  u64 *slice_ns);
 
 	/**
-	 * @charge: @v held a grant for @ran_ns and gave it up (slice end,
-	 * block, detach, or the swap that ends this instance). Called once
-	 * per grant, before any @enqueue of the same vCPU.
+	 * @charge: @v held a grant and gave it up (slice end, block, stop,
+	 * detach, or the swap that ends this instance). @ran_ns is the CPU
+	 * time its thread used, from the host scheduler's accounting: the
+	 * grant's run time (not the wall time it was held: time on the host's
+	 * run queue is not in it) plus the little the thread used since the
+	 * previous charge outside any grant. Called once per grant, before any
+	 * @enqueue of the same vCPU.
 	 */
 	void (*charge)(struct vmsched_sched *s, struct vmsched_vcpu *v, u64 ran_ns,
 		       u64 now);

@@ -2,9 +2,10 @@
 /*
  * kvm_schedswap: the watchdog.
  *
- * Every 100 ms, while a policy is active, it looks for a runnable vCPU that
- * has waited at the gate longer than watchdog_ms (module parameter, default
- * 2000, 0 disables). If it finds one, the kernel log names the policy and
+ * Every 100 ms, while a policy is active, it looks for a vCPU sleeping in
+ * the gate that has been runnable without a grant longer than watchdog_ms
+ * (module parameter, default 2000, 0 disables). The wait starts when the
+ * vCPU queues and survives the gate's returns for signals (sched.c). If it finds one, the kernel log names the policy and
  * the vCPU, and the policy is ejected: the host scheduler takes over, which
  * releases every gated vCPU at once.
  *
@@ -33,11 +34,11 @@ static void vms_watchdog_scan(u64 limit)
 	if (!in || vms_eject_pending())
 		return;
 	for_each_vms_vcpu(vm, vc) {
-		if (!vc->in_gate || vc->granted || now - vc->gate_ns <= limit)
+		if (!vc->in_gate || vc->granted || now - vc->wait_since_ns <= limit)
 			continue;
 		pr_err("watchdog: policy %s left vCPU %d of VM %d (%s) runnable but gated for %llu ms (%s%s, %u of %u slots granted)\n",
 		       in->ops->name, vc->vcpu_id, vm->pid, vm->comm,
-		       div_u64(now - vc->gate_ns, NSEC_PER_MSEC), vms_state_name(vc->state),
+		       div_u64(now - vc->wait_since_ns, NSEC_PER_MSEC), vms_state_name(vc->state),
 		       vc->attached[in->slot] ? "" : ", not attached", vms_nr_granted,
 		       in->sched.nr_slots);
 		vms_watchdog_events++;
