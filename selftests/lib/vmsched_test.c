@@ -4,6 +4,7 @@
  * and workload VMs as child processes (KTAP output is in ktap.c).
  */
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <math.h>
@@ -271,6 +272,57 @@ int workload_start(struct workload *w, const char *const args[])
 		w->err_fd = efd[0];
 	}
 	return 0;
+}
+
+long long thread_cpu_ns(pid_t pid, pid_t tid)
+{
+	char path[64];
+	long long ns;
+	FILE *f;
+	int n;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/schedstat", pid, tid);
+	f = fopen(path, "r");
+	if (!f)
+		return -errno;
+	n = fscanf(f, "%lld", &ns);
+	fclose(f);
+	return n == 1 ? ns : -EIO;
+}
+
+long long vm_vcpus_cpu_ns(pid_t pid)
+{
+	char path[320], comm[32];
+	long long sum = 0, ns;
+	struct dirent *d;
+	int found = 0;
+	DIR *dir;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", pid);
+	dir = opendir(path);
+	if (!dir)
+		return -errno;
+	while ((d = readdir(dir))) {
+		if (d->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/task/%s/comm", pid, d->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;	/* the thread ended */
+		if (!fgets(comm, sizeof(comm), f))
+			comm[0] = 0;
+		fclose(f);
+		if (strncmp(comm, "CPU ", 4))
+			continue;
+		ns = thread_cpu_ns(pid, atoi(d->d_name));
+		if (ns >= 0) {
+			sum += ns;
+			found++;
+		}
+	}
+	closedir(dir);
+	return found ? sum : -ESRCH;
 }
 
 long long now_ms(void)

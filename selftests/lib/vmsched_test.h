@@ -99,6 +99,14 @@ long long workload_get(const struct workload *w, const char *key, int vcpu);
 /* kill (SIGKILL) and reap */
 void workload_kill(struct workload *w);
 
+/*
+ * CPU time (ns) the host scheduler accounted to thread @tid of @pid (field 1
+ * of /proc/PID/task/TID/schedstat); -errno if it cannot be read
+ */
+long long thread_cpu_ns(pid_t pid, pid_t tid);
+/* the same, summed over the vCPU threads ("CPU N/KVM") of VMM @pid */
+long long vm_vcpus_cpu_ns(pid_t pid);
+
 /* does /dev/kvm work here? */
 bool have_kvm(void);
 /* path of a helper binary shipped with the tests (workload, vmsched) */
