@@ -270,6 +270,8 @@ const char *vms_state_name(enum vms_state state);
 int vms_stats_snapshot(struct vmsched_stats *s);
 
 /* watchdog.c */
+#define VMS_WATCHDOG_MAX_NS	(60 * NSEC_PER_SEC)	/* longest a policy may declare */
+u64 vms_watchdog_limit(struct vms_instance *in);
 void vms_watchdog_start(void);
 void vms_watchdog_stop(void);
 

@@ -263,9 +263,9 @@ static int vms_cmd_status(const struct vms_arg *a)
 	st.nr_gated = vms_nr_gated_locked();
 	st.watchdog_events = vms_watchdog_events;
 	st.policy_errors = vms_policy_errors;
+	st.watchdog_ns = vms_watchdog_limit(in);
 	raw_spin_unlock_irqrestore(&vms_lock, flags);
 	mutex_unlock(&vms_mutex);
-	st.watchdog_ns = (u64)READ_ONCE(vms_param_watchdog_ms) * NSEC_PER_MSEC;
 	return vms_copy_out(a, &st, sizeof(st));
 }
 

@@ -208,6 +208,19 @@ struct vmsched_ops {
 					      struct vmsched_vcpu **running,
 					      unsigned int nr_running, u64 now);
 
+	/**
+	 * @max_wait: optional; the longest a runnable vCPU can wait for a
+	 * grant under this instance's parameters and present load, in ns.
+	 * The core's watchdog ejects a policy that leaves a runnable vCPU
+	 * without a grant longer than its limit (watchdog_ms); with
+	 * @max_wait, longer than twice what it returns, if that is more. A
+	 * policy without it promises every runnable vCPU a grant within half
+	 * the watchdog limit whatever its legal parameters; one whose waits
+	 * grow with its parameters or its queue (a long slice times the
+	 * vCPUs ahead) declares them here. Called under the lock.
+	 */
+	u64 (*max_wait)(struct vmsched_sched *s);
+
 	/* --- lifetime of VMs and vCPUs in this instance, under the lock --- */
 
 	/**

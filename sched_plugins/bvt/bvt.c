@@ -43,6 +43,12 @@
  * value stays within a few slices of SVT, far below 2^63, so they never
  * overflow in any meaningful sense however long the host runs.
  *
+ * Starvation bound: the guard of vmsched_policy.h. A vCPU queued for
+ * vmsched_starve_after(slice) is served first, with the slice BVT gives a VM ahead
+ * of the lowest E (the allowance C, or less), and SVT does not move; so
+ * every runnable vCPU gets a slice within bvt_max_wait() whatever the
+ * weights and warps.
+ *
  * Cost: enqueue, dequeue, pick and charge are O(log n) in the number of VMs
  * with queued vCPUs; check_preempt is O(number of slots).
  *
@@ -182,6 +188,7 @@ static void bvt_enqueue(struct vmsched_sched *s, struct vmsched_vcpu *v,
 	if (bvm->nr_active++ == 0 && (flags & VMSCHED_ENQ_WAKEUP))
 		bvt_vm_wake(s, vm, bvm, now);
 	list_add_tail(&bv->link, &bvm->queue);
+	vmsched_waiter_add(&bvt_priv(s)->waiters, &bv->wait, now);
 	bvt_priv(s)->nr_queued++;
 	if (!bvt_vm_queued(bvm)) {
 		bvt_update_warp(vm, bvm, now);
@@ -202,6 +209,7 @@ static void bvt_dequeue(struct vmsched_sched *s, struct vmsched_vcpu *v, u64 now
 
 	vmsched_assert_sched_context();
 	list_del_init(&bv->link);
+	vmsched_waiter_del(&bv->wait);
 	bvt_priv(s)->nr_queued--;
 	if (list_empty(&bvm->queue))
 		bvt_runq_remove(bvt_priv(s), bvm);
@@ -209,7 +217,8 @@ static void bvt_dequeue(struct vmsched_sched *s, struct vmsched_vcpu *v, u64 now
 }
 
 /**
- * bvt_pick_next() - grant the first vCPU of the VM with the lowest E
+ * bvt_pick_next() - grant a starving vCPU, else the first vCPU of the VM
+ * with the lowest E
  * @s: instance
  * @now: current time (ns)
  * @slice_ns: out: how long it may run
@@ -221,23 +230,36 @@ static struct vmsched_vcpu *bvt_pick_next(struct vmsched_sched *s, u64 now,
 {
 	struct bvt_private *prv = bvt_priv(s);
 	struct rb_node *node = rb_first_cached(&prv->runq), *next;
+	struct vmsched_waiter *w = vmsched_waiter_due(&prv->waiters, now,
+						      s->params[BVT_SLICE]);
 	struct bvt_vcpu *bv;
 	struct bvt_vm *bvm;
 
 	vmsched_assert_sched_context();
 	if (!node)
 		return NULL;
-	bvm = rb_entry(node, struct bvt_vm, node);
+	if (w) {
+		/* the oldest waiter heads its VM's FIFO; SVT is left alone */
+		bvm = bvt_vm(bvt_vcpu_of(container_of(w, struct bvt_vcpu, wait))->vm);
+		node = &bvm->node;
+		prv->nr_starve_picks++;
+	} else {
+		bvm = rb_entry(node, struct bvt_vm, node);
+		prv->svt = vt_max(prv->svt, bvm->evt);
+	}
 	bv = list_first_entry(&bvm->queue, struct bvt_vcpu, link);
 	list_del_init(&bv->link);
+	vmsched_waiter_del(&bv->wait);
 	prv->nr_queued--;
 	if (list_empty(&bvm->queue)) {
 		bvt_runq_remove(prv, bvm);
 		next = rb_first_cached(&prv->runq);
 	} else {
-		next = rb_next(node);
+		/* the VM it competes with: the lowest E but its own */
+		next = rb_first_cached(&prv->runq);
+		if (next == node)
+			next = rb_next(node);
 	}
-	prv->svt = vt_max(prv->svt, bvm->evt);
 	bv->start = now;
 	bv->slice = bvt_slice(s, bvt_vm_of(bvm), bvm, next);
 	*slice_ns = bv->slice;
@@ -354,6 +376,7 @@ static void bvt_vcpu_attach(struct vmsched_sched *s, struct vmsched_vcpu *v,
 {
 	vmsched_assert_sched_context();
 	INIT_LIST_HEAD(&bvt_vcpu(v)->link);
+	vmsched_waiter_init(&bvt_vcpu(v)->wait);
 }
 
 static void bvt_vcpu_detach(struct vmsched_sched *s, struct vmsched_vcpu *v)
@@ -404,9 +427,22 @@ static int bvt_init(struct vmsched_sched *s)
 	if (!prv)
 		return -ENOMEM;
 	prv->runq = RB_ROOT_CACHED;
+	INIT_LIST_HEAD(&prv->waiters);
 	prv->svt = VT_ORIGIN;
 	s->priv = prv;
 	return 0;
+}
+
+/**
+ * bvt_max_wait() - the longest a runnable vCPU waits now
+ * @s: instance
+ *
+ * Return: the guard's bound.
+ */
+static u64 bvt_max_wait(struct vmsched_sched *s)
+{
+	return vmsched_guarded_wait(bvt_priv(s)->nr_queued, s->nr_slots,
+				    s->params[BVT_SLICE]);
 }
 
 static void bvt_exit(struct vmsched_sched *s)
@@ -457,6 +493,7 @@ struct vmsched_ops bvt_ops = {
 	.pick_next	= bvt_pick_next,
 	.charge		= bvt_charge,
 	.check_preempt	= bvt_check_preempt,
+	.max_wait	= bvt_max_wait,
 	.vm_attach	= bvt_vm_attach,
 	.vm_detach	= bvt_vm_detach,
 	.vcpu_attach	= bvt_vcpu_attach,

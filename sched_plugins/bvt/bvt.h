@@ -32,6 +32,8 @@ struct bvt_private {
 	u64 nr_picks;			/* grants handed out */
 	u64 nr_preempts;		/* wake-ups that preempted a grant */
 	u64 nr_limits;			/* warps ended by warp_limit */
+	u64 nr_starve_picks;		/* grants the starvation guard made */
+	struct list_head waiters;	/* queued vCPUs in queue order (guard) */
 };
 
 /* One per VM (vmsched_vm.data): the entity BVT schedules. */
@@ -51,6 +53,7 @@ struct bvt_vm {
 /* One per vCPU (vmsched_vcpu.data). */
 struct bvt_vcpu {
 	struct list_head link;		/* in its VM's queue while queued */
+	struct vmsched_waiter wait;	/* in waiters while queued */
 	u64 start;			/* when its current grant began */
 	u64 slice;			/* length of its current grant */
 };

@@ -100,4 +100,76 @@ static inline void vt_charge(u64 *vt, u32 *rem, u64 ran_ns, u32 weight)
 	*vt += div_u64_rem(units, weight, rem);
 }
 
+/*
+ * Starvation guard
+ * ----------------
+ * A share-based policy picks the VM furthest behind its share, so a VM of
+ * weight 1 next to one of weight 65535 (both legal) would wait minutes for
+ * its next slice: the VM looks hung, and the core's watchdog takes the
+ * policy for a broken one. The guard bounds every wait: queued vCPUs are
+ * also kept in the order they queued, and once the oldest has waited
+ * vmsched_starve_after() (500 ms, or 32 slices if that is longer), pick_next
+ * serves it before anything the share order prefers (and does not let that
+ * pick move the system virtual time). A runnable vCPU thus gets a slice at
+ * least that often, plus the slices of the vCPUs served before it: a floor
+ * under tiny shares (weight ratios beyond about 30:1 per slot) that
+ * ordinary weights never reach. vmsched_guarded_wait() is that bound, for
+ * ops.max_wait.
+ */
+#define VMSCHED_STARVE_NS	(500 * NSEC_PER_MSEC)
+#define VMSCHED_STARVE_SLICES	32
+
+/* how long the oldest queued vCPU may wait before the guard serves it */
+static inline u64 vmsched_starve_after(u64 slice)
+{
+	return max_t(u64, VMSCHED_STARVE_NS, VMSCHED_STARVE_SLICES * slice);
+}
+
+/* a queued vCPU in the guard's list, in the policy's per-vCPU data */
+struct vmsched_waiter {
+	struct list_head link;	/* in the instance's list while queued */
+	u64 since;		/* when it queued */
+};
+
+static inline void vmsched_waiter_init(struct vmsched_waiter *w)
+{
+	INIT_LIST_HEAD(&w->link);
+}
+
+static inline void vmsched_waiter_add(struct list_head *waiters, struct vmsched_waiter *w,
+				      u64 now)
+{
+	w->since = now;
+	list_add_tail(&w->link, waiters);
+}
+
+static inline void vmsched_waiter_del(struct vmsched_waiter *w)
+{
+	list_del_init(&w->link);
+}
+
+/* the vCPU that waited longest, if it waited long enough for the guard */
+static inline struct vmsched_waiter *vmsched_waiter_due(struct list_head *waiters, u64 now,
+							u64 slice)
+{
+	struct vmsched_waiter *w;
+
+	w = list_first_entry_or_null(waiters, struct vmsched_waiter, link);
+	if (w && now - w->since >= vmsched_starve_after(slice))
+		return w;
+	return NULL;
+}
+
+/*
+ * longest wait under the guard: until the guard serves the oldest, then
+ * one slice per vCPU served first on each of @nr_slots slots, and the
+ * slice in progress
+ */
+static inline u64 vmsched_guarded_wait(u64 nr_queued, u32 nr_slots, u64 slice)
+{
+	u64 rounds = div_u64(nr_queued + nr_slots - 1, nr_slots ? nr_slots : 1);
+
+	return vmsched_starve_after(slice) + (rounds + 1) * slice;
+}
+
 #endif /* _VMSCHED_POLICY_H */

@@ -41,6 +41,14 @@
  *   bucket and goes to the others. The sum of reservations is kept within
  *   100% per slot, and a reservation above the VM's cap is refused.
  *
+ * Starvation bound: the guard of vmsched_policy.h. A vCPU queued for
+ * vmsched_starve_after(slice) is served before runq and rsvq, unless its VM
+ * is over its cap (that wait ends when the bucket refills, within one
+ * period). So every runnable vCPU gets a slice within fair_max_wait(),
+ * whatever the weights: a VM of weight 1 next to one of 65535 gets about
+ * one slice per 500 ms (at slices up to 15 ms) instead of 1/65536 of the
+ * CPU.
+ *
  * Cost: enqueue, dequeue, pick and charge are O(log n) in the number of
  * VMs with queued vCPUs (plus O(log n) for each VM leaving capq).
  *
@@ -231,6 +239,7 @@ static void fair_enqueue(struct vmsched_sched *s, struct vmsched_vcpu *v,
 	if (fvm->nr_active++ == 0 && (flags & VMSCHED_ENQ_WAKEUP))
 		fvm->vt = vt_max(fvm->vt, prv->svt);
 	list_add_tail(&fair_vcpu(v)->link, &fvm->queue);
+	vmsched_waiter_add(&prv->waiters, &fair_vcpu(v)->wait, now);
 	prv->nr_queued++;
 	if (fvm->where == FAIR_IDLE)
 		fair_place(s, vm, fvm, now);
@@ -248,6 +257,7 @@ static void fair_dequeue(struct vmsched_sched *s, struct vmsched_vcpu *v, u64 no
 
 	vmsched_assert_sched_context();
 	list_del_init(&fair_vcpu(v)->link);
+	vmsched_waiter_del(&fair_vcpu(v)->wait);
 	fair_priv(s)->nr_queued--;
 	if (list_empty(&fvm->queue))
 		fair_unplace(fair_priv(s), fvm);
@@ -283,8 +293,24 @@ static struct vmsched_vcpu *fair_idle(struct fair_private *prv, u64 now,
 	return NULL;
 }
 
+/* the VM of the vCPU the starvation guard serves now, or NULL */
+static struct fair_vm *fair_starving(struct vmsched_sched *s, struct fair_private *prv,
+				     u64 now)
+{
+	struct vmsched_waiter *w;
+	struct fair_vm *fvm;
+
+	w = vmsched_waiter_due(&prv->waiters, now, s->params[FAIR_SLICE]);
+	if (!w)
+		return NULL;
+	fvm = fair_vm(fair_vcpu_of(container_of(w, struct fair_vcpu, wait))->vm);
+	/* over its cap: it waits for its bucket, not for its share */
+	return fvm->where == FAIR_RUNQ ? fvm : NULL;
+}
+
 /**
- * fair_pick_next() - grant a vCPU of the owed VM, else of the lowest vt
+ * fair_pick_next() - grant a starving vCPU, else one of the owed VM, else
+ * one of the VM with the lowest vt
  * @s: instance
  * @now: current time (ns)
  * @slice_ns: out: how long it may run; with NULL, when to ask again
@@ -303,7 +329,11 @@ static struct vmsched_vcpu *fair_pick_next(struct vmsched_sched *s, u64 now,
 	vmsched_assert_sched_context();
 	fair_unthrottle(s, now);
 	node = rb_first_cached(&prv->rsvq);
-	if (node && !vt_before(now, rb_entry(node, struct fair_vm, rsv_node)->key)) {
+	fvm = fair_starving(s, prv, now);
+	if (fvm) {
+		/* the oldest waiter heads its VM's FIFO; svt is left alone */
+		prv->nr_starve_picks++;
+	} else if (node && !vt_before(now, rb_entry(node, struct fair_vm, rsv_node)->key)) {
 		fvm = rb_entry(node, struct fair_vm, rsv_node);
 		prv->nr_rsv_picks++;
 	} else {
@@ -315,6 +345,7 @@ static struct vmsched_vcpu *fair_pick_next(struct vmsched_sched *s, u64 now,
 	}
 	fv = list_first_entry(&fvm->queue, struct fair_vcpu, link);
 	list_del_init(&fv->link);
+	vmsched_waiter_del(&fv->wait);
 	prv->nr_queued--;
 	fair_unplace(prv, fvm);
 	*slice_ns = fair_grant(s, fair_vm_of(fvm), fvm, fv);
@@ -359,6 +390,18 @@ static void fair_charge(struct vmsched_sched *s, struct vmsched_vcpu *v,
 	fair_replace(s, vm, fvm, now);
 }
 
+/**
+ * fair_max_wait() - the longest a runnable vCPU waits now
+ * @s: instance
+ *
+ * Return: the guard's bound, plus one period for a VM over its cap.
+ */
+static u64 fair_max_wait(struct vmsched_sched *s)
+{
+	return vmsched_guarded_wait(fair_priv(s)->nr_queued, s->nr_slots,
+				    s->params[FAIR_SLICE]) + s->params[FAIR_PERIOD];
+}
+
 static void fair_vm_attach(struct vmsched_sched *s, struct vmsched_vm *vm,
 			   u64 now)
 {
@@ -390,6 +433,7 @@ static void fair_vcpu_attach(struct vmsched_sched *s, struct vmsched_vcpu *v,
 {
 	vmsched_assert_sched_context();
 	INIT_LIST_HEAD(&fair_vcpu(v)->link);
+	vmsched_waiter_init(&fair_vcpu(v)->wait);
 }
 
 static void fair_vcpu_detach(struct vmsched_sched *s, struct vmsched_vcpu *v)
@@ -455,6 +499,7 @@ static int fair_init(struct vmsched_sched *s)
 	prv->runq = RB_ROOT_CACHED;
 	prv->rsvq = RB_ROOT_CACHED;
 	prv->capq = RB_ROOT_CACHED;
+	INIT_LIST_HEAD(&prv->waiters);
 	prv->svt = VT_ORIGIN;
 	s->priv = prv;
 	return 0;
@@ -493,7 +538,7 @@ static const struct vmsched_param_desc fair_params[] = {
  *
  * Required scheduling callbacks: fair_enqueue(), fair_dequeue(),
  * fair_pick_next(), fair_charge(). No check_preempt: a woken vCPU waits
- * for the next free slot. Attach starts a VM at svt with a full cap bucket
+ * for the next free slot; max_wait declares the guard's bound. Attach starts a VM at svt with a full cap bucket
  * and counts its reservation; param_changed enforces the combinations the
  * ranges cannot. init and exit allocate and free struct fair_private;
  * dump is module glue (fair_mod.c).
@@ -503,6 +548,7 @@ struct vmsched_ops fair_ops = {
 	.dequeue	= fair_dequeue,
 	.pick_next	= fair_pick_next,
 	.charge		= fair_charge,
+	.max_wait	= fair_max_wait,
 	.vm_attach	= fair_vm_attach,
 	.vm_detach	= fair_vm_detach,
 	.vcpu_attach	= fair_vcpu_attach,

@@ -42,6 +42,8 @@ struct fair_private {
 	u64 nr_rsv_picks;		/* of those, owed to a reservation */
 	u64 nr_throttles;		/* times a VM went over its cap */
 	u64 nr_idle;			/* slots left idle with vCPUs queued */
+	u64 nr_starve_picks;		/* grants the starvation guard made */
+	struct list_head waiters;	/* queued vCPUs in queue order (guard) */
 };
 
 /* One per VM (vmsched_vm.data): the entity that shares are given to. */
@@ -63,6 +65,7 @@ struct fair_vm {
 /* One per vCPU (vmsched_vcpu.data). */
 struct fair_vcpu {
 	struct list_head link;		/* in its VM's queue while queued */
+	struct vmsched_waiter wait;	/* in waiters while queued */
 	u64 granted;			/* slice taken from the cap budget */
 };
 

@@ -15,6 +15,11 @@
  * baseline the other policies are measured against, and the simplest
  * complete policy to read first. Every operation is O(1).
  *
+ * Starvation bound: a vCPU at the tail waits one slice per vCPU ahead of it
+ * on each slot, plus the slices in progress; rr_max_wait() declares that,
+ * so that a long slice with many vCPUs queued (1 s, three per slot) is not
+ * taken for a starved vCPU.
+ *
  * Locking
  * -------
  * None of its own: the core calls every scheduling and attach/detach
@@ -90,6 +95,19 @@ static void rr_charge(struct vmsched_sched *s, struct vmsched_vcpu *v,
 	vmsched_assert_sched_context();
 }
 
+/**
+ * rr_max_wait() - the longest a queued vCPU waits now
+ * @s: instance
+ *
+ * Return: one slice per round of the queue over the slots, plus one.
+ */
+static u64 rr_max_wait(struct vmsched_sched *s)
+{
+	u64 rounds = div_u64(rr_priv(s)->nr_queued + s->nr_slots - 1, s->nr_slots);
+
+	return (rounds + 1) * s->params[RR_SLICE];
+}
+
 static void rr_vcpu_attach(struct vmsched_sched *s, struct vmsched_vcpu *v,
 			   u64 now)
 {
@@ -125,13 +143,15 @@ static const struct vmsched_param_desc rr_params[] = {
  * DOC: rr_ops
  *
  * The four required scheduling callbacks and nothing else that schedules:
- * no check_preempt (a woken vCPU waits its turn), no per-VM state.
+ * no check_preempt (a woken vCPU waits its turn), no per-VM state;
+ * max_wait declares how long a turn can take.
  */
 struct vmsched_ops rr_ops = {
 	.enqueue	= rr_enqueue,
 	.dequeue	= rr_dequeue,
 	.pick_next	= rr_pick_next,
 	.charge		= rr_charge,
+	.max_wait	= rr_max_wait,
 	.vcpu_attach	= rr_vcpu_attach,
 	.init		= rr_init,
 	.exit		= rr_exit,

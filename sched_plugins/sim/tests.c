@@ -898,14 +898,85 @@ static void extremes_case(struct test_ctx *t, struct vmsched_ops *ops,
 	lo = sim_add_vm(sim, "weight=1", 1, SIM_LOAD_SPIN);
 	hi = sim_add_vm(sim, "weight=65535", 1, SIM_LOAD_SPIN);
 	sim_reset_stats(sim);
-	/* 1 s slices: 20 slices of the light VM */
+	/* 1 s slices: 20 slices of the light VM by its weight */
 	sim_run_for(sim, 20 * 65536 * SEC);
-	snprintf(buf, sizeof(buf), "%s weight 1 vs 65535: share x 65536",
+	/*
+	 * The starvation guard serves the light VM once it waited 32 slices:
+	 * it gets at least its weight's share and never waits longer than the
+	 * policy declares; the heavy VM keeps almost everything.
+	 */
+	snprintf(buf, sizeof(buf), "%s weight 1 vs 65535: share x 65536 >= 1",
 		 ops->name);
-	CHECK_NEAR(t, buf, sim_vm_share(sim, lo) * 65536, 1.0, 0.1);
-	CHECK_NEAR(t, "weight 65535 share", sim_vm_share(sim, hi), 1.0, 0.0001);
+	CHECK(t, sim_vm_share(sim, lo) * 65536 >= 0.9, "%s: %.3f", buf,
+	      sim_vm_share(sim, lo) * 65536);
+	printf("# %s: light VM share %.5f, longest wait %.1f s (guard after %.0f s)\n",
+	       ops->name, sim_vm_share(sim, lo), lo->vcpus[0].wait_max / 1e9,
+	       vmsched_starve_after(SEC) / 1e9);
+	CHECK(t, lo->vcpus[0].wait_max <= vmsched_guarded_wait(1, 1, SEC),
+	      "%s: the light VM waited %llu ns", ops->name,
+	      (unsigned long long)lo->vcpus[0].wait_max);
+	CHECK(t, sim_vm_share(sim, hi) >= 0.96, "weight 65535 share %.4f",
+	      sim_vm_share(sim, hi));
 	sim_ok(t, sim, false);
 	sim_destroy(sim);
+}
+
+/*
+ * The longest wait of any vCPU of @nr VMs (weights in @params, @vcpus[k]
+ * spinning vCPUs each) over @ns on one slot, against the policy's own
+ * declared bound (ops.max_wait, read at the end: every vCPU queued but one) and
+ * against half of the core's default watchdog limit (1 s) if @half_wd.
+ */
+static void starve_case(struct test_ctx *t, struct vmsched_ops *ops, const char *global,
+			const char *const *params, const u32 *vcpus, int nr, u64 ns,
+			bool half_wd)
+{
+	struct sim *sim = new_sim(t, ops, 1, global);
+	struct sim_vm *vms[4];
+	u64 wait = 0, bound;
+	int k;
+	u32 i;
+
+	if (!sim)
+		return;
+	for (k = 0; k < nr; k++)
+		vms[k] = sim_add_vm(sim, params[k], vcpus[k], SIM_LOAD_SPIN);
+	sim_reset_stats(sim);
+	sim_run_for(sim, ns);
+	for (k = 0; k < nr; k++)
+		for (i = 0; i < vms[k]->nr_vcpus; i++) {
+			CHECK(t, vms[k]->vcpus[i].grants > 0, "%s: %s vCPU %u never ran",
+			      ops->name, params[k], i);
+			wait = max_t(u64, wait, vms[k]->vcpus[i].wait_max);
+		}
+	/* spinners on one slot: all but the granted vCPU are queued now */
+	sim_in_sched_cb = true;
+	bound = ops->max_wait(&sim->s);
+	sim_in_sched_cb = false;
+	printf("# %s %s: longest wait %.3f s, declared bound %.3f s\n", ops->name,
+	       global ? global : "(defaults)", wait / 1e9, bound / 1e9);
+	CHECK(t, wait <= bound, "%s: waited %llu ns, declared %llu ns", ops->name,
+	      (unsigned long long)wait, (unsigned long long)bound);
+	if (half_wd)
+		CHECK(t, wait <= SEC, "%s: waited %llu ns, more than half the watchdog",
+		      ops->name, (unsigned long long)wait);
+	sim_ok(t, sim, false);
+	sim_destroy(sim);
+}
+
+static void test_starvation_bound(struct test_ctx *t)
+{
+	static const char *const extreme[] = { "weight=1", "weight=65535" };
+	static const char *const ratio256[] = { "weight=1", "weight=256" };
+	static const char *const plain[] = { "", "", "" };
+	static const u32 one_two[] = { 1, 2 }, ones[] = { 1, 1, 1 };
+
+	starve_case(t, &fair_ops, NULL, extreme, one_two, 2, 60 * SEC, true);
+	starve_case(t, &bvt_ops, NULL, extreme, one_two, 2, 60 * SEC, true);
+	starve_case(t, &fair_ops, NULL, ratio256, ones, 2, 60 * SEC, true);
+	starve_case(t, &bvt_ops, NULL, ratio256, ones, 2, 60 * SEC, true);
+	/* a long slice with three vCPUs per slot: the bound is declared */
+	starve_case(t, &rr_ops, "slice=1s", plain, ones, 3, 60 * SEC, false);
 }
 
 static void test_long_run(struct test_ctx *t)
@@ -1083,6 +1154,8 @@ static const struct test tests[] = {
 	  "fair, bvt: sleeping earns no credit (virtual time raised on wake-up)" },
 	{ "long_run", test_long_run,
 	  "bvt, fair: 10^6 decisions across the virtual time wrap; weights 1 and 65535" },
+	{ "starvation_bound", test_starvation_bound,
+	  "fair, bvt, rr: no vCPU waits longer than the policy declares; weights 1 and 65535" },
 	{ "attach_detach", test_attach_detach,
 	  "fair, bvt, rr: VMs and vCPUs attached and detached mid-run" },
 	{ "scale_10000", test_scale,
