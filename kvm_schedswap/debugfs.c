@@ -8,7 +8,7 @@
  */
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
-#include "core.h"
+#include "policy_call.h"
 
 static struct dentry *vms_debugfs_dir;
 
@@ -36,8 +36,8 @@ static int vms_status_show(struct seq_file *m, void *unused)
 				   vc->in_gate ? " gated" : "", vc->stats.run_ns,
 				   vc->stats.wait_ns, vc->stats.grants);
 	}
-	if (in && in->ops->dump)
-		in->ops->dump(&in->sched, m);
+	if (in)
+		vms_op_dump(in, m);
 	raw_spin_unlock_irqrestore(&vms_lock, flags);
 	return 0;
 }

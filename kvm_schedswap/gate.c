@@ -28,7 +28,7 @@
 
 #include <linux/delay.h>
 #include <linux/sched/signal.h>
-#include "core.h"
+#include "policy_call.h"
 
 static bool vms_gate_open(struct vms_vcpu *vc)
 {
@@ -75,7 +75,7 @@ static void vms_gate_work(struct callback_head *head)
 		/* left on a signal: out of the policy's hands until it returns */
 		if (in && vc->state == VMS_QUEUED && vc->attached[in->slot]) {
 			now = ktime_get_ns();
-			in->ops->dequeue(&in->sched, &vc->pv[in->slot], now);
+			vms_op_dequeue(in, vc, now);
 			vc->stats.wait_ns += now - vc->queued_ns;
 			vc->left_gate_ns = now;	/* its wait goes on if it is back soon */
 			vms_set_state(vc, VMS_OUTSIDE);

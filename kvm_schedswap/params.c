@@ -14,7 +14,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/string.h>
-#include "core.h"
+#include "policy_call.h"
 
 /* index of parameter @name within @scope, or -ENOENT */
 static int vms_param_index(const struct vmsched_ops *ops, u32 scope, const char *name,
@@ -177,8 +177,7 @@ int vms_set_params(u32 scope, pid_t pid, u32 vcpu_id, const struct vmsched_kv *k
 		memcpy(saved, params, sizeof(saved));
 		for (i = 0; i < n; i++)
 			params[idx[i]] = kv[i].value;
-		if (in->ops->param_changed)
-			ret = in->ops->param_changed(&in->sched, scope, pvm, pv);
+		ret = vms_op_param_changed(in, scope, pvm, pv);
 		if (ret)
 			memcpy(params, saved, sizeof(saved));
 	}

@@ -31,7 +31,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/ktime.h>
-#include "core.h"
+#include "policy_call.h"
 
 /*
  * vCPUs holding a grant now and their number, and queued vCPUs in the order
@@ -69,8 +69,7 @@ void vms_attach_vm(struct vms_instance *in, struct vms_vm *vm, u64 now)
 	pvm->pid = vm->pid;
 	vms_params_restore(vm->saved, in->ops, VMSCHED_SCOPE_VM, pvm->params);
 	vm->attached[in->slot] = true;
-	if (in->ops->vm_attach)
-		in->ops->vm_attach(&in->sched, pvm, now);
+	vms_op_vm_attach(in, vm, now);
 }
 
 void vms_detach_vm(struct vms_instance *in, struct vms_vm *vm)
@@ -79,8 +78,7 @@ void vms_detach_vm(struct vms_instance *in, struct vms_vm *vm)
 		return;
 	/* remembered for the next instance of this policy */
 	vms_params_save(vm->saved, in->ops, vm->pv[in->slot].params);
-	if (in->ops->vm_detach)
-		in->ops->vm_detach(&in->sched, &vm->pv[in->slot]);
+	vms_op_vm_detach(in, vm);
 	vm->attached[in->slot] = false;
 }
 
@@ -94,8 +92,7 @@ void vms_attach_vcpu(struct vms_instance *in, struct vms_vcpu *vc, u64 now)
 	vms_params_defaults(in->ops, VMSCHED_SCOPE_VCPU, v->params);
 	v->vm->nr_vcpus++;
 	vc->attached[in->slot] = true;
-	if (in->ops->vcpu_attach)
-		in->ops->vcpu_attach(&in->sched, v, now);
+	vms_op_vcpu_attach(in, vc, now);
 }
 
 void vms_detach_vcpu(struct vms_instance *in, struct vms_vcpu *vc, u64 now)
@@ -107,11 +104,10 @@ void vms_detach_vcpu(struct vms_instance *in, struct vms_vcpu *vc, u64 now)
 	if (vc->state == VMS_GRANTED) {
 		vms_end_grant(in, vc, now, false);
 	} else if (vc->state == VMS_QUEUED) {
-		in->ops->dequeue(&in->sched, v, now);
+		vms_op_dequeue(in, vc, now);
 		vms_set_state(vc, VMS_OUTSIDE);
 	}
-	if (in->ops->vcpu_detach)
-		in->ops->vcpu_detach(&in->sched, v);
+	vms_op_vcpu_detach(in, vc);
 	v->vm->nr_vcpus--;
 	vc->attached[in->slot] = false;
 }
@@ -218,7 +214,7 @@ void vms_dispatch(struct vms_instance *in, u64 now)
 	lockdep_assert_held(&vms_lock);
 	while (in && vms_nr_granted < in->sched.nr_slots) {
 		slice = 0;
-		v = in->ops->pick_next(&in->sched, now, &slice);
+		v = vms_op_pick_next(in, now, &slice);
 		if (!v) {
 			if (slice && !list_empty(&vms_queued))
 				vms_repoll(slice);
@@ -268,14 +264,13 @@ bool vms_make_runnable(struct vms_instance *in, struct vms_vcpu *vc, u64 now)
 		vc->wait_since_ns = now;
 	vms_set_state(vc, VMS_QUEUED);
 	vc->queued_ns = now;
-	in->ops->enqueue(&in->sched, &vc->pv[in->slot], now, VMSCHED_ENQ_WAKEUP);
+	vms_op_enqueue(in, vc, now, VMSCHED_ENQ_WAKEUP);
 
 	if (vms_nr_granted >= in->sched.nr_slots && in->ops->check_preempt) {
 		list_for_each_entry(vv, &vms_granted, state_node)
 			if (n < in->sched.nr_slots && vv->attached[in->slot])
 				in->running[n++] = &vv->pv[in->slot];
-		victim = in->ops->check_preempt(&in->sched, &vc->pv[in->slot],
-						in->running, n, now);
+		victim = vms_op_check_preempt(in, vc, in->running, n, now);
 		vv = victim ? vms_check_vcpu(in, victim, VMS_GRANTED) : NULL;
 		if (vv) {
 			vms_end_grant(in, vv, now, true);
@@ -325,14 +320,14 @@ void vms_end_grant(struct vms_instance *in, struct vms_vcpu *vc, u64 now, bool r
 		return;
 	/* charge() pairs with the instance's own pick_next() (vmsched_plugin.h) */
 	if (!vc->grant_adopted)
-		in->ops->charge(&in->sched, &vc->pv[in->slot], ran, now);
+		vms_op_charge(in, vc, ran, now);
 	vc->grant_adopted = false;
 	if (requeue && !(vc->task->flags & PF_EXITING)) {
 		vc->stats.preemptions++;
 		vms_set_state(vc, VMS_QUEUED);
 		vc->queued_ns = now;
 		vc->wait_since_ns = now;
-		in->ops->enqueue(&in->sched, &vc->pv[in->slot], now, VMSCHED_ENQ_PREEMPTED);
+		vms_op_enqueue(in, vc, now, VMSCHED_ENQ_PREEMPTED);
 	}
 }
 
@@ -346,7 +341,7 @@ void vms_block(struct vms_vcpu *vc, u64 now)
 		vms_end_grant(in, vc, now, false);
 	} else if (vc->state == VMS_QUEUED) {
 		if (in && vc->attached[in->slot])
-			in->ops->dequeue(&in->sched, &vc->pv[in->slot], now);
+			vms_op_dequeue(in, vc, now);
 		vc->stats.wait_ns += now - vc->queued_ns;
 	}
 	vms_set_state(vc, VMS_BLOCKED);

@@ -36,7 +36,7 @@
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
-#include "core.h"
+#include "policy_call.h"
 
 /* swap statistics, under vms_mutex (read without it for status) */
 u64 vms_swaps, vms_last_swap_ns, vms_max_swap_ns;
@@ -94,18 +94,16 @@ static struct vms_instance *vms_instance_new(struct vmsched_ops *ops,
 	vms_params_restore(vms_saved_globals, ops, VMSCHED_SCOPE_GLOBAL, in->sched.params);
 	for (i = 0; i < n; i++)
 		in->sched.params[idx[i]] = kv[i].value;
-	if (ops->param_changed) {
-		/*
-		 * Not published yet, but the contract is the same for every
-		 * call: the scheduler lock held, IRQs off (a debug kernel's
-		 * lockdep_assert_irqs_disabled() in the policies checks it).
-		 */
-		raw_spin_lock_irqsave(&vms_lock, flags);
-		ret = ops->param_changed(&in->sched, VMSCHED_SCOPE_GLOBAL, NULL, NULL);
-		raw_spin_unlock_irqrestore(&vms_lock, flags);
-		if (ret)
-			goto err;
-	}
+	/*
+	 * Not published yet, but the contract is the same for every call:
+	 * the scheduler lock held, IRQs off (a debug kernel's
+	 * lockdep_assert_irqs_disabled() in the policies checks it).
+	 */
+	raw_spin_lock_irqsave(&vms_lock, flags);
+	ret = vms_op_param_changed(in, VMSCHED_SCOPE_GLOBAL, NULL, NULL);
+	raw_spin_unlock_irqrestore(&vms_lock, flags);
+	if (ret)
+		goto err;
 	ret = ops->init ? ops->init(&in->sched) : 0;
 	if (ret)
 		goto err;
@@ -130,7 +128,6 @@ static void vms_instance_free(struct vms_instance *in)
 /* @old forgets @vc without touching its grant or its place in the queue */
 static void vms_switch_forget(struct vms_instance *old, struct vms_vcpu *vc, u64 now)
 {
-	struct vmsched_vcpu *v = &vc->pv[old->slot];
 	u64 ran;
 
 	if (!vc->attached[old->slot])
@@ -140,11 +137,11 @@ static void vms_switch_forget(struct vms_instance *old, struct vms_vcpu *vc, u64
 		ran = vms_take_cputime(vc);
 		vc->stats.run_ns += ran;
 		if (!vc->grant_adopted)
-			old->ops->charge(&old->sched, v, ran, now);
-	} else if (vc->state == VMS_QUEUED)
-		old->ops->dequeue(&old->sched, v, now);
-	if (old->ops->vcpu_detach)
-		old->ops->vcpu_detach(&old->sched, v);
+			vms_op_charge(old, vc, ran, now);
+	} else if (vc->state == VMS_QUEUED) {
+		vms_op_dequeue(old, vc, now);
+	}
+	vms_op_vcpu_detach(old, vc);
 	vc->attached[old->slot] = false;
 }
 
@@ -205,8 +202,7 @@ static void vms_switch(struct vms_instance *old, struct vms_instance *new, u64 n
 	 */
 	if (new)
 		list_for_each_entry(vc, &vms_queued, state_node)
-			new->ops->enqueue(&new->sched, &vc->pv[new->slot], now,
-					  VMSCHED_ENQ_WAKEUP);
+			vms_op_enqueue(new, vc, now, VMSCHED_ENQ_WAKEUP);
 	rcu_assign_pointer(vms_active, new);
 	if (new)
 		vms_dispatch(new, now);

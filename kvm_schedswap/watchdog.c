@@ -17,7 +17,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/workqueue.h>
-#include "core.h"
+#include "policy_call.h"
 
 #define VMS_WATCHDOG_PERIOD	msecs_to_jiffies(100)
 
@@ -36,7 +36,7 @@ u64 vms_watchdog_limit(struct vms_instance *in)
 
 	lockdep_assert_held(&vms_lock);
 	if (limit && in && in->ops->max_wait) {
-		bound = in->ops->max_wait(&in->sched);
+		bound = vms_op_max_wait(in);
 		limit = max(limit, min(bound, VMS_WATCHDOG_MAX_NS / 2) * 2);
 	}
 	return limit;
