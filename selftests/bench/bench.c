@@ -7,7 +7,7 @@
  * lines.
  *
  *   bench [-s SCENARIO]... [-r REPEATS] [-p POLICIES] [-q]
- *   SCENARIO := { share | latency | swap | overhead }   (default: all)
+ *   SCENARIO := { share | latency | swap | overhead | ctxsw }   (default: all)
  *   POLICIES := comma separated list of host, fair, rr, bvt (default: all)
  *   -q or BENCH_QUICK=1: short durations, for development
  *
@@ -25,6 +25,11 @@
  *   overhead  exit-heavy guest loop (workload --profile exit) with the
  *             module absent, loaded idle, and each policy active (6
  *             repeats by default: short and noisy).
+ *   ctxsw     two processes that are no VM ping-pong a byte over pipes, on
+ *             one CPU and across two, with the module absent, loaded idle,
+ *             and fair active with a VM known on each CPU (10 repeats by
+ *             default): what the core's sched_switch probe costs every
+ *             process of the host.
  *
  * Needs root, /dev/kvm and the modules in $VMSCHED_MODDIR; the workload VMM
  * in $VMSCHED_TESTDIR/bin (as the selftests).
@@ -40,9 +45,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -73,7 +81,9 @@ static struct {
 	int swap_interval_ms;
 	int overhead_s;
 	int overhead_repeats;	/* cheap and noisy: more repeats */
-} cfg = { 3, 2, 6, 6, 1000, 50, 4, 6 };
+	int ctxsw_ms;		/* each ping-pong */
+	int ctxsw_repeats;	/* a few percent at most to see: more repeats */
+} cfg = { 3, 2, 6, 6, 1000, 50, 4, 6, 2000, 10 };
 
 static const char *policies[NR_POLICIES];
 static int nr_policies;
@@ -842,6 +852,317 @@ static void scenario_overhead(void)
 	modules_absent();
 }
 
+/* ---- scenario: context switches of processes that are no VM ---------------- */
+
+/*
+ * The core's sched_switch probe runs on every context switch of the host:
+ * one per-CPU load and one compare (a second load once a vCPU ran on that
+ * CPU) before it returns for a thread that is no vCPU. Two processes
+ * ping-pong one byte over a pair of pipes, on one CPU (every round trip is
+ * two switches between them) and on two (each round trip wakes a process
+ * on the other CPU), in three states side by side in every repeat:
+ *   absent  none of our modules loaded
+ *   idle    the core and the policies loaded, no policy active
+ *   fair    fair active and one 1-vCPU spinning VM pinned to each CPU of
+ *           the ping-pong, known to the core: every CPU's pointer is set,
+ *           so each switch takes the probe's longest path for a thread
+ *           that is no vCPU. The VMs are stopped (SIGSTOP) while the
+ *           ping-pong runs: under single-threaded TCG both emulated CPUs
+ *           share one host thread, and a spinning VM on either CPU would
+ *           take host time from the ping-pong, which is no cost of ours.
+ */
+#define CTXSW_CPU_A	0
+#define CTXSW_CPU_B	1
+
+static const char *const ctxsw_states[] = { "absent", "idle", "fair" };
+
+/* what the two ping-pong processes report (shared memory) */
+struct pingpong {
+	long long round_trips;		/* in the timed window */
+	long long ns;			/* time spent in them */
+	long long self_ns;		/* as many round trips through its own pipe */
+	long long window_ns;		/* the timed window, both kinds */
+	long long all_round_trips;	/* with the warm-up */
+	long long csw[2];		/* context switches of each, in all */
+	int err[2];			/* errno of a failure */
+};
+
+static int pin_self(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return sched_setaffinity(0, sizeof(set), &set) ? errno : 0;
+}
+
+static long long csw_self(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_nvcsw + ru.ru_nivcsw;
+}
+
+/* the echo side: read a byte, write it back, until end of file */
+static void __attribute__((noreturn)) pingpong_echo(struct pingpong *pp, int cpu, int in, int out)
+{
+	char c;
+	ssize_t r;
+
+	if ((pp->err[1] = pin_self(cpu)))
+		_exit(1);
+	while ((r = read(in, &c, 1)) == 1)
+		if (write(out, &c, 1) != 1) {
+			pp->err[1] = errno;
+			_exit(1);
+		}
+	if (r < 0)
+		pp->err[1] = errno;
+	pp->csw[1] = csw_self();
+	_exit(r ? 1 : 0);
+}
+
+/* @n round trips of one byte out through @out and back in from @in */
+static void round_trips(struct pingpong *pp, int out, int in, int n)
+{
+	char c = 'x';
+
+	while (n--) {
+		if (write(out, &c, 1) != 1 || read(in, &c, 1) != 1) {
+			pp->err[0] = errno ? errno : EPIPE;
+			_exit(1);
+		}
+	}
+}
+
+/*
+ * The timing side: 100 ms of warm-up, then @ms ms timed. Every 16 round
+ * trips with the echo side, 16 through a pipe of its own (write a byte,
+ * read it back: the same system calls, no context switch), timed apart.
+ * The emulator's speed changes with the load of the machine it runs on,
+ * by up to 2x within seconds, and changes both nearly alike (they are
+ * milliseconds apart), while the module's cost is in the switches only:
+ * their ratio is what the scenario compares.
+ */
+#define PINGPONG_CHUNK	16
+static void __attribute__((noreturn)) pingpong_ping(struct pingpong *pp, int cpu, int out, int in,
+						    int ms)
+{
+	long long start = now_ns(), end = start + 100000000LL, t0, t1, t2;
+	long long n = 0, all = 0, pp_ns = 0, self_ns = 0;
+	bool timed = false;
+	int self[2];
+
+	if ((pp->err[0] = pin_self(cpu)))
+		_exit(1);
+	if (pipe(self)) {
+		pp->err[0] = errno;
+		_exit(1);
+	}
+	for (;;) {
+		t0 = now_ns();
+		round_trips(pp, out, in, PINGPONG_CHUNK);
+		t1 = now_ns();
+		round_trips(pp, self[1], self[0], PINGPONG_CHUNK);
+		t2 = now_ns();
+		all += PINGPONG_CHUNK;
+		if (timed) {
+			n += PINGPONG_CHUNK;
+			pp_ns += t1 - t0;
+			self_ns += t2 - t1;
+		}
+		if (t2 < end)
+			continue;
+		if (timed)
+			break;
+		timed = true;
+		start = t2;
+		end = start + ms * 1000000LL;
+	}
+	pp->round_trips = n;
+	pp->ns = pp_ns;
+	pp->self_ns = self_ns;
+	pp->window_ns = t2 - start;
+	pp->all_round_trips = all;
+	pp->csw[0] = csw_self();
+	_exit(0);
+}
+
+/*
+ * One ping-pong between CPUs @cpu_a (timing) and @cpu_b (echo) for @ms ms:
+ * fills @res; 0 or -errno.
+ */
+static int pingpong_run(int cpu_a, int cpu_b, int ms, struct pingpong *res)
+{
+	int ab[2] = { -1, -1 }, ba[2] = { -1, -1 }, st, ret = 0, k;
+	pid_t pid[2] = { -1, -1 };
+	struct pingpong *pp;
+	bool failed = false;
+
+	pp = mmap(NULL, sizeof(*pp), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (pp == MAP_FAILED)
+		return -errno;
+	memset(pp, 0, sizeof(*pp));
+	if (pipe(ab) || pipe(ba))
+		ret = -errno;
+	fflush(stdout);
+	if (!ret && (pid[1] = fork()) < 0)
+		ret = -errno;
+	if (!pid[1]) {
+		close(ab[1]);
+		close(ba[0]);
+		pingpong_echo(pp, cpu_b, ab[0], ba[1]);
+	}
+	if (!ret && (pid[0] = fork()) < 0)
+		ret = -errno;
+	if (!pid[0]) {
+		close(ab[0]);
+		close(ba[1]);
+		pingpong_ping(pp, cpu_a, ab[1], ba[0], ms);
+	}
+	/* the echo side sees end of file once the timing side is gone */
+	for (k = 0; k < 2; k++) {
+		if (ab[k] >= 0)
+			close(ab[k]);
+		if (ba[k] >= 0)
+			close(ba[k]);
+	}
+	for (k = 0; k < 2; k++) {
+		if (pid[k] <= 0)
+			continue;
+		while (waitpid(pid[k], &st, 0) < 0 && errno == EINTR)
+			;
+		if (!WIFEXITED(st) || WEXITSTATUS(st))
+			failed = true;
+	}
+	/* the echo side's error first: the timing side's is then EPIPE */
+	if (!ret && failed)
+		ret = -(pp->err[1] ? pp->err[1] : pp->err[0] ? pp->err[0] : EIO);
+	if (!ret && (pp->round_trips <= 0 || pp->ns <= 0 || pp->self_ns <= 0))
+		ret = -EIO;
+	*res = *pp;
+	munmap(pp, sizeof(*pp));
+	return ret;
+}
+
+/*
+ * The fair state's VMs: one spinning 1-vCPU VM pinned to each of the first
+ * @nr CPUs, started under fair. The core discovers a vCPU at its first
+ * guest entry under a policy and points that CPU's pointer at it then, so
+ * once it knows both VMs, both CPUs' pointers are set; then stop them.
+ */
+static int ctxsw_vms_start(struct vm_set *s, int nr)
+{
+	const struct wl_spec a[] = {
+		{ "ctxsw-0", 1, "spin", "0", 3600, 0 },
+		{ "ctxsw-1", 1, "spin", "1", 3600, 0 },
+	};
+	int ret, k, st;
+
+	ret = vms_start(s, a, nr, true);
+	for (k = 0; !ret && k < s->nr; k++) {
+		if (kill(s->w[k].pid, SIGSTOP))
+			ret = -errno;
+		else if (waitpid(s->w[k].pid, &st, WUNTRACED) < 0)
+			ret = -errno;
+		else if (!WIFSTOPPED(st))
+			ret = -ECHILD;	/* it ended */
+	}
+	return ret;
+}
+
+/* set up one state; the fair state starts VMs into @s */
+static int ctxsw_state(const char *state, struct vm_set *s, int nr_cpus)
+{
+	int ret;
+
+	memset(s, 0, sizeof(*s));
+	if (!strcmp(state, "absent")) {
+		modules_absent();
+		return 0;
+	}
+	ret = modules_fresh();
+	if (ret || !strcmp(state, "idle"))
+		return ret;
+	ret = policy_select(state, 0, 0);
+	return ret ? ret : ctxsw_vms_start(s, nr_cpus);
+}
+
+static void scenario_ctxsw(void)
+{
+	static const struct {
+		const char *name;
+		int cpu_a, cpu_b;
+	} rows[] = {
+		{ "same-cpu", CTXSW_CPU_A, CTXSW_CPU_A },
+		{ "cross-cpu", CTXSW_CPU_A, CTXSW_CPU_B },
+	};
+	int nr_cpus = sysconf(_SC_NPROCESSORS_ONLN) > 1 ? 2 : 1;
+	int nr_states = sizeof(ctxsw_states) / sizeof(ctxsw_states[0]);
+	double rate, cost, csw, absent_rate[2], absent_cost[2];
+	const char *state;
+	struct pingpong pp;
+	struct vm_set s;
+	int rep, c, r, ret;
+
+	if (nr_cpus < 2)
+		info("ctxsw: one CPU: no cross-CPU row");
+	modules_absent();
+	pingpong_run(CTXSW_CPU_A, CTXSW_CPU_A, 200, &pp);	/* warm-up, not counted */
+	for (rep = 0; rep < cfg.ctxsw_repeats; rep++) {
+		for (r = 0; r < 2; r++)
+			absent_rate[r] = absent_cost[r] = NAN;
+		for (c = 0; c < nr_states; c++) {
+			state = ctxsw_states[c];
+			ret = ctxsw_state(state, &s, nr_cpus);
+			if (ret) {
+				vms_stop(&s);
+				jo_error("ctxsw", state, rep, "set up", ret);
+				continue;
+			}
+			usleep(500000);	/* module load and VM start settle alike */
+			for (r = 0; r < nr_cpus; r++) {
+				ret = pingpong_run(rows[r].cpu_a, rows[r].cpu_b, cfg.ctxsw_ms, &pp);
+				if (ret) {
+					jo_error("ctxsw", state, rep, rows[r].name, ret);
+					continue;
+				}
+				rate = pp.round_trips * 1e9 / pp.ns;
+				/* a round trip in units of a round trip through its own pipe */
+				cost = (double)pp.ns / pp.self_ns;
+				if (!strcmp(state, "absent")) {
+					absent_rate[r] = rate;
+					absent_cost[r] = cost;
+				}
+				csw = (double)(pp.csw[0] + pp.csw[1]) / pp.all_round_trips;
+				jo_begin("ctxsw", state, rep);
+				jo_str("placement", rows[r].name);
+				jo_int("cpu_a", rows[r].cpu_a);
+				jo_int("cpu_b", rows[r].cpu_b);
+				jo_int("vms", s.nr);
+				jo_int("round_trips", pp.round_trips);
+				jo_int("pingpong_ns", pp.ns);
+				jo_int("self_ns", pp.self_ns);
+				jo_int("duration_ns", pp.window_ns);
+				jo_dbl("round_trips_per_s", rate);
+				jo_dbl("ns_per_round_trip", 1e9 / rate);
+				jo_dbl("self_ns_per_round_trip", (double)pp.self_ns / pp.round_trips);
+				jo_dbl("relative_cost", cost);
+				jo_dbl("switches_per_round_trip", csw);
+				jo_dbl("ratio", rate / absent_rate[r]);
+				jo_dbl("ratio_normalized", absent_cost[r] / cost);
+				jo_end();
+				info("ctxsw/%s %s rep %d: %.0f round trips/s, %.1f us each (%.1f own-pipe round trips), %.2f switches each; of absent: %.3f, normalized %.3f",
+				     state, rows[r].name, rep, rate, 1e6 / rate, cost, csw,
+				     rate / absent_rate[r], absent_cost[r] / cost);
+			}
+			vms_stop(&s);
+		}
+	}
+	modules_absent();
+}
+
 /* ---- main ----------------------------------------------------------------- */
 
 static const struct scenario {
@@ -852,13 +1173,14 @@ static const struct scenario {
 	{ "latency", scenario_latency },
 	{ "swap", scenario_swap },
 	{ "overhead", scenario_overhead },
+	{ "ctxsw", scenario_ctxsw },
 };
 #define NR_SCENARIOS (int)(sizeof(scenarios) / sizeof(scenarios[0]))
 
 static void __attribute__((noreturn)) usage(void)
 {
 	fprintf(stderr, "usage: bench [-s SCENARIO]... [-r REPEATS] [-p POLICIES] [-q]\n"
-			"SCENARIO := { share | latency | swap | overhead }\n"
+			"SCENARIO := { share | latency | swap | overhead | ctxsw }\n"
 			"POLICIES := comma separated list of { host | fair | rr | bvt }\n");
 	exit(2);
 }
@@ -889,6 +1211,8 @@ static void quick(void)
 	cfg.swaps = 60;
 	cfg.overhead_s = 1;
 	cfg.overhead_repeats = 1;
+	cfg.ctxsw_ms = 1000;
+	cfg.ctxsw_repeats = 3;	/* still a spread next to each ratio */
 }
 
 int main(int argc, char **argv)
@@ -918,7 +1242,7 @@ int main(int argc, char **argv)
 			selected[i] = any = true;
 			break;
 		case 'r':
-			cfg.repeats = cfg.overhead_repeats = atoi(optarg);
+			cfg.repeats = cfg.overhead_repeats = cfg.ctxsw_repeats = atoi(optarg);
 			if (cfg.repeats < 1)
 				usage();
 			break;

@@ -13,9 +13,9 @@
 # build/bench/latest points to the newest run.
 #
 #   bench.sh [--kernels "6.1 6.12"] [--repeats N] [--quick] [--out DIR]
-#            [--scenarios "share latency swap overhead scale"]
+#            [--scenarios "share latency swap overhead ctxsw scale"]
 #
-# Environment: QUICK=1 (same as --quick: short durations, one repeat),
+# Environment: QUICK=1 (same as --quick: short durations, one repeat; ctxsw: 3),
 # KVER (same as --kernels).
 set -uo pipefail
 . "$(dirname "$0")/../vm/lib.sh"
@@ -24,7 +24,7 @@ KERNELS=${KVER:-"6.1 6.12"}
 REPEATS=
 QUICK=${QUICK:-0}
 OUT=
-SCENARIOS="share latency swap overhead scale"
+SCENARIOS="share latency swap overhead ctxsw scale"
 
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -54,7 +54,7 @@ guest_args=""
 in_guest=""
 for s in $SCENARIOS; do
 	case $s in
-	share|latency|swap|overhead) guest_args="$guest_args -s $s"; in_guest=1 ;;
+	share|latency|swap|overhead|ctxsw) guest_args="$guest_args -s $s"; in_guest=1 ;;
 	scale) ;;
 	*) die "unknown scenario $s" ;;
 	esac
