@@ -310,8 +310,12 @@ def main():
                "see the console logs); the tables hold what was measured before.", ""]
     for k in ks:
         md += [f"## Kernel {k}", ""]
-        for part in (md_share, md_latency, md_swap, md_overhead, md_ctxsw):
-            md += [part(rows, k), ""]
+        # a scenario this run did not include has no rows, not even errors
+        ran = {r["bench"] for r in rows if r.get("kernel") == k}
+        for bench, part in (("share", md_share), ("latency", md_latency), ("swap", md_swap),
+                            ("overhead", md_overhead), ("ctxsw", md_ctxsw)):
+            if bench in ran:
+                md += [part(rows, k), ""]
         errs = [r for r in rows if r.get("kernel") == k and "error" in r]
         if errs:
             md += ["Measurements that failed:", ""]
