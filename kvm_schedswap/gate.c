@@ -121,17 +121,27 @@ void vms_gate_release_all(void)
  * Wait until @vc's gate_work has run. A vCPU halted in the guest runs its
  * pending task_work only when it leaves the halt, so unblock it the way KVM
  * itself does. May sleep; call without locks, with @vc->released set.
+ *
+ * The wait has no end on purpose: a queued task_work cannot be cancelled
+ * from a module, and its callback is this module's text, so neither the
+ * vCPU nor the module may go before it has run. A thread that cannot run
+ * it (stuck in an uninterruptible sleep inside KVM_RUN) is named in the
+ * log every 10 s, so that an admin sees what an rmmod waits for.
  */
 void vms_gate_drain(struct vms_vcpu *vc)
 {
 	unsigned int i;
 
-	for (i = 0; atomic_read_acquire(&vc->gate_queued); i++) {
+	for (i = 1; atomic_read_acquire(&vc->gate_queued); i++) {
 		if (!(i % 10)) {
 			kvm_make_request(KVM_REQ_UNBLOCK, vc->vcpu);
 			kvm_vcpu_kick(vc->vcpu);
 			wake_up_process(vc->task);
 		}
+		if (!(i % 10000))
+			pr_warn("waiting %u s for thread %d (vCPU %d of VM %d, state %#x) to leave the gate\n",
+				i / 1000, vc->tid, vc->vcpu_id, vc->vm->pid,
+				READ_ONCE(vc->task->__state));
 		msleep(1);
 	}
 	irq_work_sync(&vc->kick);

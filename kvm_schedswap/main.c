@@ -91,6 +91,12 @@ static void __exit vms_exit(void)
 	mutex_unlock(&vms_mutex);
 	vms_repoll_exit();
 	rcu_barrier();			/* vCPUs freed with call_rcu */
+	/*
+	 * A gate_work that cleared gate_queued may still be returning
+	 * through this module's text; it does not sleep from there, so
+	 * once every task has passed a voluntary switch it has left.
+	 */
+	synchronize_rcu_tasks();
 	pr_info("unloaded\n");
 }
 
