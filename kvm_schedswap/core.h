@@ -99,7 +99,8 @@ struct vms_saved_params {
 struct vms_vm {
 	struct list_head node;		/* vms_vms, under vms_lock */
 	struct kvm *kvm;		/* reference held until reaped */
-	pid_t pid;			/* VMM pid */
+	struct pid *tgid;		/* VMM process, reference held */
+	pid_t pid;			/* its number in the initial namespace (logs) */
 	char comm[TASK_COMM_LEN];	/* VMM name */
 	struct list_head vcpus;		/* vms_vcpu.vm_node, under vms_lock */
 	unsigned int nr_vcpus;
@@ -119,7 +120,8 @@ struct vms_vcpu {
 	/* the thread in KVM_RUN now, reference held; written under vms_lock */
 	struct task_struct *task;
 	int vcpu_id;
-	pid_t tid;
+	struct pid *tpid;		/* vc->task's pid, reference held */
+	pid_t tid;			/* its number in the initial namespace (logs) */
 
 	/* scheduling state, under vms_lock */
 	enum vms_state state;
@@ -181,7 +183,9 @@ int vms_for_each_policy(int (*fn)(struct vmsched_ops *ops, void *arg), void *arg
 struct vms_vcpu *vms_lookup(struct kvm_vcpu *vcpu);
 bool vms_known_vcpu(const struct vms_vcpu *vc);
 struct vms_vcpu *vms_discover(struct kvm_vcpu *vcpu);
-struct vms_vm *vms_find_vm(pid_t pid);
+struct vms_vm *vms_find_vm(pid_t nr);
+struct pid *vms_caller_pid(pid_t nr);
+bool vms_vm_selected(const struct vms_vm *vm, const struct pid *want);
 void vms_reap(bool all);
 int vms_hooks_register(void);
 void vms_hooks_unregister(void);

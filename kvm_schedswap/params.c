@@ -135,7 +135,9 @@ static int vms_params_target(struct vms_instance *in, u32 scope, pid_t pid, u32 
 		return 0;
 	}
 	vm = vms_find_vm(pid);
-	if (!vm || !vm->attached[in->slot])
+	if (IS_ERR(vm))
+		return PTR_ERR(vm);
+	if (!vm->attached[in->slot])
 		return -ESRCH;
 	*pvm = &vm->pv[in->slot];
 	if (scope == VMSCHED_SCOPE_VM) {

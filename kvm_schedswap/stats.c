@@ -103,9 +103,10 @@ static void vms_fill_vcpu(struct vmsched_vcpu_stats *o, const struct vms_vm *vm,
 		st.run_ns += vms_cputime_pending(vc);
 	else if (vc->state == VMS_QUEUED)
 		st.wait_ns += now - vc->queued_ns;
-	o->pid = vm->pid;
+	/* pids as the caller's namespace numbers them */
+	o->pid = pid_vnr(vm->tgid);
 	o->vcpu_id = vc->vcpu_id;
-	o->tid = vc->tid;
+	o->tid = pid_vnr(vc->tpid);
 	o->state = rcu_access_pointer(vms_active) ? vc->state : VMSCHED_VCPU_RUNNING;
 	o->run_ns = st.run_ns;
 	o->wait_ns = st.wait_ns;
@@ -124,7 +125,7 @@ static void vms_fill_vm(struct vmsched_vm_stats *o, const struct vms_vm *vm,
 	const struct vms_vcpu *vc;
 
 	memset(o, 0, sizeof(*o));
-	o->pid = vm->pid;
+	o->pid = pid_vnr(vm->tgid);
 	o->nr_vcpus = vm->nr_vcpus;
 	memcpy(o->comm, vm->comm, sizeof(o->comm));
 	o->run_ns = vm->gone.run_ns;
@@ -145,14 +146,15 @@ static void vms_fill_vm(struct vmsched_vm_stats *o, const struct vms_vm *vm,
 	}
 }
 
-static void vms_count_locked(pid_t pid, unsigned int *nvm, unsigned int *nvc)
+/* VMs the caller sees (all of @want's, or all visible if NULL) */
+static void vms_count_locked(const struct pid *want, unsigned int *nvm, unsigned int *nvc)
 {
 	struct vms_vm *vm;
 
 	*nvm = 0;
 	*nvc = 0;
 	list_for_each_entry(vm, &vms_vms, node) {
-		if (pid && vm->pid != pid)
+		if (!vms_vm_selected(vm, want))
 			continue;
 		(*nvm)++;
 		*nvc += vm->nr_vcpus;
@@ -201,21 +203,28 @@ int vms_stats_snapshot(struct vmsched_stats *s)
 	unsigned int nvm, nvc, ivm = 0, ivc = 0, tries = 0;
 	struct vmsched_vcpu_stats tmp;
 	struct vms_snapshot sn;
+	struct pid *want;
 	const struct vms_vcpu *vc;
 	const struct vms_vm *vm;
 	unsigned long flags;
 	int ret;
 	u64 now;
 
+	/*
+	 * @s->pid in the caller's pid namespace; a VM of a process it does not
+	 * see is not listed. Looked up under the lock (RCU), every time.
+	 */
 	raw_spin_lock_irqsave(&vms_lock, flags);
-	vms_count_locked(s->pid, &nvm, &nvc);
+	want = vms_caller_pid(s->pid);
+	vms_count_locked(want, &nvm, &nvc);
 	for (;;) {
 		raw_spin_unlock_irqrestore(&vms_lock, flags);
 		ret = vms_snapshot_alloc(&sn, min(nvm, s->vms.count), min(nvc, s->vcpus.count));
 		if (ret)
 			return ret;
 		raw_spin_lock_irqsave(&vms_lock, flags);
-		vms_count_locked(s->pid, &nvm, &nvc);
+		want = vms_caller_pid(s->pid);
+		vms_count_locked(want, &nvm, &nvc);
 		if (min(nvm, s->vms.count) <= sn.cvm && min(nvc, s->vcpus.count) <= sn.cvc)
 			break;
 		vms_snapshot_free(&sn);
@@ -226,7 +235,7 @@ int vms_stats_snapshot(struct vmsched_stats *s)
 	}
 	now = ktime_get_ns();
 	list_for_each_entry(vm, &vms_vms, node) {
-		if (s->pid && vm->pid != s->pid)
+		if (!vms_vm_selected(vm, want))
 			continue;
 		if (ivm < sn.cvm)
 			vms_fill_vm(&sn.vms[ivm++], vm, &tmp, now);

@@ -75,18 +75,22 @@ void vms_track_reset(struct vms_vcpu *vc)
 /*
  * kvm_entry probe, IRQs off: @vc runs in a thread that is not vc->task.
  * Adopt it. put_task_struct() of the old thread is safe with IRQs off on
- * a !PREEMPT_RT kernel (linux/sched/task.h).
+ * a !PREEMPT_RT kernel (linux/sched/task.h), and so is put_pid() (a pid
+ * is freed from RCU callbacks too).
  */
 void vms_track_rethread(struct vms_vcpu *vc)
 {
 	struct task_struct *old = NULL;
+	struct pid *old_pid = NULL;
 
 	raw_spin_lock(&vms_lock);
 	if (vc->task != current && !vc->released) {
 		old = vc->task;
+		old_pid = vc->tpid;
 		get_task_struct(current);
 		vc->task = current;
-		vc->tid = task_pid_nr(current);
+		vc->tpid = get_pid(task_pid(current));
+		vc->tid = pid_nr(vc->tpid);
 		vms_track_reset(vc);
 		vc->rethreads++;
 	}
@@ -95,6 +99,7 @@ void vms_track_rethread(struct vms_vcpu *vc)
 		pr_debug("vCPU %d of VM %d moved to thread %d\n", vc->vcpu_id, vc->vm->pid,
 			 vc->tid);
 		put_task_struct(old);
+		put_pid(old_pid);
 	}
 }
 

@@ -19,7 +19,20 @@
  * VMs end when their VMM closes the VM and vCPU file descriptors (normally
  * or by dying): then the core's reference is the last one. The reaper, a
  * delayed work, notices that, detaches the VM from the policy, drains its
- * vCPUs' gate work and drops the reference, which destroys the VM.
+ * vCPUs' gate work and drops the reference, which destroys the VM. That
+ * last kvm_put_kvm() runs in a kworker; KVM allows it from any process
+ * context (irqfd and VFIO drop the last reference from workers too):
+ * kvm_destroy_vm() unregisters from the VMM's mm through its own
+ * reference, and on VMX every loaded VMCS is cleared on its CPU by IPI.
+ *
+ * What the gate does not see: on Intel VMX, a vCPU whose state needs KVM's
+ * instruction emulator (emulation_required: real mode on a CPU without
+ * unrestricted guest, or invalid guest state) returns from vmx_vcpu_run()
+ * before trace_kvm_entry, so it is not gated while KVM emulates it; it
+ * does not run guest code then, only the host's emulator in its thread,
+ * whose CPU time is charged at its next grant. Every VMX CPU of the last
+ * decade has unrestricted guest, where only invalid guest state (a VMM
+ * bug) takes that path; SVM has no such path.
  *
  * Context: the probe runs with IRQs and preemption off and must not sleep;
  * discovery allocates with GFP_ATOMIC once per vCPU, never per entry. The
@@ -67,15 +80,46 @@ bool vms_known_vcpu(const struct vms_vcpu *vc)
 	return false;
 }
 
-struct vms_vm *vms_find_vm(pid_t pid)
+/*
+ * Process @nr as the caller of an ioctl names it: in its own pid namespace
+ * (a number reused by a new process is a new struct pid, so a VM is never
+ * mistaken for another process's). NULL if there is none. Under vms_lock
+ * (IRQs off: an RCU read-side section).
+ */
+struct pid *vms_caller_pid(pid_t nr)
 {
-	struct vms_vm *vm;
+	return nr > 0 ? find_vpid(nr) : NULL;
+}
+
+/* is @vm visible to the caller, and the VM of @want if that is set? */
+bool vms_vm_selected(const struct vms_vm *vm, const struct pid *want)
+{
+	if (want)
+		return vm->tgid == want;
+	return pid_vnr(vm->tgid) != 0;
+}
+
+/*
+ * The VM of process @nr (in the caller's pid namespace); vms_lock held.
+ * ERR_PTR(-ESRCH) if there is none, ERR_PTR(-ENOTUNIQ) if that process
+ * runs several VMs: a pid cannot say which one is meant.
+ */
+struct vms_vm *vms_find_vm(pid_t nr)
+{
+	struct pid *want = vms_caller_pid(nr);
+	struct vms_vm *vm, *found = NULL;
 
 	lockdep_assert_held(&vms_lock);
-	list_for_each_entry(vm, &vms_vms, node)
-		if (vm->pid == pid)
-			return vm;
-	return NULL;
+	if (!want)
+		return ERR_PTR(-ESRCH);
+	list_for_each_entry(vm, &vms_vms, node) {
+		if (vm->tgid != want)
+			continue;
+		if (found)
+			return ERR_PTR(-ENOTUNIQ);
+		found = vm;
+	}
+	return found ? found : ERR_PTR(-ESRCH);
 }
 
 static struct vms_vm *vms_find_kvm(struct kvm *kvm)
@@ -104,8 +148,10 @@ static struct vms_vm *vms_new_vm(struct kvm *kvm)
 		kfree(vm);
 		return NULL;
 	}
+	/* the vCPU thread's process: KVM's userspace_pid is the VM creator's */
 	vm->kvm = kvm;
-	vm->pid = kvm->userspace_pid ? kvm->userspace_pid : task_tgid_nr(current);
+	vm->tgid = get_pid(task_tgid(current));
+	vm->pid = pid_nr(vm->tgid);
 	strscpy(vm->comm, current->group_leader->comm, sizeof(vm->comm));
 	INIT_LIST_HEAD(&vm->vcpus);
 	return vm;
@@ -154,6 +200,7 @@ struct vms_vcpu *vms_discover(struct kvm_vcpu *vcpu)
 	}
 	/* only this thread (it holds vcpu->mutex in KVM_RUN) discovers @vcpu */
 	get_task_struct(current);
+	vc->tpid = get_pid(task_pid(current));
 	vc->vm = vm;
 	list_add_tail(&vc->vm_node, &vm->vcpus);
 	vm->nr_vcpus++;
@@ -170,6 +217,7 @@ struct vms_vcpu *vms_discover(struct kvm_vcpu *vcpu)
 	if (new_vm) {
 		/* lost the race; the reference cannot be the last one here */
 		kvm_put_kvm_no_destroy(new_vm->kvm);
+		put_pid(new_vm->tgid);
 		kfree(new_vm);
 	}
 	return vc;
@@ -277,6 +325,7 @@ static void vms_free_vcpu(struct rcu_head *rcu)
 	struct vms_vcpu *vc = container_of(rcu, struct vms_vcpu, rcu);
 
 	put_task_struct(vc->task);
+	put_pid(vc->tpid);
 	kfree(vc);
 }
 
@@ -307,6 +356,7 @@ static void vms_free_vms(struct list_head *dead)
 		}
 		list_del(&vm->node);
 		kvm_put_kvm(vm->kvm);
+		put_pid(vm->tgid);
 		kfree(vm);
 	}
 }

@@ -63,6 +63,9 @@ static int target_err(const struct target *t, const char *what, int err)
 		return op_err("%s: VM %s (pid %d) is gone", what, t->name, t->pid);
 	if (err == -ENODEV)
 		return op_err("%s: no policy is active (vmsched activate POLICY first)", what);
+	if (err == -ENOTUNIQ)
+		return op_err("%s: process %d runs several VMs: a pid cannot name one of them",
+			      what, t->pid);
 	return dev_err(what, err);
 }
 

@@ -29,8 +29,11 @@ int dev_try_open(void)
 		fd = open(VMSCHED_DEVICE, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	/* a module of another major ABI would misread our structs */
-	if (!ioctl(fd, VMSCHED_IOC_VERSION, &v) && v.major != VMSCHED_ABI_MAJOR) {
+	/*
+	 * a module of another major ABI would misread our structs; one from
+	 * before 2.0 does not even know our ioctl type
+	 */
+	if (ioctl(fd, VMSCHED_IOC_VERSION, &v) ? errno == ENOTTY : v.major != VMSCHED_ABI_MAJOR) {
 		close(fd);
 		fd = -1;
 		return -EPROTO;

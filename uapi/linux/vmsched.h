@@ -29,6 +29,7 @@
  *   EINVAL  also: a combination of values the policy refuses
  *   ENOSPC  reservations would exceed the pool (fair)
  *   ESRCH   no such VM (pid) or vCPU
+ *   ENOTUNIQ  that process runs several VMs: a pid names none of them
  *   ENODEV  per-VM/vCPU parameters asked while no policy is active
  *   EBUSY   a swap is in progress (never returned for activate: it waits)
  *   EAGAIN  statistics: VMs kept appearing while the snapshot was sized
@@ -41,7 +42,13 @@
 #include <linux/ioctl.h>
 
 #define VMSCHED_DEVICE		"/dev/vmsched"
-#define VMSCHED_ABI_MAJOR	1
+/*
+ * 2.0: the ioctl type is 0xD6 (1.x used 0xB7, nsfs' type: NS_GET_OWNER_UID
+ * had the number of VMSCHED_IOC_DEACTIVATE); run_ns is CPU time; pids are
+ * those of the caller's pid namespace (VMs of processes it cannot see are
+ * not listed).
+ */
+#define VMSCHED_ABI_MAJOR	2
 #define VMSCHED_ABI_MINOR	0
 
 #define VMSCHED_NAME_MAX	32	/* names incl. NUL */
@@ -160,7 +167,12 @@ struct vmsched_status {
 	__u64 last_swap_ns;
 	__u64 max_swap_ns;	/* longest so far, counted the same way */
 	__u64 watchdog_events;	/* policies ejected by the watchdog */
-	__u64 watchdog_ns;	/* gate limit before the watchdog fires */
+	/*
+	 * how long a runnable vCPU may wait before the watchdog ejects the
+	 * policy: watchdog_ms, or twice the wait the active policy declares
+	 * for its parameters and load if that is longer; 0: watchdog off
+	 */
+	__u64 watchdog_ns;
 	__u64 policy_errors;	/* calls a policy got wrong (contained) */
 	char last_ejected[VMSCHED_NAME_MAX];	/* policy the watchdog ejected last */
 };
@@ -177,12 +189,12 @@ struct vmsched_vcpu_stats {
 	__u32 vcpu_id;
 	__s32 tid;		/* vCPU thread id, 0 if unknown */
 	__u32 state;		/* VMSCHED_VCPU_* */
-	__u64 run_ns;		/* time holding a grant */
+	__u64 run_ns;		/* CPU time its thread used under grants */
 	__u64 wait_ns;		/* runnable but gated */
 	__u64 grants;		/* grants received */
 	__u64 preemptions;	/* slices that ended while still runnable */
 	__u64 wakeups;		/* halts that ended */
-	__u64 lat_count;	/* wake-to-grant samples */
+	__u64 lat_count;	/* wake-to-run samples: from the wake-up to running */
 	__u64 lat_p50_ns;	/* upper bound of the p50 bucket */
 	__u64 lat_p99_ns;
 	__u64 lat_max_ns;
@@ -216,7 +228,8 @@ struct vmsched_stats {
 };
 #define VMSCHED_STATS_SIZE_VER0		48
 
-#define VMSCHED_IOC_MAGIC	0xB7
+/* not in Documentation/userspace-api/ioctl/ioctl-number.rst */
+#define VMSCHED_IOC_MAGIC	0xD6
 
 #define VMSCHED_IOC_VERSION		_IOR(VMSCHED_IOC_MAGIC, 0x00, struct vmsched_version)
 #define VMSCHED_IOC_LIST_POLICIES	_IOWR(VMSCHED_IOC_MAGIC, 0x01, struct vmsched_list)
