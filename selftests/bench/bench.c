@@ -881,6 +881,8 @@ struct pingpong {
 	long long round_trips;		/* in the timed window */
 	long long ns;			/* time spent in them */
 	long long self_ns;		/* as many round trips through its own pipe */
+	double cost;			/* median of the chunks' ns / self_ns */
+	long long chunks;
 	long long window_ns;		/* the timed window, both kinds */
 	long long all_round_trips;	/* with the warm-up */
 	long long csw[2];		/* context switches of each, in all */
@@ -936,21 +938,32 @@ static void round_trips(struct pingpong *pp, int out, int in, int n)
 	}
 }
 
+static int cmp_float(const void *a, const void *b)
+{
+	float x = *(const float *)a, y = *(const float *)b;
+
+	return x < y ? -1 : x > y;
+}
+
 /*
- * The timing side: 100 ms of warm-up, then @ms ms timed. Every 16 round
- * trips with the echo side, 16 through a pipe of its own (write a byte,
- * read it back: the same system calls, no context switch), timed apart.
- * The emulator's speed changes with the load of the machine it runs on,
- * by up to 2x within seconds, and changes both nearly alike (they are
- * milliseconds apart), while the module's cost is in the switches only:
- * their ratio is what the scenario compares.
+ * The timing side: 100 ms of warm-up, then @ms ms timed. After every 16
+ * round trips with the echo side (a chunk), 16 through a pipe of its own
+ * (write a byte, read it back: the same system calls, no context switch),
+ * timed apart. The emulator's speed changes with the load of the machine
+ * it runs on, by up to 2x within seconds, and changes both nearly alike
+ * (they are a millisecond apart), while the module's cost is in the
+ * switches only: the cost is the median over the chunks of the ping-pong
+ * time over the own-pipe time (the median, as the machine's host may stall
+ * the emulator for longer than a chunk now and then).
  */
-#define PINGPONG_CHUNK	16
+#define PINGPONG_CHUNK		16
+#define PINGPONG_MAX_CHUNKS	(1 << 18)
 static void __attribute__((noreturn)) pingpong_ping(struct pingpong *pp, int cpu, int out, int in,
 						    int ms)
 {
 	long long start = now_ns(), end = start + 100000000LL, t0, t1, t2;
-	long long n = 0, all = 0, pp_ns = 0, self_ns = 0;
+	long long n = 0, all = 0, pp_ns = 0, self_ns = 0, chunks = 0;
+	static float ratio[PINGPONG_MAX_CHUNKS];
 	bool timed = false;
 	int self[2];
 
@@ -971,6 +984,8 @@ static void __attribute__((noreturn)) pingpong_ping(struct pingpong *pp, int cpu
 			n += PINGPONG_CHUNK;
 			pp_ns += t1 - t0;
 			self_ns += t2 - t1;
+			if (chunks < PINGPONG_MAX_CHUNKS && t2 > t1)
+				ratio[chunks++] = (float)(t1 - t0) / (t2 - t1);
 		}
 		if (t2 < end)
 			continue;
@@ -980,9 +995,12 @@ static void __attribute__((noreturn)) pingpong_ping(struct pingpong *pp, int cpu
 		start = t2;
 		end = start + ms * 1000000LL;
 	}
+	qsort(ratio, chunks, sizeof(ratio[0]), cmp_float);
 	pp->round_trips = n;
 	pp->ns = pp_ns;
 	pp->self_ns = self_ns;
+	pp->cost = chunks ? ratio[chunks / 2] : NAN;
+	pp->chunks = chunks;
 	pp->window_ns = t2 - start;
 	pp->all_round_trips = all;
 	pp->csw[0] = csw_self();
@@ -1039,7 +1057,7 @@ static int pingpong_run(int cpu_a, int cpu_b, int ms, struct pingpong *res)
 	/* the echo side's error first: the timing side's is then EPIPE */
 	if (!ret && failed)
 		ret = -(pp->err[1] ? pp->err[1] : pp->err[0] ? pp->err[0] : EIO);
-	if (!ret && (pp->round_trips <= 0 || pp->ns <= 0 || pp->self_ns <= 0))
+	if (!ret && (pp->round_trips <= 0 || pp->ns <= 0 || !(pp->cost > 0)))
 		ret = -EIO;
 	*res = *pp;
 	munmap(pp, sizeof(*pp));
@@ -1130,7 +1148,7 @@ static void scenario_ctxsw(void)
 				}
 				rate = pp.round_trips * 1e9 / pp.ns;
 				/* a round trip in units of a round trip through its own pipe */
-				cost = (double)pp.ns / pp.self_ns;
+				cost = pp.cost;
 				if (!strcmp(state, "absent")) {
 					absent_rate[r] = rate;
 					absent_cost[r] = cost;
@@ -1149,6 +1167,7 @@ static void scenario_ctxsw(void)
 				jo_dbl("ns_per_round_trip", 1e9 / rate);
 				jo_dbl("self_ns_per_round_trip", (double)pp.self_ns / pp.round_trips);
 				jo_dbl("relative_cost", cost);
+				jo_int("chunks", pp.chunks);
 				jo_dbl("switches_per_round_trip", csw);
 				jo_dbl("ratio", rate / absent_rate[r]);
 				jo_dbl("ratio_normalized", absent_cost[r] / cost);

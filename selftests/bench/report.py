@@ -183,10 +183,10 @@ def md_ctxsw(rows, k):
             "each CPU (every CPU's pointer is set), stopped while the ping-pong runs. Switches: "
             "context switches of both processes per round trip. Cost: a round trip in round "
             "trips of the timing process through its own pipe (same system calls, no switch), "
-            "interleaved every 16. Ratio: round trips/s over the module-absent run's in the same "
-            "repeat; normalized: the same from the cost, which cancels the emulator's changes of "
-            "speed (below 1: slower than absent). Under emulation read the normalized ratio and "
-            "its spread only\n\n" +
+            "16 of each in turn, median over these pairs. Ratio: round trips/s over the "
+            "module-absent run's in the same repeat; normalized: the same from the cost, which "
+            "cancels the emulator's changes of speed (below 1: slower than absent). Under "
+            "emulation read the normalized ratio and its spread only\n\n" +
             table(["CPUs", "state", "round trips/s", "switches", "cost", "ratio to absent",
                    "normalized ratio"], body))
 
