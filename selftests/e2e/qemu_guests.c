@@ -8,7 +8,9 @@
  *  1. host scheduler: the three share the CPU about equally
  *  2. fair, weights set by VM name through the CLI: granted time and the
  *     guests' work follow them
- *  3. QMP stop and cont take effect promptly while fair gates the vCPUs
+ *  3. QMP stop and cont take effect promptly while fair gates the vCPUs;
+ *     while batch is stopped its grants go to web and db, after cont the
+ *     three are back at their targets
  *  4. vCPU kicks (run_on_cpu, as savevm and migration use) are not held
  *     at the gate
  *  5. the guests' clocks and timer interrupts stay sane under every policy
@@ -33,6 +35,7 @@
 #define PIN_CPU	"1"
 
 static struct gvm vms[NR_VMS];
+static const int weight[NR_VMS] = { 1024, 512, 256 };	/* under fair */
 static const char *const names[NR_VMS] = { "web", "db", "batch" };
 
 static const char *e2e_dir(void)
@@ -84,7 +87,6 @@ static int set_weight(const char *vm, int w)
  */
 static void case_fair_weights(int fd)
 {
-	static const int weight[NR_VMS] = { 1024, 512, 256 };
 	struct gshare sh[NR_VMS];
 	double run_sum = 0;
 	bool kernel_ok = true, guest_ok = true;
@@ -130,13 +132,53 @@ static void case_fair_weights(int fd)
 	ktap_case_done("fair_weights_by_name_guest_work");
 }
 
-/* fair is active and batch (weight 256 of 1792) waits at the gate most of the time */
-static void case_stop_cont(void)
+/* CPU time the core charged each VM over @ms, per wall time, into @frac */
+static int granted(int fd, int ms, double *frac)
 {
+	struct vmsched_vm_stats vm;
+	long long r0[NR_VMS], t0, t1;
+	unsigned int nvm, nvc;
+	int i, ret = 0;
+
+	for (i = 0; i < NR_VMS; i++) {
+		nvm = 1;
+		nvc = 0;
+		ret |= vms_stats_get(fd, vms[i].pid, &vm, &nvm, NULL, &nvc);
+		r0[i] = vm.run_ns;
+	}
+	t0 = now_ms();
+	usleep(ms * 1000);
+	for (i = 0; i < NR_VMS; i++) {
+		nvm = 1;
+		nvc = 0;
+		ret |= vms_stats_get(fd, vms[i].pid, &vm, &nvm, NULL, &nvc);
+		frac[i] = (vm.run_ns - r0[i]) / 1e6 / (double)ms;
+	}
+	t1 = now_ms();
+	for (i = 0; i < NR_VMS; i++)
+		frac[i] = frac[i] * ms / (double)(t1 - t0);
+	return ret;
+}
+
+/*
+ * fair is active and batch (weight 256 of 1792) waits at the gate most of
+ * the time. Stopped by QMP, its vCPU thread blocks in QEMU: its grants go
+ * to web and db, each of which must get at least 8% more of the CPU than
+ * it had (the weights give 17% more: 1024/1536 against 1024/1792; a slot
+ * kept by the stopped batch gave none); after cont the three are back to
+ * their targets.
+ */
+static void case_stop_cont(int fd)
+{
+	double before[NR_VMS], stopped[NR_VMS], after[NR_VMS];
 	struct gvm *b = &vms[2];
 	struct gsample s0, s1;
+	bool back = true;
 	char reply[4096];
 	long long t;
+	int i;
+
+	CHECK(granted(fd, 4000, before) == 0, "stats before the stop");
 
 	t = gvm_qmp(b, "{\"execute\":\"stop\"}", reply, sizeof(reply), 5000);
 	ktap_info("QMP stop of batch took %lld ms", t);
@@ -145,12 +187,29 @@ static void case_stop_cont(void)
 	/* a paused guest reports nothing: no report newer than s0 for 1.5 s */
 	CHECK(gvm_next_sample(b, &s0, &s1, 1500) != 0,
 	      "batch went on while stopped: t %lld -> %lld ms", s0.t_ms, s1.t_ms);
+	CHECK(granted(fd, 4000, stopped) == 0, "stats while batch is stopped");
+	for (i = 0; i < NR_VMS; i++)
+		ktap_info("stop: %-5s CPU %5.1f%% before, %5.1f%% while batch is stopped",
+			  names[i], before[i] * 100, stopped[i] * 100);
+	CHECK(stopped[2] < 0.02, "stopped batch still got %.1f%% of the CPU", stopped[2] * 100);
+	for (i = 0; i < 2; i++)
+		CHECK(stopped[i] >= before[i] * 1.08, "%s: %.1f%% -> %.1f%% while batch is stopped",
+		      names[i], before[i] * 100, stopped[i] * 100);
 	t = gvm_qmp(b, "{\"execute\":\"cont\"}", reply, sizeof(reply), 5000);
 	ktap_info("QMP cont of batch took %lld ms", t);
 	CHECK(t >= 0 && t < 1000, "cont took %lld ms", t);
 	t = now_ms();
 	CHECK(gvm_next_sample(b, &s0, &s1, 3000) == 0, "no progress after cont");
 	ktap_info("first report after cont: %lld ms", now_ms() - t);
+	CHECK(granted(fd, 4000, after) == 0, "stats after cont");
+	for (i = 0; i < NR_VMS; i++) {
+		double sum = after[0] + after[1] + after[2], target = weight[i] / 1792.0;
+
+		ktap_info("cont: %-5s %5.1f%% of the granted CPU, target %5.1f%%", names[i],
+			  sum ? after[i] / sum * 100 : 0, target * 100);
+		back &= sum && fabs(after[i] / sum - target) <= 0.2 * target;
+	}
+	CHECK(back, "after cont the shares are off their targets by more than 20%%");
 	ktap_case_done("qmp_stop_cont_while_gated");
 }
 
@@ -369,7 +428,7 @@ int main(void)
 	sleep(2);
 	case_host_scheduler();
 	case_fair_weights(fd);
-	case_stop_cont();
+	case_stop_cont(fd);
 	case_kicks(fd);
 	case_clocks(fd);
 	case_rmmod(fd);
