@@ -7,9 +7,10 @@
  * (module parameter, default 2000, 0 disables), or than twice the wait its
  * policy declares (ops.max_wait: a long slice times the vCPUs queued ahead)
  * if that is longer, up to VMS_WATCHDOG_MAX_NS. The wait starts when the
- * vCPU queues and survives the gate's returns for signals (sched.c). If it finds one, the kernel log names the policy and
- * the vCPU, and the policy is ejected: the host scheduler takes over, which
- * releases every gated vCPU at once.
+ * vCPU queues and survives the gate's returns for signals (sched.c). If it
+ * finds one, the kernel log names the policy and the vCPU, and the policy
+ * is ejected: the host scheduler takes over, which releases every gated
+ * vCPU at once.
  *
  * Context: a delayed work (process context); the scan runs under vms_lock
  * and only schedules the ejection, which runs from its own work item.

@@ -538,10 +538,10 @@ static const struct vmsched_param_desc fair_params[] = {
  *
  * Required scheduling callbacks: fair_enqueue(), fair_dequeue(),
  * fair_pick_next(), fair_charge(). No check_preempt: a woken vCPU waits
- * for the next free slot; max_wait declares the guard's bound. Attach starts a VM at svt with a full cap bucket
- * and counts its reservation; param_changed enforces the combinations the
- * ranges cannot. init and exit allocate and free struct fair_private;
- * dump is module glue (fair_mod.c).
+ * for the next free slot; max_wait declares the guard's bound. Attach
+ * starts a VM at svt with a full cap bucket and counts its reservation;
+ * param_changed enforces the combinations the ranges cannot. init and exit
+ * allocate and free struct fair_private; dump is module glue (fair_mod.c).
  */
 struct vmsched_ops fair_ops = {
 	.enqueue	= fair_enqueue,
