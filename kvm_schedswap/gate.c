@@ -53,6 +53,9 @@ static void vms_gate_work(struct callback_head *head)
 		now = ktime_get_ns();
 		wait = !vms_make_runnable(in, vc, now);
 		vc->in_gate = wait;
+		/* the watchdog's clock runs whenever a vCPU sleeps here */
+		if (wait && !vc->wait_since_ns)
+			vc->wait_since_ns = now;
 	}
 	raw_spin_unlock_irqrestore(&vms_lock, flags);
 

@@ -116,14 +116,21 @@ static void vms_probe_switch(void *data, bool preempt, struct task_struct *prev,
 
 	if (likely(!vc || READ_ONCE(vc->task) != prev))
 		return;
-	if (preempt || task_is_running(prev) || READ_ONCE(vc->state) != VMS_GRANTED)
+	/* a grant made while it slept in the gate starts when it runs */
+	if (preempt || task_is_running(prev) || READ_ONCE(vc->state) != VMS_GRANTED ||
+	    READ_ONCE(vc->slice_ns))
 		return;
 	if (!hrtimer_is_queued(&vc->stop_timer))
 		hrtimer_start(&vc->stop_timer, ns_to_ktime(VMS_STOP_GRACE_NS),
 			      HRTIMER_MODE_REL_PINNED_HARD);
 }
 
-/* the stop timer: a granted thread blocked a while ago; still blocked? */
+/*
+ * the stop timer: a granted thread blocked a while ago; still blocked? A
+ * grant whose slice has not started is left alone: its thread was woken in
+ * the gate to take it and may not have run yet (a waking thread is not
+ * TASK_RUNNING for a moment); the slice timer guards that case.
+ */
 static enum hrtimer_restart vms_stop_timer_fn(struct hrtimer *t)
 {
 	struct vms_vcpu *vc = container_of(t, struct vms_vcpu, stop_timer);
@@ -133,7 +140,7 @@ static enum hrtimer_restart vms_stop_timer_fn(struct hrtimer *t)
 
 	raw_spin_lock_irqsave(&vms_lock, flags);
 	in = vms_instance_locked();
-	if (in && vc->state == VMS_GRANTED && !task_is_running(vc->task)) {
+	if (in && vc->state == VMS_GRANTED && !vc->slice_ns && !task_is_running(vc->task)) {
 		now = ktime_get_ns();
 		vms_end_grant(in, vc, now, false);
 		vc->stops++;
