@@ -132,14 +132,40 @@ static void case_fair_weights(int fd)
 	ktap_case_done("fair_weights_by_name_guest_work");
 }
 
-/* CPU time the core charged each VM over @ms, per wall time, into @frac */
-static int granted(int fd, int ms, double *frac)
+/* idle and all time of the CPU the guests are pinned to (/proc/stat), in ticks */
+static void pin_cpu_times(long long *idle, long long *all)
 {
+	long long v[8] = { 0 };
+	char line[256];
+	FILE *f = fopen("/proc/stat", "r");
+	int i;
+
+	*idle = *all = 0;
+	while (f && fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "cpu" PIN_CPU " ", strlen("cpu" PIN_CPU " ")))
+			continue;
+		sscanf(line + strlen("cpu" PIN_CPU " "), "%lld %lld %lld %lld %lld %lld %lld %lld",
+		       &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]);
+		for (i = 0; i < 8; i++)
+			*all += v[i];
+		*idle = v[3] + v[4];
+	}
+	if (f)
+		fclose(f);
+}
+
+/*
+ * CPU time the core charged each VM over @ms, per wall time, into @frac;
+ * and the guests' CPU's idle fraction over the same time into *@idle
+ */
+static int granted(int fd, int ms, double *frac, double *idle)
+{
+	long long r0[NR_VMS], t0, t1, i0, a0, i1, a1;
 	struct vmsched_vm_stats vm;
-	long long r0[NR_VMS], t0, t1;
 	unsigned int nvm, nvc;
 	int i, ret = 0;
 
+	pin_cpu_times(&i0, &a0);
 	for (i = 0; i < NR_VMS; i++) {
 		nvm = 1;
 		nvc = 0;
@@ -155,22 +181,46 @@ static int granted(int fd, int ms, double *frac)
 		frac[i] = (vm.run_ns - r0[i]) / 1e6 / (double)ms;
 	}
 	t1 = now_ms();
+	pin_cpu_times(&i1, &a1);
 	for (i = 0; i < NR_VMS; i++)
 		frac[i] = frac[i] * ms / (double)(t1 - t0);
+	*idle = a1 > a0 ? (double)(i1 - i0) / (a1 - a0) : 1;
 	return ret;
+}
+
+/* wait until VM @g's vCPU 0 holds a grant (up to 5 s); 0 or -ETIMEDOUT */
+static int wait_granted(int fd, const struct gvm *g)
+{
+	struct vmsched_vcpu_stats vc;
+	unsigned int nvm, nvc;
+	long long end = now_ms() + 5000;
+
+	while (now_ms() < end) {
+		nvm = 0;
+		nvc = 1;
+		if (!vms_stats_get(fd, g->pid, NULL, &nvm, &vc, &nvc) && nvc &&
+		    vc.state == VMSCHED_VCPU_RUNNING)
+			return 0;
+		usleep(1000);
+	}
+	return -ETIMEDOUT;
 }
 
 /*
  * fair is active and batch (weight 256 of 1792) waits at the gate most of
- * the time. Stopped by QMP, its vCPU thread blocks in QEMU: its grants go
- * to web and db, each of which must get at least 8% more of the CPU than
- * it had (the weights give 17% more: 1024/1536 against 1024/1792; a slot
- * kept by the stopped batch gave none); after cont the three are back to
- * their targets.
+ * the time; it is stopped while it holds a grant (a stop while it waits at
+ * the gate takes it out of the queue anyway: the gate returns for QEMU's
+ * signal). Stopped by QMP, its vCPU thread blocks in QEMU: the core must
+ * charge it nothing, and its grants must go to web and db, so that the
+ * guests' CPU does not idle (a slot kept by the stopped batch idled it
+ * about 14% of the time, its share). The guests' CPU time per wall time
+ * drifts by 20-40% between two windows under emulation, so what is
+ * checked is the idle time of their CPU, which the emulator's speed does
+ * not change. After cont the three are back to their targets.
  */
 static void case_stop_cont(int fd)
 {
-	double before[NR_VMS], stopped[NR_VMS], after[NR_VMS];
+	double before[NR_VMS], stopped[NR_VMS], after[NR_VMS], idle[3];
 	struct gvm *b = &vms[2];
 	struct gsample s0, s1;
 	bool back = true;
@@ -178,7 +228,8 @@ static void case_stop_cont(int fd)
 	long long t;
 	int i;
 
-	CHECK(granted(fd, 4000, before) == 0, "stats before the stop");
+	CHECK(granted(fd, 4000, before, &idle[0]) == 0, "stats before the stop");
+	CHECK(wait_granted(fd, b) == 0, "batch never held a grant");
 
 	t = gvm_qmp(b, "{\"execute\":\"stop\"}", reply, sizeof(reply), 5000);
 	ktap_info("QMP stop of batch took %lld ms", t);
@@ -187,21 +238,26 @@ static void case_stop_cont(int fd)
 	/* a paused guest reports nothing: no report newer than s0 for 1.5 s */
 	CHECK(gvm_next_sample(b, &s0, &s1, 1500) != 0,
 	      "batch went on while stopped: t %lld -> %lld ms", s0.t_ms, s1.t_ms);
-	CHECK(granted(fd, 4000, stopped) == 0, "stats while batch is stopped");
+	CHECK(granted(fd, 4000, stopped, &idle[1]) == 0, "stats while batch is stopped");
 	for (i = 0; i < NR_VMS; i++)
 		ktap_info("stop: %-5s CPU %5.1f%% before, %5.1f%% while batch is stopped",
 			  names[i], before[i] * 100, stopped[i] * 100);
+	ktap_info("stop: the guests' CPU idled %.1f%% before, %.1f%% while batch is stopped",
+		  idle[0] * 100, idle[1] * 100);
 	CHECK(stopped[2] < 0.02, "stopped batch still got %.1f%% of the CPU", stopped[2] * 100);
-	for (i = 0; i < 2; i++)
-		CHECK(stopped[i] >= before[i] * 1.08, "%s: %.1f%% -> %.1f%% while batch is stopped",
-		      names[i], before[i] * 100, stopped[i] * 100);
+	/*
+	 * measured 0.0% idle (three runs); a core that kept granting the
+	 * stopped batch idled it 8.8% (and charged batch 12.5%)
+	 */
+	CHECK(idle[1] < 0.04, "the guests' CPU idled %.1f%% while batch was stopped",
+	      idle[1] * 100);
 	t = gvm_qmp(b, "{\"execute\":\"cont\"}", reply, sizeof(reply), 5000);
 	ktap_info("QMP cont of batch took %lld ms", t);
 	CHECK(t >= 0 && t < 1000, "cont took %lld ms", t);
 	t = now_ms();
 	CHECK(gvm_next_sample(b, &s0, &s1, 3000) == 0, "no progress after cont");
 	ktap_info("first report after cont: %lld ms", now_ms() - t);
-	CHECK(granted(fd, 4000, after) == 0, "stats after cont");
+	CHECK(granted(fd, 4000, after, &idle[2]) == 0, "stats after cont");
 	for (i = 0; i < NR_VMS; i++) {
 		double sum = after[0] + after[1] + after[2], target = weight[i] / 1792.0;
 
