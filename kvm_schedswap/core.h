@@ -136,8 +136,8 @@ struct vms_vcpu {
 	u64 wait_since_ns;		/* runnable without a grant since (or 0) */
 	u64 left_gate_ns;		/* left the gate on a signal */
 	u64 cpu_mark;			/* thread's CPU time charged up to here */
-	u64 stops;			/* grants freed because the thread stopped */
-	u64 rethreads;			/* times another thread took the vCPU over */
+	u64 stops;			/* grants freed because the thread stopped (debugfs) */
+	u64 rethreads;			/* times another thread took the vCPU over (debugfs) */
 	struct vmsched_vcpu pv[2];	/* per-instance policy views */
 	bool attached[2];
 
@@ -226,7 +226,7 @@ static inline void vms_track_here(struct vms_vcpu *vc)
 		__this_cpu_write(vms_cpu_vcpu, vc);
 }
 
-u64 vms_take_cputime(struct vms_vcpu *vc);
+u64 vms_account_cputime(struct vms_vcpu *vc);
 void vms_track_reset(struct vms_vcpu *vc);
 void vms_track_rethread(struct vms_vcpu *vc);
 void vms_track_init_vcpu(struct vms_vcpu *vc);

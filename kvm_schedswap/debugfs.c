@@ -31,10 +31,10 @@ static int vms_status_show(struct seq_file *m, void *unused)
 	list_for_each_entry(vm, &vms_vms, node) {
 		seq_printf(m, "vm %d %s vcpus %u\n", vm->pid, vm->comm, vm->nr_vcpus);
 		list_for_each_entry(vc, &vm->vcpus, vm_node)
-			seq_printf(m, "  vcpu %d tid %d %s%s run_ns %llu wait_ns %llu grants %llu\n",
+			seq_printf(m, "  vcpu %d tid %d %s%s run_ns %llu wait_ns %llu grants %llu stops %llu rethreads %llu\n",
 				   vc->vcpu_id, vc->tid, vms_state_name(vc->state),
 				   vc->in_gate ? " gated" : "", vc->stats.run_ns,
-				   vc->stats.wait_ns, vc->stats.grants);
+				   vc->stats.wait_ns, vc->stats.grants, vc->stops, vc->rethreads);
 	}
 	if (in)
 		vms_op_dump(in, m);

@@ -294,14 +294,13 @@ bool vms_make_runnable(struct vms_instance *in, struct vms_vcpu *vc, u64 now)
  */
 u64 vms_release_slot(struct vms_vcpu *vc, u64 now)
 {
-	u64 ran = vms_take_cputime(vc);
+	u64 ran = vms_account_cputime(vc);
 
 	lockdep_assert_held(&vms_lock);
 	vc->slice_ns = 0;
 	WRITE_ONCE(vc->granted, false);
 	vms_set_state(vc, VMS_OUTSIDE);
 	vms_nr_granted--;
-	vc->stats.run_ns += ran;
 	hrtimer_try_to_cancel(&vc->slice_timer);
 	hrtimer_try_to_cancel(&vc->stop_timer);
 	return ran;

@@ -134,8 +134,7 @@ static void vms_switch_forget(struct vms_instance *old, struct vms_vcpu *vc, u64
 		return;
 	if (vc->state == VMS_GRANTED) {
 		/* the grant goes on; what it used so far is @old's */
-		ran = vms_take_cputime(vc);
-		vc->stats.run_ns += ran;
+		ran = vms_account_cputime(vc);
 		if (!vc->grant_adopted)
 			vms_op_charge(old, vc, ran, now);
 	} else if (vc->state == VMS_QUEUED) {

@@ -10,7 +10,7 @@
  * Run time. A grant is charged the CPU time its thread used, read from the
  * host scheduler's own account of the thread (se.sum_exec_runtime, what
  * /proc/PID/task/TID/schedstat shows). Each charge takes the time used
- * since the previous charge (vms_take_cputime()): the grant's run time plus
+ * since the previous charge (vms_account_cputime()): the grant's run time plus
  * what the thread used between two grants (the gate, halt polling, the
  * VMM's handling of an exit), which is the vCPU's too. The scheduler
  * updates the sum at every context switch and tick, so one charge may miss
@@ -55,14 +55,17 @@ DEFINE_PER_CPU(struct vms_vcpu *, vms_cpu_vcpu);
 
 static struct tracepoint *vms_tp_sched_switch;
 
-/* CPU time @vc's thread used since the last call (vms_lock held) */
-u64 vms_take_cputime(struct vms_vcpu *vc)
+/*
+ * CPU time @vc's thread used since the last call: add it to the vCPU's
+ * run_ns and return it, for the policy's charge (vms_lock held)
+ */
+u64 vms_account_cputime(struct vms_vcpu *vc)
 {
-	u64 sum = READ_ONCE(vc->task->se.sum_exec_runtime);
-	u64 d = sum > vc->cpu_mark ? sum - vc->cpu_mark : 0;
+	u64 d = vms_cputime_pending(vc);
 
 	lockdep_assert_held(&vms_lock);
-	vc->cpu_mark = sum;
+	vc->cpu_mark += d;
+	vc->stats.run_ns += d;
 	return d;
 }
 

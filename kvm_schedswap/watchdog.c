@@ -33,13 +33,10 @@ static bool vms_watchdog_stopping;
 u64 vms_watchdog_limit(struct vms_instance *in)
 {
 	u64 limit = (u64)READ_ONCE(vms_param_watchdog_ms) * NSEC_PER_MSEC;
-	u64 bound;
 
 	lockdep_assert_held(&vms_lock);
-	if (limit && in && in->ops->max_wait) {
-		bound = vms_op_max_wait(in);
-		limit = max(limit, min(bound, VMS_WATCHDOG_MAX_NS / 2) * 2);
-	}
+	if (limit && in)
+		limit = max(limit, min(vms_op_max_wait(in), VMS_WATCHDOG_MAX_NS / 2) * 2);
 	return limit;
 }
 
