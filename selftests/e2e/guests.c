@@ -201,19 +201,10 @@ out:
 	return t;
 }
 
-/* grant time of VMM @pid so far, from the kernel; false without a policy */
+/* the core's run time of VMM @pid so far; false without a policy */
 static bool kernel_run_ns(int fd, pid_t pid, long long *run_ns)
 {
-	struct vmsched_vm_stats vm;
-	struct vmsched_stats st = {
-		.pid = pid,
-		.vms = { .buf = (unsigned long)&vm, .count = 1, .entry_size = sizeof(vm) },
-	};
-
-	if (fd < 0 || vms_ioctl(fd, VMSCHED_IOC_STATS, &st) || st.vms.count < 1)
-		return false;
-	*run_ns = vm.run_ns;
-	return true;
+	return fd >= 0 && !vms_vm_run_ns(fd, pid, run_ns);
 }
 
 #define MAX_GVM 8

@@ -172,30 +172,22 @@ static void pin_cpu_times(long long *idle, long long *all)
  */
 static int granted(int fd, int ms, double *frac, double *idle)
 {
-	long long r0[NR_VMS], t0, t1, i0, a0, i1, a1;
-	struct vmsched_vm_stats vm;
-	unsigned int nvm, nvc;
+	long long r0[NR_VMS], r1, t0, t1, i0, a0, i1, a1;
 	int i, ret = 0;
 
 	pin_cpu_times(&i0, &a0);
-	for (i = 0; i < NR_VMS; i++) {
-		nvm = 1;
-		nvc = 0;
-		ret |= vms_stats_get(fd, vms[i].pid, &vm, &nvm, NULL, &nvc);
-		r0[i] = vm.run_ns;
-	}
+	for (i = 0; i < NR_VMS; i++)
+		ret |= vms_vm_run_ns(fd, vms[i].pid, &r0[i]);
 	t0 = now_ms();
 	usleep(ms * 1000);
 	for (i = 0; i < NR_VMS; i++) {
-		nvm = 1;
-		nvc = 0;
-		ret |= vms_stats_get(fd, vms[i].pid, &vm, &nvm, NULL, &nvc);
-		frac[i] = (vm.run_ns - r0[i]) / 1e6 / (double)ms;
+		ret |= vms_vm_run_ns(fd, vms[i].pid, &r1);
+		frac[i] = r1 - r0[i];
 	}
 	t1 = now_ms();
 	pin_cpu_times(&i1, &a1);
 	for (i = 0; i < NR_VMS; i++)
-		frac[i] = frac[i] * ms / (double)(t1 - t0);
+		frac[i] /= 1e6 * (double)(t1 - t0);
 	*idle = a1 > a0 ? (double)(i1 - i0) / (a1 - a0) : 1;
 	return ret;
 }

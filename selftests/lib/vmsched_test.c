@@ -570,6 +570,18 @@ int vms_stats_get(int fd, pid_t pid, struct vmsched_vm_stats *vms, unsigned int 
 	return ret;
 }
 
+int vms_vm_run_ns(int fd, pid_t pid, long long *ns)
+{
+	struct vmsched_vm_stats vm;
+	unsigned int nvm = 1, nvc = 0;
+	int ret = vms_stats_get(fd, pid, &vm, &nvm, NULL, &nvc);
+
+	if (!ret && !nvm)
+		ret = -ESRCH;
+	*ns = ret ? 0 : (long long)vm.run_ns;
+	return ret;
+}
+
 int vms_get_params(int fd, unsigned int scope, pid_t pid, unsigned int vcpu_id,
 		   struct vmsched_kv *kv, unsigned int n)
 {

@@ -142,6 +142,8 @@ int run_cmd(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  */
 int vms_stats_get(int fd, pid_t pid, struct vmsched_vm_stats *vms, unsigned int *nvm,
 		  struct vmsched_vcpu_stats *vcs, unsigned int *nvc);
+/* the core's run time of VM @pid so far into *@ns (0 on error); 0 or -errno */
+int vms_vm_run_ns(int fd, pid_t pid, long long *ns);
 /* get every parameter of a scope into @kv (capacity @n); count or -errno */
 int vms_get_params(int fd, unsigned int scope, pid_t pid, unsigned int vcpu_id,
 		   struct vmsched_kv *kv, unsigned int n);

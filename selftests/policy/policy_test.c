@@ -73,17 +73,6 @@ int vm_set_param(struct vm_set *s, int fd, const char *key, const unsigned long 
 	return 0;
 }
 
-/* the core's run time of VM @pid so far into *@ns; -errno if it has none */
-static int vm_run_ns(int fd, pid_t pid, long long *ns)
-{
-	struct vmsched_vm_stats vm;
-	unsigned int nvm = 1, nvc = 0;
-	int ret = vms_stats_get(fd, pid, &vm, &nvm, NULL, &nvc);
-
-	*ns = ret ? 0 : (long long)vm.run_ns;
-	return ret;
-}
-
 int vm_set_measure(struct vm_set *s, int skip, int count)
 {
 	struct vmsched_status st = { 0 };
@@ -98,7 +87,7 @@ int vm_set_measure(struct vm_set *s, int skip, int count)
 	for (k = 0; k < s->nr; k++)
 		s->run_ns[k] = 0;
 	for (k = 0; st.active[0] && k < s->nr; k++) {
-		ret = vm_run_ns(s->fd, s->w[k].pid, &before);
+		ret = vms_vm_run_ns(s->fd, s->w[k].pid, &before);
 		if (ret) {
 			ktap_info("no run time of VM %d (pid %d) before: %s", k, s->w[k].pid,
 				  strerror(-ret));
@@ -109,7 +98,7 @@ int vm_set_measure(struct vm_set *s, int skip, int count)
 	ret = workloads_measure(s->w, s->nr, 0, count, s->prog);
 	for (k = 0; st.active[0] && k < s->nr; k++) {
 		/* a VM that ended (or was never seen) has no run time to compare */
-		if (vm_run_ns(s->fd, s->w[k].pid, &after)) {
+		if (vms_vm_run_ns(s->fd, s->w[k].pid, &after)) {
 			ktap_info("no run time of VM %d (pid %d) after the measurement",
 				  k, s->w[k].pid);
 			ret = ret ? ret : -ESRCH;
