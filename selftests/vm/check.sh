@@ -40,6 +40,7 @@ E2E=1	# the end-to-end group runs unless --tests selects other tests only
 mkdir -p "$BUILD"
 PASS=0 FAIL=0 SKIP=0
 FAILED=()	# "group: test" of every failure, listed again at the end
+WHY=()		# "group: file:line: check failed: ..." of every failed check
 START=$(date +%s)
 
 # the verdict of a group whose output is in $BUILD/check-NAME.log: its own
@@ -54,6 +55,9 @@ collect() {
 	while read -r line; do
 		FAILED+=("$name: $line")
 	done < <(tr -d '\r' < "$out" | sed -n '/# SKIP/d; s/^\(# \)*not ok [0-9]* \(.*\)/\2/p')
+	while read -r line; do
+		WHY+=("$name: ${line:0:300}")
+	done < <(tr -d '\r' < "$out" | sed -n 's/^\(# \)*\([^ ]*:[0-9]*: check failed: .*\)/\2/p')
 	if [ "$rc" != 0 ] && [ "$f" = 0 ]; then
 		f=1	# the group failed outside its tests (build, boot, splat)
 		echo "# $name: FAILED (exit $rc)"
@@ -139,6 +143,10 @@ for k in $KERNELS; do
 		"${VM_ARGS[@]+"${VM_ARGS[@]}"}" --tests e2e/
 done
 
+# the reasons last, next to the verdict: a CI log may keep only its end
+for line in "${WHY[@]+"${WHY[@]}"}"; do
+	echo "# why: $line"
+done
 for line in "${FAILED[@]+"${FAILED[@]}"}"; do
 	echo "# failed: $line"
 done
