@@ -178,14 +178,6 @@ static int jo_error(const char *scenario, const char *policy, int rep, const cha
 	return err;
 }
 
-static long long now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
 static bool is_host(const char *policy)
 {
 	return !strcmp(policy, "host");

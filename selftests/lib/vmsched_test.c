@@ -325,12 +325,17 @@ long long vm_vcpus_cpu_ns(pid_t pid)
 	return found ? sum : -ESRCH;
 }
 
-long long now_ms(void)
+long long now_ns(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+long long now_ms(void)
+{
+	return now_ns() / 1000000;
 }
 
 /* parse {"t_ms":N,"rates":[a,b,...]} */

@@ -130,8 +130,9 @@ double share_error(const long long *got, const double *weights, int n, double *s
  * policies (skip if that fails).
  */
 void setup_or_skip(bool need_kvm);
-/* milliseconds of CLOCK_MONOTONIC */
+/* milliseconds and nanoseconds of CLOCK_MONOTONIC */
 long long now_ms(void);
+long long now_ns(void);
 
 /* run a shell command, return its exit status (or -1) */
 int run_cmd(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

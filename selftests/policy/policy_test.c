@@ -76,7 +76,7 @@ int vm_set_param(struct vm_set *s, int fd, const char *key, const unsigned long 
 int vm_set_measure(struct vm_set *s, int skip, int count)
 {
 	struct vmsched_status st = { 0 };
-	long long before, after;
+	long long before, after, t0;
 	int k, v, ret;
 
 	ret = workloads_measure(s->w, s->nr, skip, 0, s->prog);
@@ -84,8 +84,11 @@ int vm_set_measure(struct vm_set *s, int skip, int count)
 		return ret;
 	/* with no policy active the core knows no VMs: progress only */
 	vms_status(s->fd, &st);
-	for (k = 0; k < s->nr; k++)
+	for (k = 0; k < s->nr; k++) {
 		s->run_ns[k] = 0;
+		s->cpu_ns[k] = -vm_vcpus_cpu_ns(s->w[k].pid);
+	}
+	t0 = now_ns();
 	for (k = 0; st.active[0] && k < s->nr; k++) {
 		ret = vms_vm_run_ns(s->fd, s->w[k].pid, &before);
 		if (ret) {
@@ -105,6 +108,9 @@ int vm_set_measure(struct vm_set *s, int skip, int count)
 		}
 		s->run_ns[k] += after;
 	}
+	s->window_ns = now_ns() - t0;
+	for (k = 0; k < s->nr; k++)
+		s->cpu_ns[k] += vm_vcpus_cpu_ns(s->w[k].pid);
 
 	for (k = 0; k < s->nr; k++) {
 		s->total[k] = 0;

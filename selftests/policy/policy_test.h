@@ -43,6 +43,8 @@ struct vm_set {
 	long long total[MAX_VMS];			/* summed over vCPUs */
 	long long run_ns[MAX_VMS];	/* the core's run time in the measurement (0
 					 * with no policy: the core knows no VMs) */
+	long long cpu_ns[MAX_VMS];	/* its vCPU threads' CPU time (schedstat) */
+	long long window_ns;		/* wall time between the two readings */
 	int fd;				/* /dev/vmsched */
 };
 
@@ -60,8 +62,9 @@ int vm_set_start(struct vm_set *s, int fd, const struct wl_spec *spec, int nr);
 int vm_set_param(struct vm_set *s, int fd, const char *key, const unsigned long long *values);
 
 /*
- * drop @skip intervals, then measure @count; fills prog, total and, while a
- * policy is active, run_ns (a VM the core does not know then: -ESRCH)
+ * drop @skip intervals, then measure @count; fills prog, total, cpu_ns,
+ * window_ns and, while a policy is active, run_ns (a VM the core does not
+ * know then: -ESRCH)
  */
 int vm_set_measure(struct vm_set *s, int skip, int count);
 
