@@ -10,6 +10,7 @@
  *
  *   wake-up      enqueue(WAKEUP); a free slot -> pick_next, else
  *                check_preempt -> charge + enqueue(PREEMPTED) + pick_next
+ *                (a victim that pick_next grants again is counted)
  *   slice end    charge, enqueue(PREEMPTED), pick_next for the slot
  *   halt         charge, pick_next for the slot
  *   attach       vm_attach, vcpu_attach, enqueue(WAKEUP) if runnable
@@ -260,6 +261,8 @@ static void sim_end_grant(struct sim *sim, struct sim_slot *slot, bool detach)
 	v->vm->run_total += ran;
 	if (v->need != SIM_NEVER)
 		v->need -= ran;
+	if (sim->on_end)
+		sim->on_end(sim, v, ran, sim->on_end_arg);
 	sim_in_sched_cb = true;
 	sim->ops->charge(&sim->s, &v->pv, ran, sim->now);
 	sim_in_sched_cb = false;
@@ -397,6 +400,9 @@ static void sim_check_preempt(struct sim *sim, struct sim_vcpu *woken)
 	sim->preemptions++;
 	sim_end_grant(sim, &sim->slots[victim->slot], false);
 	sim_fill(sim);
+	/* a kick for nothing: the policy gave the slot straight back */
+	if (victim->state == SIM_RUNNING)
+		sim->preempt_regrants++;
 }
 
 static void sim_wake(struct sim *sim, struct sim_vcpu *v)
@@ -638,6 +644,7 @@ void sim_reset_stats(struct sim *sim)
 
 	sim->decisions = 0;
 	sim->preemptions = 0;
+	sim->preempt_regrants = 0;
 	sim->idle_picks = 0;
 	sim->repolls = 0;
 	sim->stamp = sim->now;

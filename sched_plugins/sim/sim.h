@@ -93,6 +93,7 @@ struct sim;
 typedef void (*sim_hook_fn)(struct sim *sim, void *arg);
 typedef void (*sim_grant_fn)(struct sim *sim, struct sim_vcpu *v, u64 slice,
 			     void *arg);
+typedef void (*sim_end_fn)(struct sim *sim, struct sim_vcpu *v, u64 ran, void *arg);
 
 struct sim {
 	struct vmsched_ops *ops;
@@ -117,6 +118,7 @@ struct sim {
 	/* counters, cleared by sim_reset_stats() */
 	u64 decisions;			/* grants */
 	u64 preemptions;		/* by check_preempt */
+	u64 preempt_regrants;		/* of those, the victim granted again at once */
 	u64 idle_picks;			/* NULL picks while vCPUs were queued */
 	u64 repolls;			/* NULL picks asking for a re-poll */
 	u64 stamp;			/* when the stats were reset */
@@ -128,6 +130,8 @@ struct sim {
 	void *after_event_arg;
 	sim_grant_fn on_grant;
 	void *on_grant_arg;
+	sim_end_fn on_end;		/* a grant ends, before the policy's charge */
+	void *on_end_arg;
 };
 
 /* "key=value,key=value" with ns/us/ms/s suffixes for times */

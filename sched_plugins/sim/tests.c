@@ -68,6 +68,17 @@ static void check_at_most(struct test_ctx *t, const char *what, u64 got, u64 bou
 		t->failed = 1;
 }
 
+/* a lower bound on a measured time, printed either way */
+static void check_at_least(struct test_ctx *t, const char *what, u64 got, u64 bound)
+{
+	bool ok = got >= bound;
+
+	printf("# %-38s %10.3f ms, at least %.3f ms%s\n", what, got / 1e6,
+	       bound / 1e6, ok ? "" : "  FAIL");
+	if (!ok)
+		t->failed = 1;
+}
+
 /* the simulated core saw no policy bug; @idle_ok: NULL picks are allowed */
 static void sim_ok(struct test_ctx *t, struct sim *sim, bool idle_ok)
 {
@@ -558,62 +569,123 @@ static void test_bvt_warp_share(struct test_ctx *t)
 	sim_destroy(sim);
 }
 
-struct warp_watch {
+/* is the grant @v was just given a warped one? */
+static bool bvt_grant_warped(struct sim_vcpu *v)
+{
+	return bvt_vm(&v->vm->pv)->warped;
+}
+
+/*
+ * The warped grants of one VM, watched from the simulated core: warp_limit
+ * is armed by a warped grant that starts while none is held, after the VM
+ * held no grant at all (Xen arms it at each dispatch and cancels it at
+ * deschedule) or after it ran no warped grant for unwarp_req; @ran is the
+ * warped run time since, whatever the policy's own accounting.
+ */
+struct warp_arms {
 	struct sim_vm *vm;
-	bool warped;
-	u64 since;		/* time of the last transition */
-	u64 run_at;		/* VM run time at the last transition */
-	u64 episodes;
-	u64 max_warped_run;	/* longest run in one warped stretch */
-	u64 min_gap;		/* shortest unwarped stretch between two */
+	u64 limit;		/* the VM's warp_limit */
+	u64 unwarp_req;
+	u32 granted;		/* its vCPUs holding a grant */
+	u32 warped;		/* of those, warped grants */
+	bool in_warp[8];	/* per vCPU id: its grant is warped */
+	u64 ran;		/* warped run time of the current arm */
+	u64 last_end;		/* when its last warped grant ended */
+	u64 arms;
+	u64 limits;		/* arms that ran to the limit */
+	u64 max_ran;		/* most warped run time in one arm */
+	u64 min_gap;		/* shortest time from a limit to a warped grant */
+	bool at_limit;		/* the last arm ran to the limit */
 };
 
-static void warp_watch(struct sim *sim, void *arg)
+static void warp_arms_grant(struct sim *sim, struct sim_vcpu *v, u64 slice, void *arg)
 {
-	struct warp_watch *w = arg;
-	bool warped = bvt_vm(&w->vm->pv)->warped;
+	struct warp_arms *w = arg;
 
-	if (warped == w->warped)
+	if (v->vm != w->vm)
 		return;
-	if (warped) {
-		if (w->episodes)
-			w->min_gap = min(w->min_gap, sim->now - w->since);
-		w->episodes++;
-	} else {
-		w->max_warped_run = max(w->max_warped_run,
-					w->vm->run_total - w->run_at);
+	w->granted++;
+	w->in_warp[v->pv.vcpu_id] = bvt_grant_warped(v);
+	if (!w->in_warp[v->pv.vcpu_id])
+		return;
+	if (w->at_limit)
+		w->min_gap = min(w->min_gap, sim->now - w->last_end);
+	if (!w->warped && (!w->ran || sim->now - w->last_end >= w->unwarp_req)) {
+		w->ran = 0;
+		w->arms++;
 	}
-	w->warped = warped;
-	w->since = sim->now;
-	w->run_at = w->vm->run_total;
+	w->at_limit = false;
+	w->warped++;
+}
+
+static void warp_arms_end(struct sim *sim, struct sim_vcpu *v, u64 ran, void *arg)
+{
+	struct warp_arms *w = arg;
+
+	if (v->vm != w->vm)
+		return;
+	w->granted--;
+	if (w->in_warp[v->pv.vcpu_id]) {
+		w->in_warp[v->pv.vcpu_id] = false;
+		w->warped--;
+		w->ran += ran;
+		w->last_end = sim->now;
+		w->max_ran = max(w->max_ran, w->ran);
+		/* no warped grant of the shortest slice fits any more */
+		if (!w->at_limit && w->ran + VMSCHED_SLICE_MIN_NS > w->limit) {
+			w->at_limit = true;
+			w->limits++;
+		}
+	}
+	if (!w->granted)
+		w->ran = 0;
+}
+
+/* add VM @params with @nr vCPUs of @load to @sim and watch its warped grants */
+static struct sim_vm *warp_arms_add(struct sim *sim, struct warp_arms *w,
+				    const char *params, u32 nr, struct sim_load load)
+{
+	struct sim_vm *vm;
+	u32 i;
+
+	memset(w, 0, sizeof(*w));
+	w->min_gap = U64_MAX;
+	sim->on_grant = warp_arms_grant;
+	sim->on_grant_arg = w;
+	sim->on_end = warp_arms_end;
+	sim->on_end_arg = w;
+	vm = sim_add_vm(sim, params, nr, load);
+	w->vm = vm;
+	w->limit = sim_get_param(sim, vm, "warp_limit");
+	w->unwarp_req = sim_get_param(sim, vm, "unwarp_req");
+	/* granted while it was added, before it could be told apart */
+	for (i = 0; i < nr; i++)
+		if (vm->vcpus[i].state == SIM_RUNNING)
+			warp_arms_grant(sim, &vm->vcpus[i], 0, w);
+	return vm;
 }
 
 static void test_bvt_warp_limit(struct test_ctx *t)
 {
-	struct warp_watch w = { .min_gap = U64_MAX };
 	struct sim *sim = new_sim(t, &bvt_ops, 1, NULL);
+	struct warp_arms w;
 	struct sim_vm *b, *c;
 
 	if (!sim)
 		return;
-	sim->after_event = warp_watch;
-	sim->after_event_arg = &w;
-	w.vm = sim_add_vm(sim, "warp=20ms,warp_limit=10ms,unwarp_req=50ms", 1,
-			  SIM_LOAD_SPIN);
+	warp_arms_add(sim, &w, "warp=20ms,warp_limit=10ms,unwarp_req=50ms", 1,
+		      SIM_LOAD_SPIN);
 	b = sim_add_vm(sim, NULL, 1, SIM_LOAD_SPIN);
 	c = sim_add_vm(sim, NULL, 1, SIM_LOAD_SPIN);
 	sim_reset_stats(sim);
 	sim_run_for(sim, 10 * SEC);
-	printf("# %llu warped stretches\n", (unsigned long long)w.episodes);
-	CHECK(t, w.episodes >= 50, "too few warps to judge: %llu",
-	      (unsigned long long)w.episodes);
-	check_at_most(t, "longest warped run (warp_limit 10 ms)",
-		      w.max_warped_run, 10 * MS);
-	CHECK(t, w.max_warped_run >= 9 * MS, "warps never reach the limit");
-	CHECK(t, w.min_gap >= 50 * MS, "unwarped only %llu ns (unwarp_req 50 ms)",
-	      (unsigned long long)w.min_gap);
-	printf("# %-38s %10.3f ms, bound >= 50 ms\n", "shortest unwarped stretch",
-	       w.min_gap / 1e6);
+	printf("# %llu arms of warp_limit, %llu ran to it\n",
+	       (unsigned long long)w.arms, (unsigned long long)w.limits);
+	CHECK(t, w.limits >= 50, "too few warps to judge: %llu",
+	      (unsigned long long)w.limits);
+	check_at_most(t, "longest warped run (warp_limit 10 ms)", w.max_ran, w.limit);
+	check_at_least(t, "shortest unwarped stretch (unwarp_req)", w.min_gap,
+		       w.unwarp_req);
 	CHECK_NEAR(t, "warped VM share", sim_vm_share(sim, w.vm), 1.0 / 3, 0.01);
 	CHECK_NEAR(t, "other VM share", sim_vm_share(sim, b), 1.0 / 3, 0.01);
 	CHECK_NEAR(t, "other VM share", sim_vm_share(sim, c), 1.0 / 3, 0.01);
@@ -624,21 +696,19 @@ static void test_bvt_warp_limit(struct test_ctx *t)
 /* bursts that end just short of warp_limit leave a few us of warp */
 static void test_bvt_warp_odd_bursts(struct test_ctx *t)
 {
-	struct warp_watch w = { .min_gap = U64_MAX };
 	struct sim *sim = new_sim(t, &bvt_ops, 1, NULL);
+	struct warp_arms w;
 
 	if (!sim)
 		return;
-	sim->after_event = warp_watch;
-	sim->after_event_arg = &w;
-	w.vm = sim_add_vm(sim, "warp=20ms,warp_limit=10ms,unwarp_req=50ms", 1,
-			  SIM_LOAD_DUTY(9995 * US, 1 * MS));
+	warp_arms_add(sim, &w, "warp=20ms,warp_limit=10ms,unwarp_req=50ms", 1,
+		      SIM_LOAD_DUTY(9995 * US, 1 * MS));
 	sim_add_vm(sim, NULL, 1, SIM_LOAD_SPIN);
 	sim_reset_stats(sim);
 	sim_run_for(sim, 10 * SEC);
-	printf("# %llu warped stretches\n", (unsigned long long)w.episodes);
-	check_at_most(t, "longest warped run (limit 10 ms + 10 us)",
-		      w.max_warped_run, 10 * MS + VMSCHED_SLICE_MIN_NS);
+	printf("# %llu arms of warp_limit, %llu ran to it\n",
+	       (unsigned long long)w.arms, (unsigned long long)w.limits);
+	check_at_most(t, "longest warped run (warp_limit 10 ms)", w.max_ran, w.limit);
 	sim_ok(t, sim, false);
 	sim_destroy(sim);
 }
