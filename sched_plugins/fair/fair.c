@@ -39,7 +39,15 @@
  *   its bucket turns positive; a free slot serves the earliest owed VM
  *   before anything in runq. Unused reservation spills out of the full
  *   bucket and goes to the others. The sum of reservations is kept within
- *   100% per slot, and a reservation above the VM's cap is refused.
+ *   100% per slot; a reservation above the VM's cap or above 100% per
+ *   vCPU of the VM (more than its vCPUs can run) is refused. The vCPUs
+ *   counted are those attached when the reservation is set: a VM whose
+ *   vCPUs are still being found may have to ask again (vmsched apply -f
+ *   does), one that gains vCPUs may then ask for more, and one that loses
+ *   some keeps its reservation, still counted in the total so that they
+ *   find it when they come back; meanwhile the part above 100% per vCPU
+ *   changes nothing (at 100% per vCPU the VM is owed CPU whenever it can
+ *   use it).
  *
  * Starvation bound: the guard of vmsched_policy.h. A vCPU queued for
  * vmsched_starve_after(slice) is served before runq and rsvq, unless its VM
@@ -442,7 +450,10 @@ static void fair_vcpu_detach(struct vmsched_sched *s, struct vmsched_vcpu *v)
 	WARN_ON_ONCE(!list_empty(&fair_vcpu(v)->link));
 }
 
-/* combinations the ranges cannot express; raising the total is refused */
+/*
+ * combinations the ranges cannot express; raising the total is refused,
+ * and a new reservation must fit the VM's vCPUs (an old one is kept)
+ */
 static int fair_check_vm(const struct vmsched_sched *s,
 			 const struct vmsched_vm *vm, const struct fair_vm *fvm)
 {
@@ -450,6 +461,8 @@ static int fair_check_vm(const struct vmsched_sched *s,
 	u64 total = fair_priv(s)->rsv_total - fvm->rsv + rsv;
 
 	if (cap && rsv > cap)
+		return -EINVAL;
+	if (rsv != fvm->rsv && rsv > 100ULL * vm->nr_vcpus)
 		return -EINVAL;
 	if (rsv > fvm->rsv && total > 100ULL * s->nr_slots)
 		return -ENOSPC;
@@ -466,8 +479,9 @@ static int fair_check_vm(const struct vmsched_sched *s,
  * Budgets are trimmed to the new bucket sizes and a queued VM is placed
  * again (it may move between runq and capq); vt is kept.
  *
- * Return: 0; -EINVAL for a reservation above the cap; -ENOSPC when the
- * reservations would exceed 100% per slot.
+ * Return: 0; -EINVAL for a reservation above the cap or a new one above
+ * 100% per vCPU of the VM; -ENOSPC when the reservations would exceed 100%
+ * per slot.
  */
 static int fair_param_changed(struct vmsched_sched *s, u32 scope,
 			      struct vmsched_vm *vm, struct vmsched_vcpu *v)
@@ -529,7 +543,7 @@ static const struct vmsched_param_desc fair_params[] = {
 	  .help = "most CPU it may use, even on an idle host (0: no cap)",
 	  .unit = VMSCHED_UNIT_PERCENT, .min = 0, .max = 409600, .def = 0 },
 	{ .name = "reservation", .scope = VMSCHED_SCOPE_VM,
-	  .help = "CPU guaranteed when it wants it; unused goes to others",
+	  .help = "CPU guaranteed when it wants it, <= 100% per vCPU; unused goes to others",
 	  .unit = VMSCHED_UNIT_PERCENT, .min = 0, .max = 409600, .def = 0 },
 };
 

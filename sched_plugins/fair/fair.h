@@ -19,7 +19,7 @@ enum fair_global_param {
 enum fair_vm_param {
 	FAIR_WEIGHT,		/* share relative to other VMs */
 	FAIR_CAP,		/* most it may use, % of one pCPU; 0: none */
-	FAIR_RESERVATION,	/* least it gets when it wants, % of one pCPU */
+	FAIR_RESERVATION,	/* least it gets when it wants, % of one pCPU, <= 100 per vCPU */
 	FAIR_NR_VM_PARAMS,
 };
 

@@ -376,40 +376,39 @@ static void test_fair_reservation(struct test_ctx *t)
 	sim_destroy(sim);
 }
 
+/* set @key of @vm (NULL: global) to @value: want @err, and nothing changed on an error */
+static void set_case(struct test_ctx *t, struct sim *sim, struct sim_vm *vm,
+		     const char *key, u64 value, int err)
+{
+	u64 old = sim_get_param(sim, vm, key), now;
+	int ret = sim_set_param(sim, vm, key, value);
+
+	now = sim_get_param(sim, vm, key);
+	CHECK(t, ret == err, "%s=%llu: %d, want %d", key, (unsigned long long)value, ret, err);
+	CHECK(t, now == (ret ? old : value), "%s=%llu: reads %llu after %d", key,
+	      (unsigned long long)value, (unsigned long long)now, ret);
+}
+
 static void test_fair_params(struct test_ctx *t)
 {
 	struct sim *sim = new_sim(t, &fair_ops, 2, NULL);
 	struct sim_vm *a, *b;
-	int ret;
 
 	if (!sim)
 		return;
 	a = sim_add_vm(sim, "cap=50", 1, SIM_LOAD_SPIN);
-	b = sim_add_vm(sim, NULL, 1, SIM_LOAD_SPIN);
-	ret = sim_set_param(sim, a, "reservation", 60);
-	CHECK(t, ret == -EINVAL, "reservation above cap: %d", ret);
-	CHECK(t, sim_get_param(sim, a, "reservation") == 0, "value changed");
-	ret = sim_set_param(sim, a, "reservation", 40);
-	CHECK(t, ret == 0, "reservation 40 under cap 50: %d", ret);
-	ret = sim_set_param(sim, a, "cap", 30);
-	CHECK(t, ret == -EINVAL, "cap below reservation: %d", ret);
-	CHECK(t, sim_get_param(sim, a, "cap") == 50, "cap changed");
-	ret = sim_set_param(sim, b, "reservation", 170);
-	CHECK(t, ret == -ENOSPC, "210%% reserved on 2 slots: %d", ret);
-	ret = sim_set_param(sim, b, "reservation", 160);
-	CHECK(t, ret == 0, "200%% reserved on 2 slots: %d", ret);
-	ret = sim_set_param(sim, b, "reservation", 100);
-	CHECK(t, ret == 0, "lowering a reservation: %d", ret);
-	ret = sim_set_param(sim, a, "weight", 0);
-	CHECK(t, ret == -ERANGE, "weight 0: %d", ret);
-	ret = sim_set_param(sim, a, "weight", 65536);
-	CHECK(t, ret == -ERANGE, "weight 65536: %d", ret);
-	ret = sim_set_param(sim, NULL, "slice", 0);
-	CHECK(t, ret == -ERANGE, "slice 0: %d", ret);
-	ret = sim_set_param(sim, NULL, "slice", 100 * SEC);
-	CHECK(t, ret == -ERANGE, "slice 100 s: %d", ret);
-	ret = sim_set_param(sim, a, "bogus", 1);
-	CHECK(t, ret == -ENOENT, "unknown key: %d", ret);
+	b = sim_add_vm(sim, NULL, 2, SIM_LOAD_SPIN);
+	set_case(t, sim, a, "reservation", 60, -EINVAL);	/* above the cap */
+	set_case(t, sim, a, "reservation", 40, 0);
+	set_case(t, sim, a, "cap", 30, -EINVAL);		/* below the reservation */
+	set_case(t, sim, b, "reservation", 170, -ENOSPC);	/* 210% on 2 slots */
+	set_case(t, sim, b, "reservation", 160, 0);		/* 200% on 2 slots */
+	set_case(t, sim, b, "reservation", 100, 0);		/* lowered */
+	set_case(t, sim, a, "weight", 0, -ERANGE);
+	set_case(t, sim, a, "weight", 65536, -ERANGE);
+	set_case(t, sim, NULL, "slice", 0, -ERANGE);
+	set_case(t, sim, NULL, "slice", 100 * SEC, -ERANGE);
+	set_case(t, sim, a, "bogus", 1, -ENOENT);
 	sim_run_for(sim, SEC);
 	sim_ok(t, sim, true);
 	sim_destroy(sim);
@@ -426,6 +425,55 @@ static void test_fair_params(struct test_ctx *t)
 	sim_run_for(sim, 10 * SEC);
 	CHECK_NEAR(t, "weight 256 -> 768 mid-run", sim_vm_share(sim, a), 0.75,
 		   0.0075);
+	sim_ok(t, sim, false);
+	sim_destroy(sim);
+}
+
+/*
+ * A reservation beyond 100% per vCPU cannot be used (a VM runs at most one
+ * pCPU per vCPU) but would hold on to the pool's total. On 2 slots: A (1
+ * vCPU) asks 150% and is refused; B (1 vCPU, weight 1) asks 60%, which
+ * then fits, and gets its reservation: 60% of a pCPU, where its weight
+ * alone gives it 1/513 of the rest. A VM that loses a vCPU keeps what was
+ * set, and its weight can still be changed.
+ */
+static void test_fair_reservation_vcpus(struct test_ctx *t)
+{
+	struct sim *sim = new_sim(t, &fair_ops, 2, NULL);
+	struct sim_vm *a, *b, *c;
+
+	if (!sim)
+		return;
+	a = sim_add_vm(sim, NULL, 1, SIM_LOAD_SPIN);
+	b = sim_add_vm(sim, "weight=1", 1, SIM_LOAD_SPIN);
+	c = sim_add_vm(sim, NULL, 2, SIM_LOAD_SPIN);
+	set_case(t, sim, a, "reservation", 150, -EINVAL);
+	set_case(t, sim, b, "reservation", 60, 0);
+	set_case(t, sim, c, "reservation", 250, -EINVAL);
+	sim_run_for(sim, SEC);
+	sim_reset_stats(sim);
+	sim_run_for(sim, 10 * SEC);
+	CHECK_NEAR(t, "1 vCPU, reservation 60%, weight 1", sim_vm_share(sim, b),
+		   0.60, 0.01);
+	/* A and C split the other 1.4 pCPUs by weight */
+	CHECK_NEAR(t, "1 vCPU, weight 256", sim_vm_share(sim, a), 0.7, 0.014);
+	CHECK_NEAR(t, "2 vCPUs, weight 256", sim_vm_share(sim, c), 0.7, 0.014);
+
+	/*
+	 * C reserves the other 140%, then loses a vCPU: it keeps 140%, runs
+	 * its one vCPU whenever it wants, B keeps its 60% and A has the rest
+	 */
+	set_case(t, sim, c, "reservation", 140, 0);
+	sim_remove_vcpu(sim, &c->vcpus[1]);
+	set_case(t, sim, c, "weight", 512, 0);
+	set_case(t, sim, c, "reservation", 120, -EINVAL);
+	sim_run_for(sim, SEC);
+	sim_reset_stats(sim);
+	sim_run_for(sim, 10 * SEC);
+	CHECK_NEAR(t, "1 vCPU left, reservation 140%", sim_vm_share(sim, c), 1.0, 0.02);
+	CHECK_NEAR(t, "1 vCPU, reservation 60%, weight 1", sim_vm_share(sim, b),
+		   0.60, 0.01);
+	CHECK_NEAR(t, "1 vCPU, weight 256", sim_vm_share(sim, a), 0.4, 0.01);
 	sim_ok(t, sim, false);
 	sim_destroy(sim);
 }
@@ -1200,6 +1248,8 @@ static const struct test tests[] = {
 	  "fair: reservation guaranteed, unused part given away" },
 	{ "fair_params", test_fair_params,
 	  "fair: parameter errors and live changes" },
+	{ "fair_reservation_vcpus", test_fair_reservation_vcpus,
+	  "fair: a reservation is at most 100% per vCPU of the VM" },
 	{ "bvt_weights", test_bvt_weights,
 	  "bvt: weights 1:2:4 on 1 and 2 slots" },
 	{ "late_timers", test_late_timers,
