@@ -39,9 +39,13 @@
  * ends when its warped run time would reach warp_limit (or 10 us later: no
  * slice is shorter, the core would refuse it).
  *
- * Virtual times are u64 compared modulo 2^64 (vt_before()); every live
- * value stays within a few slices of SVT, far below 2^63, so they never
- * overflow in any meaningful sense however long the host runs.
+ * Virtual times are u64 compared modulo 2^64 (vt_before()), which holds
+ * while the values compared lie within 2^63: the A of a VM with active
+ * vCPUs stays within a few slices of SVT. An idle VM's A falls behind
+ * without bound; the VM notes SVT's epoch when it goes idle, and wakes
+ * with A = SVT outright once two epochs have begun since (vt_wake()), so
+ * that a weight-1 SVT running 2^63 units ahead during a sleep of 417 days
+ * does not make the sleeper look far in the future.
  *
  * Starvation bound: the guard of vmsched_policy.h. A vCPU queued for
  * vmsched_starve_after(slice) is served first, with the slice BVT gives a VM ahead
@@ -109,7 +113,7 @@ static void bvt_runq_insert(struct vmsched_sched *s, struct vmsched_vm *vm,
 	struct bvt_private *prv = bvt_priv(s);
 	u64 lag = vt_from_ns(s->params[BVT_CTX_ALLOW], bvt_weight(vm));
 
-	bvm->avt = vt_max(bvm->avt, prv->svt - lag);
+	bvm->avt = vt_max(bvm->avt, prv->clock.svt - lag);
 	bvm->evt = bvt_evt(vm, bvm);
 	rb_add_cached(&bvm->node, &prv->runq, bvt_evt_less);
 }
@@ -134,17 +138,20 @@ static void bvt_runq_requeue(struct vmsched_sched *s, struct vmsched_vm *vm,
 static void bvt_vm_wake(struct vmsched_sched *s, struct vmsched_vm *vm,
 			struct bvt_vm *bvm, u64 now)
 {
-	bvm->avt = vt_max(bvm->avt, bvt_priv(s)->svt);
+	bvm->avt = vt_wake(&bvt_priv(s)->clock, bvm->avt, bvm->idle_epoch);
 	if (!bvm->limited && now - bvm->unwarped_at >= vm->params[BVT_UNWARP_REQ])
 		bvm->warp_ran = 0;
 }
 
 /* one vCPU of the VM stopped being queued or granted */
-static void bvt_vm_put(struct bvt_vm *bvm, u64 now)
+static void bvt_vm_put(struct vmsched_sched *s, struct bvt_vm *bvm, u64 now)
 {
 	if (WARN_ON_ONCE(!bvm->nr_active))
 		return;
-	if (--bvm->nr_active == 0 && !bvm->limited)
+	if (--bvm->nr_active)
+		return;
+	bvm->idle_epoch = bvt_priv(s)->clock.epoch;
+	if (!bvm->limited)
 		bvm->unwarped_at = now;
 }
 
@@ -213,7 +220,7 @@ static void bvt_dequeue(struct vmsched_sched *s, struct vmsched_vcpu *v, u64 now
 	bvt_priv(s)->nr_queued--;
 	if (list_empty(&bvm->queue))
 		bvt_runq_remove(bvt_priv(s), bvm);
-	bvt_vm_put(bvm, now);
+	bvt_vm_put(s, bvm, now);
 }
 
 /**
@@ -245,7 +252,7 @@ static struct vmsched_vcpu *bvt_pick_next(struct vmsched_sched *s, u64 now,
 		prv->nr_starve_picks++;
 	} else {
 		bvm = rb_entry(node, struct bvt_vm, node);
-		prv->svt = vt_max(prv->svt, bvm->evt);
+		vt_clock_advance(&prv->clock, bvm->evt);
 	}
 	bv = list_first_entry(&bvm->queue, struct bvt_vcpu, link);
 	list_del_init(&bv->link);
@@ -294,7 +301,7 @@ static void bvt_charge(struct vmsched_sched *s, struct vmsched_vcpu *v,
 			bvt_priv(s)->nr_limits++;
 		}
 	}
-	bvt_vm_put(bvm, now);
+	bvt_vm_put(s, bvm, now);
 	bvt_update_warp(vm, bvm, now);
 	bvt_runq_requeue(s, vm, bvm);
 }
@@ -359,7 +366,8 @@ static void bvt_vm_attach(struct vmsched_sched *s, struct vmsched_vm *vm, u64 no
 	vmsched_assert_sched_context();
 	RB_CLEAR_NODE(&bvm->node);
 	INIT_LIST_HEAD(&bvm->queue);
-	bvm->avt = bvt_priv(s)->svt;
+	bvm->avt = bvt_priv(s)->clock.svt;
+	bvm->idle_epoch = bvt_priv(s)->clock.epoch;
 	bvm->unwarped_at = now;
 }
 
@@ -428,7 +436,7 @@ static int bvt_init(struct vmsched_sched *s)
 		return -ENOMEM;
 	prv->runq = RB_ROOT_CACHED;
 	INIT_LIST_HEAD(&prv->waiters);
-	prv->svt = VT_ORIGIN;
+	vt_clock_init(&prv->clock);
 	s->priv = prv;
 	return 0;
 }

@@ -27,7 +27,7 @@ enum bvt_vm_param {
 /* One per instance (vmsched_sched.priv). */
 struct bvt_private {
 	struct rb_root_cached runq;	/* VMs with queued vCPUs, by evt */
-	u64 svt;			/* system virtual time, never decreases */
+	struct vt_clock clock;		/* system virtual time SVT */
 	u64 nr_queued;			/* queued vCPUs */
 	u64 nr_picks;			/* grants handed out */
 	u64 nr_preempts;		/* wake-ups that preempted a grant */
@@ -44,6 +44,7 @@ struct bvt_vm {
 	u64 evt;			/* runq key: effective virtual time E */
 	u64 warp_ran;			/* run time spent warped since reset */
 	u64 unwarped_at;		/* start of the current unwarped stretch */
+	u64 idle_epoch;			/* SVT's epoch when it last went idle */
 	u32 vrem;			/* remainder of the avt division */
 	u32 nr_active;			/* vCPUs queued or holding a grant */
 	bool warped;			/* E = A - warp right now */

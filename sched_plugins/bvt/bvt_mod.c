@@ -15,9 +15,9 @@ void bvt_dump(struct vmsched_sched *s, struct seq_file *m)
 	struct rb_node *node;
 	int n = 0;
 
-	seq_printf(m, "bvt: svt %llu queued %llu picks %llu starve_picks %llu preempts %llu warp_limits %llu\n",
-		   prv->svt, prv->nr_queued, prv->nr_picks, prv->nr_starve_picks,
-		   prv->nr_preempts, prv->nr_limits);
+	seq_printf(m, "bvt: svt %llu epoch %llu queued %llu picks %llu starve_picks %llu preempts %llu warp_limits %llu\n",
+		   prv->clock.svt, prv->clock.epoch, prv->nr_queued, prv->nr_picks,
+		   prv->nr_starve_picks, prv->nr_preempts, prv->nr_limits);
 	for (node = rb_first_cached(&prv->runq); node && n < BVT_DUMP_VMS;
 	     node = rb_next(node), n++) {
 		struct bvt_vm *bvm = rb_entry(node, struct bvt_vm, node);

@@ -50,14 +50,26 @@
  *
  * Virtual times are u64 and wrap: they are only ever compared through
  * vt_before(), which is correct as long as the values compared lie within
- * 2^63 of each other (the policies keep every live value within a few
- * slices of the system virtual time). Like INITIAL_JIFFIES, every instance
- * starts its clock at VT_ORIGIN, a few minutes of weight-1 run time before
- * the wrap, so that a comparison done without vt_before() breaks at once.
+ * 2^63 of each other. Like INITIAL_JIFFIES, every instance starts its clock
+ * at VT_ORIGIN, a few minutes of weight-1 run time before the wrap, so that
+ * a comparison done without vt_before() breaks at once.
+ *
+ * A runnable VM's virtual time stays within a few slices of the system
+ * virtual time (svt), or runs ahead of it slowly when the starvation guard
+ * serves it against its weight. An idle VM's does not move while svt
+ * does: by 256 units per ns that a VM of weight 1 runs, 2^63 in 417 days
+ * on one slot (less with more slots), after which vt_before() would take
+ * the sleeper for one far ahead. So svt lives in a struct vt_clock that
+ * also counts its epochs (2^VT_EPOCH_SHIFT units each); a VM notes the
+ * epoch when it goes idle, and vt_wake() raises it to svt on waking,
+ * outright when two or more epochs have begun since: svt then moved more
+ * than 2^61 units, past any VM that was less than that ahead of it when it
+ * went idle (one the guard serves gets that far only after months of it).
  */
 #define VT_WEIGHT_UNIT		256U
 #define VT_ORIGIN		((u64)-(1ULL << 42))
 #define VT_MAX_CHARGE_NS	(1ULL << 40)	/* ~18 min: no overflow below */
+#define VT_EPOCH_SHIFT		61
 
 /* a is earlier than b, modulo 2^64 */
 static inline bool vt_before(u64 a, u64 b)
@@ -98,6 +110,37 @@ static inline void vt_charge(u64 *vt, u32 *rem, u64 ran_ns, u32 weight)
 	ran_ns = min_t(u64, ran_ns, VT_MAX_CHARGE_NS);
 	units = ran_ns * VT_WEIGHT_UNIT + *rem;
 	*vt += div_u64_rem(units, weight, rem);
+}
+
+/* the system virtual time of an instance */
+struct vt_clock {
+	u64 svt;		/* never decreases */
+	u64 epoch;		/* multiples of 2^VT_EPOCH_SHIFT that svt passed */
+};
+
+static inline void vt_clock_init(struct vt_clock *c)
+{
+	c->svt = VT_ORIGIN;
+	c->epoch = 0;
+}
+
+/* move svt forward to @vt if that is later, counting the epochs it passes */
+static inline void vt_clock_advance(struct vt_clock *c, u64 vt)
+{
+	const u64 mask = (1ULL << VT_EPOCH_SHIFT) - 1;
+
+	if (!vt_before(c->svt, vt))
+		return;
+	c->epoch += ((c->svt & mask) + (vt - c->svt)) >> VT_EPOCH_SHIFT;
+	c->svt = vt;
+}
+
+/* virtual time, on waking, of a VM that went idle with @vt at epoch @idle */
+static inline u64 vt_wake(const struct vt_clock *c, u64 vt, u64 idle)
+{
+	if (c->epoch - idle > 1)
+		return c->svt;
+	return vt_max(vt, c->svt);
 }
 
 /*

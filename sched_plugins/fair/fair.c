@@ -18,7 +18,11 @@
  * runq; it never decreases. A VM that wakes from idle gets vt = max(vt,
  * svt), so sleeping earns no credit; a VM queued again without sleeping is
  * kept within one slice of svt (a VM whose weight asks for more than a
- * whole slot would otherwise bank credit it cannot use).
+ * whole slot would otherwise bank credit it cannot use). Virtual times are
+ * compared modulo 2^64 (vt_before()), right while they lie within 2^63 of
+ * each other: an idle VM's vt falls behind svt without bound, so it notes
+ * svt's epoch when it goes idle and wakes with vt = svt outright once two
+ * epochs have begun since (vt_wake()).
  *
  * Caps and reservations are token buckets in nanoseconds of run time,
  * refilled at pct/100 ns per ns of wall time and holding at most pct/100 of
@@ -171,7 +175,7 @@ static void fair_place(struct vmsched_sched *s, struct vmsched_vm *vm,
 		prv->nr_throttles++;
 		return;
 	}
-	fvm->vt = vt_max(fvm->vt, prv->svt -
+	fvm->vt = vt_max(fvm->vt, prv->clock.svt -
 			 vt_from_ns(s->params[FAIR_SLICE], fair_weight(vm)));
 	rb_add_cached(&fvm->node, &prv->runq, fair_vt_less);
 	fvm->where = FAIR_RUNQ;
@@ -220,10 +224,12 @@ static void fair_unthrottle(struct vmsched_sched *s, u64 now)
 }
 
 /* one vCPU of the VM stopped being queued or granted */
-static void fair_vm_put(struct fair_vm *fvm)
+static void fair_vm_put(struct fair_private *prv, struct fair_vm *fvm)
 {
-	if (!WARN_ON_ONCE(!fvm->nr_active))
-		fvm->nr_active--;
+	if (WARN_ON_ONCE(!fvm->nr_active))
+		return;
+	if (!--fvm->nr_active)
+		fvm->idle_epoch = prv->clock.epoch;
 }
 
 /**
@@ -245,7 +251,7 @@ static void fair_enqueue(struct vmsched_sched *s, struct vmsched_vcpu *v,
 
 	vmsched_assert_sched_context();
 	if (fvm->nr_active++ == 0 && (flags & VMSCHED_ENQ_WAKEUP))
-		fvm->vt = vt_max(fvm->vt, prv->svt);
+		fvm->vt = vt_wake(&prv->clock, fvm->vt, fvm->idle_epoch);
 	list_add_tail(&fair_vcpu(v)->link, &fvm->queue);
 	vmsched_waiter_add(&prv->waiters, &fair_vcpu(v)->wait, now);
 	prv->nr_queued++;
@@ -269,7 +275,7 @@ static void fair_dequeue(struct vmsched_sched *s, struct vmsched_vcpu *v, u64 no
 	fair_priv(s)->nr_queued--;
 	if (list_empty(&fvm->queue))
 		fair_unplace(fair_priv(s), fvm);
-	fair_vm_put(fvm);
+	fair_vm_put(fair_priv(s), fvm);
 }
 
 /* the slice of a new grant; a capped VM pays for it up front */
@@ -349,7 +355,7 @@ static struct vmsched_vcpu *fair_pick_next(struct vmsched_sched *s, u64 now,
 		if (!node)
 			return fair_idle(prv, now, slice_ns);
 		fvm = rb_entry(node, struct fair_vm, node);
-		prv->svt = vt_max(prv->svt, fvm->vt);
+		vt_clock_advance(&prv->clock, fvm->vt);
 	}
 	fv = list_first_entry(&fvm->queue, struct fair_vcpu, link);
 	list_del_init(&fv->link);
@@ -394,7 +400,7 @@ static void fair_charge(struct vmsched_sched *s, struct vmsched_vcpu *v,
 		fvm->rsv_budget = max_t(s64, fvm->rsv_budget - (s64)ran_ns,
 					-FAIR_MAX_DEBT);
 	fv->granted = 0;
-	fair_vm_put(fvm);
+	fair_vm_put(fair_priv(s), fvm);
 	fair_replace(s, vm, fvm, now);
 }
 
@@ -420,7 +426,8 @@ static void fair_vm_attach(struct vmsched_sched *s, struct vmsched_vm *vm,
 	RB_CLEAR_NODE(&fvm->node);
 	RB_CLEAR_NODE(&fvm->rsv_node);
 	INIT_LIST_HEAD(&fvm->queue);
-	fvm->vt = prv->svt;
+	fvm->vt = prv->clock.svt;
+	fvm->idle_epoch = prv->clock.epoch;
 	fvm->stamp = now;
 	fvm->cap_budget = fair_bucket(s, vm->params[FAIR_CAP]);
 	fvm->rsv = (u32)vm->params[FAIR_RESERVATION];
@@ -514,7 +521,7 @@ static int fair_init(struct vmsched_sched *s)
 	prv->rsvq = RB_ROOT_CACHED;
 	prv->capq = RB_ROOT_CACHED;
 	INIT_LIST_HEAD(&prv->waiters);
-	prv->svt = VT_ORIGIN;
+	vt_clock_init(&prv->clock);
 	s->priv = prv;
 	return 0;
 }

@@ -35,7 +35,7 @@ struct fair_private {
 	struct rb_root_cached runq;	/* VMs that may run, by vt */
 	struct rb_root_cached rsvq;	/* those with a reservation, by key */
 	struct rb_root_cached capq;	/* VMs over their cap, by key */
-	u64 svt;			/* system virtual time, never decreases */
+	struct vt_clock clock;		/* system virtual time svt */
 	u64 rsv_total;			/* sum of VM reservations (%) */
 	u64 nr_queued;			/* queued vCPUs */
 	u64 nr_picks;			/* grants handed out */
@@ -56,6 +56,7 @@ struct fair_vm {
 	s64 cap_budget;			/* run time left under the cap (ns) */
 	s64 rsv_budget;			/* reserved run time owed to it (ns) */
 	u64 stamp;			/* when the budgets were last refilled */
+	u64 idle_epoch;			/* svt's epoch when it last went idle */
 	u32 vrem;			/* remainder of the vt division */
 	u32 rsv;			/* reservation counted in rsv_total (%) */
 	u32 nr_active;			/* vCPUs queued or holding a grant */

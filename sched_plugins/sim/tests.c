@@ -954,18 +954,18 @@ static void test_sleeper(struct test_ctx *t)
 
 /* --- long runs ------------------------------------------------------------ */
 
-static u64 *bvt_svt(struct sim *sim)
+static struct vt_clock *bvt_clock(struct sim *sim)
 {
-	return &bvt_priv(&sim->s)->svt;
+	return &bvt_priv(&sim->s)->clock;
 }
 
-static u64 *fair_svt(struct sim *sim)
+static struct vt_clock *fair_clock(struct sim *sim)
 {
-	return &fair_priv(&sim->s)->svt;
+	return &fair_priv(&sim->s)->clock;
 }
 
 static void long_run_case(struct test_ctx *t, struct vmsched_ops *ops,
-			  const char *params, u64 *(*svt_of)(struct sim *sim))
+			  const char *params, struct vt_clock *(*clock_of)(struct sim *sim))
 {
 	struct sim *sim = new_sim(t, ops, 1, params);
 	struct sim_vm *vms[3];
@@ -980,7 +980,7 @@ static void long_run_case(struct test_ctx *t, struct vmsched_ops *ops,
 		snprintf(buf, sizeof(buf), "weight=%u", 1U << i);
 		vms[i] = sim_add_vm(sim, buf, 1, SIM_LOAD_SPIN);
 	}
-	svt = svt_of(sim);
+	svt = &clock_of(sim)->svt;
 	CHECK(t, *svt == VT_ORIGIN, "svt does not start at VT_ORIGIN");
 	sim_run_decisions(sim, 1000);
 	sim_reset_stats(sim);
@@ -1097,12 +1097,69 @@ static void test_starvation_bound(struct test_ctx *t)
 	starve_case(t, &rr_ops, "slice=1s", plain, ones, 3, 60 * SEC, false);
 }
 
+/*
+ * A VM of weight 1 runs 1 s, sleeps 500 days and wakes needing 1 s again,
+ * next to a spinner of weight 1: while it sleeps, the system virtual time
+ * moves 256 units per ns, 2^63 units in 417 days, past the point where
+ * the sleeper's old virtual time compares as far ahead of it. Raised to
+ * the system virtual time on waking, it shares half and half again: its
+ * first grant comes within one slice, and its 1 s of CPU within 1 s / (1/2)
+ * plus that slice.
+ */
+static void idle_wrap_case(struct test_ctx *t, struct vmsched_ops *ops, const char *params,
+			   struct vt_clock *(*clock_of)(struct sim *sim))
+{
+	const u64 burst = SEC, idle = 500ULL * 86400 * SEC;
+	struct sim *sim = new_sim(t, ops, 1, params);
+	u64 slice = sim ? sim_get_param(sim, NULL, "slice") : 0;
+	struct sim_vcpu *v;
+	struct sim_vm *vm;
+	double share = 0.5;
+	u64 epoch;
+	char buf[80];
+	clock_t c0 = clock();
+
+	if (!sim)
+		return;
+	vm = sim_add_vm(sim, "weight=1", 1, SIM_LOAD_DUTY(burst, idle));
+	sim_add_vm(sim, "weight=1", 1, SIM_LOAD_SPIN);
+	v = &vm->vcpus[0];
+	sim_run_for(sim, 10 * SEC);
+	CHECK(t, v->state == SIM_BLOCKED, "first burst not done in 10 s");
+	epoch = clock_of(sim)->epoch;
+	sim_run_for(sim, v->wake_at - sim->now - 1);
+	/* 2^63 units are 4 epochs: svt went that far while it slept */
+	epoch = clock_of(sim)->epoch - epoch;
+	CHECK(t, epoch >= 4, "svt moved %llu epochs only", (unsigned long long)epoch);
+	sim_reset_stats(sim);
+	sim_run_for(sim, 1 + burst / share + slice);
+	printf("# %s: %.0f days asleep (svt %llu epochs of 2^61 on) in %.2f s; then %.3f s run\n",
+	       ops->name, idle / 86400e9, (unsigned long long)epoch,
+	       (double)(clock() - c0) / CLOCKS_PER_SEC, sim_vm_run(sim, vm) / 1e9);
+	snprintf(buf, sizeof(buf), "%s first grant after 500 days asleep", ops->name);
+	if (v->grants) {
+		check_at_most(t, buf, v->delay_max, slice);
+	} else {
+		printf("# %s: none in %.3f s  FAIL\n", buf, (sim->now - sim->stamp) / 1e9);
+		t->failed = 1;
+	}
+	check_at_least(t, "its run within 1 s / share + slice", sim_vm_run(sim, vm), burst);
+	sim_ok(t, sim, false);
+	sim_destroy(sim);
+}
+
 static void test_long_run(struct test_ctx *t)
 {
-	long_run_case(t, &bvt_ops, "slice=1s,ctx_allow=1s", bvt_svt);
-	long_run_case(t, &fair_ops, "slice=1s", fair_svt);
+	long_run_case(t, &bvt_ops, "slice=1s,ctx_allow=1s", bvt_clock);
+	long_run_case(t, &fair_ops, "slice=1s", fair_clock);
 	extremes_case(t, &bvt_ops, "slice=1s,ctx_allow=10ms");
 	extremes_case(t, &fair_ops, "slice=1s");
+}
+
+static void test_idle_wrap(struct test_ctx *t)
+{
+	idle_wrap_case(t, &bvt_ops, "slice=1s", bvt_clock);
+	idle_wrap_case(t, &fair_ops, "slice=1s", fair_clock);
 }
 
 /* --- attach and detach ---------------------------------------------------- */
@@ -1274,6 +1331,8 @@ static const struct test tests[] = {
 	  "fair, bvt: sleeping earns no credit (virtual time raised on wake-up)" },
 	{ "long_run", test_long_run,
 	  "bvt, fair: 10^6 decisions across the virtual time wrap; weights 1 and 65535" },
+	{ "idle_wrap", test_idle_wrap,
+	  "bvt, fair: a VM of weight 1 asleep 500 days gets its share at once" },
 	{ "starvation_bound", test_starvation_bound,
 	  "fair, bvt, rr: no vCPU waits longer than the policy declares; weights 1 and 65535" },
 	{ "attach_detach", test_attach_detach,
