@@ -31,13 +31,19 @@
  * having slept (its vCPU was preempted, or it held a slot all along because
  * its weight exceeded what one slot gives) is kept within C of SVT.
  *
- * Warping: a VM with warp > 0 is warped until it has run warp_limit warped;
- * then it stays unwarped for unwarp_req (wall time) before it warps again.
- * Time spent idle counts as unwarped: after sleeping unwarp_req or longer
- * the warped run time starts again from zero. Warp state changes only when
- * the VM is charged or (re)inserted into the tree; the slice of a warped VM
- * ends when its warped run time would reach warp_limit (or 10 us later: no
- * slice is shorter, the core would refuse it).
+ * Warping, as in Xen's BVT: warp_limit bounds one run of a warped VM, not
+ * the sum of its runs. The limit is armed when the VM is dispatched (one
+ * of its vCPUs is granted while none holds a grant) and cancelled when it
+ * is descheduled (its last grant ends); a VM whose warped run time in one
+ * run reaches warp_limit is unwarped, stays so for unwarp_req (wall time,
+ * idle or running unwarped) and then warps again, the limit armed afresh.
+ * So a VM that wakes often for short bursts keeps its warp for good, and
+ * one that spins warped is unwarped once per warp_limit of run. Each grant
+ * is warped or not as its VM was when it was made; warp state changes
+ * only when the VM is charged or (re)inserted into the tree, and the
+ * slice of a warped grant ends when the run's warped time would reach
+ * warp_limit (or 10 us later: no slice is shorter, the core would refuse
+ * it).
  *
  * Virtual times are u64 compared modulo 2^64 (vt_before()), which holds
  * while the values compared lie within 2^63: the A of a VM with active
@@ -134,25 +140,13 @@ static void bvt_runq_requeue(struct vmsched_sched *s, struct vmsched_vm *vm,
 	bvt_runq_insert(s, vm, bvm);
 }
 
-/* the VM had nothing queued or running and now has: no credit for sleep */
-static void bvt_vm_wake(struct vmsched_sched *s, struct vmsched_vm *vm,
-			struct bvt_vm *bvm, u64 now)
-{
-	bvm->avt = vt_wake(&bvt_priv(s)->clock, bvm->avt, bvm->idle_epoch);
-	if (!bvm->limited && now - bvm->unwarped_at >= vm->params[BVT_UNWARP_REQ])
-		bvm->warp_ran = 0;
-}
-
 /* one vCPU of the VM stopped being queued or granted */
-static void bvt_vm_put(struct vmsched_sched *s, struct bvt_vm *bvm, u64 now)
+static void bvt_vm_put(struct vmsched_sched *s, struct bvt_vm *bvm)
 {
 	if (WARN_ON_ONCE(!bvm->nr_active))
 		return;
-	if (--bvm->nr_active)
-		return;
-	bvm->idle_epoch = bvt_priv(s)->clock.epoch;
-	if (!bvm->limited)
-		bvm->unwarped_at = now;
+	if (!--bvm->nr_active)
+		bvm->idle_epoch = bvt_priv(s)->clock.epoch;
 }
 
 static u64 bvt_slice(const struct vmsched_sched *s, const struct vmsched_vm *vm,
@@ -192,8 +186,9 @@ static void bvt_enqueue(struct vmsched_sched *s, struct vmsched_vcpu *v,
 	struct bvt_vcpu *bv = bvt_vcpu(v);
 
 	vmsched_assert_sched_context();
+	/* the VM had nothing queued or running: no credit for its sleep */
 	if (bvm->nr_active++ == 0 && (flags & VMSCHED_ENQ_WAKEUP))
-		bvt_vm_wake(s, vm, bvm, now);
+		bvm->avt = vt_wake(&bvt_priv(s)->clock, bvm->avt, bvm->idle_epoch);
 	list_add_tail(&bv->link, &bvm->queue);
 	vmsched_waiter_add(&bvt_priv(s)->waiters, &bv->wait, now);
 	bvt_priv(s)->nr_queued++;
@@ -220,7 +215,7 @@ static void bvt_dequeue(struct vmsched_sched *s, struct vmsched_vcpu *v, u64 now
 	bvt_priv(s)->nr_queued--;
 	if (list_empty(&bvm->queue))
 		bvt_runq_remove(bvt_priv(s), bvm);
-	bvt_vm_put(s, bvm, now);
+	bvt_vm_put(s, bvm);
 }
 
 /**
@@ -268,7 +263,9 @@ static struct vmsched_vcpu *bvt_pick_next(struct vmsched_sched *s, u64 now,
 			next = rb_next(node);
 	}
 	bv->start = now;
+	bv->warped = bvm->warped;
 	bv->slice = bvt_slice(s, bvt_vm_of(bvm), bvm, next);
+	bvm->nr_granted++;
 	*slice_ns = bv->slice;
 	prv->nr_picks++;
 	return bvt_vcpu_of(bv);
@@ -281,8 +278,9 @@ static struct vmsched_vcpu *bvt_pick_next(struct vmsched_sched *s, u64 now,
  * @ran_ns: how long it held the grant
  * @now: current time (ns)
  *
- * Warped run time is counted against warp_limit; a VM that reaches it is
- * unwarped and waits out unwarp_req.
+ * A warped grant's run time counts against warp_limit; a VM that reaches
+ * it is unwarped and waits out unwarp_req. A VM whose last grant ended is
+ * descheduled: the limit of its run is cancelled.
  */
 static void bvt_charge(struct vmsched_sched *s, struct vmsched_vcpu *v,
 		       u64 ran_ns, u64 now)
@@ -292,16 +290,19 @@ static void bvt_charge(struct vmsched_sched *s, struct vmsched_vcpu *v,
 
 	vmsched_assert_sched_context();
 	vt_charge(&bvm->avt, &bvm->vrem, ran_ns, bvt_weight(vm));
-	if (bvm->warped) {
+	if (!WARN_ON_ONCE(!bvm->nr_granted))
+		bvm->nr_granted--;
+	if (bvt_vcpu(v)->warped) {
 		bvm->warp_ran += ran_ns;
-		if (bvm->warp_ran >= vm->params[BVT_WARP_LIMIT]) {
-			bvm->warped = false;
+		if (!bvm->limited && bvm->warp_ran >= vm->params[BVT_WARP_LIMIT]) {
 			bvm->limited = true;
 			bvm->unwarped_at = now;
 			bvt_priv(s)->nr_limits++;
 		}
 	}
-	bvt_vm_put(s, bvm, now);
+	if (!bvm->nr_granted && !bvm->limited)
+		bvm->warp_ran = 0;
+	bvt_vm_put(s, bvm);
 	bvt_update_warp(vm, bvm, now);
 	bvt_runq_requeue(s, vm, bvm);
 }
@@ -477,7 +478,7 @@ static const struct vmsched_param_desc bvt_params[] = {
 	  .help = "run time a latency-sensitive VM may borrow (0: never warp)",
 	  .unit = VMSCHED_UNIT_NS, .min = 0, .max = NSEC_PER_SEC, .def = 0 },
 	{ .name = "warp_limit", .scope = VMSCHED_SCOPE_VM,
-	  .help = "warped run time before the VM is unwarped",
+	  .help = "warped run time of one run (dispatch to deschedule) before the VM is unwarped",
 	  .unit = VMSCHED_UNIT_NS, .min = 100 * NSEC_PER_USEC,
 	  .max = 60 * NSEC_PER_SEC, .def = 2 * NSEC_PER_SEC },
 	{ .name = "unwarp_req", .scope = VMSCHED_SCOPE_VM,

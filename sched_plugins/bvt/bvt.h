@@ -19,7 +19,7 @@ enum bvt_global_param {
 enum bvt_vm_param {
 	BVT_WEIGHT,		/* share; virtual time advances as 1/weight */
 	BVT_WARP,		/* run time a warped VM may borrow (ns) */
-	BVT_WARP_LIMIT,		/* warped run time before a forced unwarp (ns) */
+	BVT_WARP_LIMIT,		/* warped run time of one run before a forced unwarp (ns) */
 	BVT_UNWARP_REQ,		/* unwarped time needed to warp again (ns) */
 	BVT_NR_VM_PARAMS,
 };
@@ -42,11 +42,12 @@ struct bvt_vm {
 	struct list_head queue;		/* its queued vCPUs, FIFO */
 	u64 avt;			/* actual virtual time A */
 	u64 evt;			/* runq key: effective virtual time E */
-	u64 warp_ran;			/* run time spent warped since reset */
-	u64 unwarped_at;		/* start of the current unwarped stretch */
+	u64 warp_ran;			/* warped run time since the limit was armed */
+	u64 unwarped_at;		/* when warp_limit last unwarped it */
 	u64 idle_epoch;			/* SVT's epoch when it last went idle */
 	u32 vrem;			/* remainder of the avt division */
 	u32 nr_active;			/* vCPUs queued or holding a grant */
+	u32 nr_granted;			/* vCPUs holding a grant */
 	bool warped;			/* E = A - warp right now */
 	bool limited;			/* unwarped by warp_limit */
 };
@@ -57,6 +58,7 @@ struct bvt_vcpu {
 	struct vmsched_waiter wait;	/* in waiters while queued */
 	u64 start;			/* when its current grant began */
 	u64 slice;			/* length of its current grant */
+	bool warped;			/* its current grant is a warped one */
 };
 
 static inline struct bvt_private *bvt_priv(const struct vmsched_sched *s)

@@ -620,7 +620,7 @@ static void test_bvt_warp_share(struct test_ctx *t)
 /* is the grant @v was just given a warped one? */
 static bool bvt_grant_warped(struct sim_vcpu *v)
 {
-	return bvt_vm(&v->vm->pv)->warped;
+	return bvt_vcpu(&v->pv)->warped;
 }
 
 /*
@@ -757,6 +757,48 @@ static void test_bvt_warp_odd_bursts(struct test_ctx *t)
 	printf("# %llu arms of warp_limit, %llu ran to it\n",
 	       (unsigned long long)w.arms, (unsigned long long)w.limits);
 	check_at_most(t, "longest warped run (warp_limit 10 ms)", w.max_ran, w.limit);
+	sim_ok(t, sim, false);
+	sim_destroy(sim);
+}
+
+/*
+ * Xen's BVT arms warp_limit when a warped VM is dispatched and cancels it
+ * when the VM is descheduled: the limit bounds one run. A VM that wakes
+ * 1,000 times a second and runs 100 us each time, next to three spinners
+ * on one slot, never runs warp_limit (2 s by default) in one go: the limit
+ * must never end its warp, and every wake-up finds it warped with the
+ * lowest E, dispatched at once, for a whole minute.
+ */
+static void test_bvt_warp_per_run(struct test_ctx *t)
+{
+	const u64 period = MS, burst = 100 * US;
+	struct sim *sim = new_sim(t, &bvt_ops, 1, NULL);
+	u64 runs, want_limits;
+	struct warp_arms w;
+	u32 i;
+
+	if (!sim)
+		return;
+	for (i = 0; i < 3; i++)
+		sim_add_vm(sim, NULL, 1, SIM_LOAD_SPIN);
+	warp_arms_add(sim, &w, "warp=20ms", 1, SIM_LOAD_LATENCY(period, burst, 300 * US));
+	sim_reset_stats(sim);
+	sim_run_for(sim, 60 * SEC);
+	runs = w.vm->vcpus[0].wakes;
+	/* a run of @burst reaches the limit only if the limit is that short */
+	want_limits = burst >= w.limit ? runs : 0;
+	printf("# %llu runs of %.3f ms, warp_limit %.0f ms: %llu reached it, %llu unwarped, want %llu\n",
+	       (unsigned long long)runs, burst / 1e6, w.limit / 1e6,
+	       (unsigned long long)w.limits, (unsigned long long)bvt_priv(&sim->s)->nr_limits,
+	       (unsigned long long)want_limits);
+	CHECK(t, w.limits == want_limits, "warp_limit reached %llu times",
+	      (unsigned long long)w.limits);
+	CHECK(t, bvt_priv(&sim->s)->nr_limits == want_limits, "unwarped %llu times",
+	      (unsigned long long)bvt_priv(&sim->s)->nr_limits);
+	check_at_most(t, "longest wake-to-grant of the warped VM",
+		      sim_vm_delay_max(w.vm), 0);
+	CHECK_NEAR(t, "latency VM share (its demand)", sim_vm_share(sim, w.vm),
+		   (double)burst / period, 0.01 * burst / period);
 	sim_ok(t, sim, false);
 	sim_destroy(sim);
 }
@@ -1319,6 +1361,8 @@ static const struct test tests[] = {
 	  "bvt: warp_limit and unwarp_req enforced" },
 	{ "bvt_warp_odd_bursts", test_bvt_warp_odd_bursts,
 	  "bvt: a few us left of warp_limit still give a valid slice" },
+	{ "bvt_warp_per_run", test_bvt_warp_per_run,
+	  "bvt: warp_limit bounds one run; short runs keep their warp" },
 	{ "bvt_params", test_bvt_params,
 	  "bvt: parameter errors" },
 	{ "rr_rotation", test_rr_rotation,
