@@ -39,11 +39,15 @@
  * idle or running unwarped) and then warps again, the limit armed afresh.
  * So a VM that wakes often for short bursts keeps its warp for good, and
  * one that spins warped is unwarped once per warp_limit of run. Each grant
- * is warped or not as its VM was when it was made; warp state changes
- * only when the VM is charged or (re)inserted into the tree, and the
- * slice of a warped grant ends when the run's warped time would reach
- * warp_limit (or 10 us later: no slice is shorter, the core would refuse
- * it).
+ * is warped or not as its VM was when it was made. The warped grants a VM
+ * holds count against the limit at their whole slices until they end and
+ * are settled against what they ran, so that its vCPUs cannot together
+ * run past warp_limit: the slice of a warped grant ends where the run's
+ * warped time, grants in flight included, would reach the limit, and a
+ * VM with less than the shortest slice (10 us) of it left queues unwarped
+ * (a run that ends that close to the limit has reached it). Warp state
+ * changes only when the VM is charged, granted or (re)inserted into the
+ * tree.
  *
  * Virtual times are u64 compared modulo 2^64 (vt_before()), which holds
  * while the values compared lie within 2^63: the A of a VM with active
@@ -102,14 +106,22 @@ static u64 bvt_evt(const struct vmsched_vm *vm, const struct bvt_vm *bvm)
 	return bvm->avt - vt_from_ns(vm->params[BVT_WARP], bvt_weight(vm));
 }
 
+/* @vm may warp: not unwarped by the limit, and room for a warped grant */
+static bool bvt_can_warp(const struct vmsched_vm *vm, const struct bvt_vm *bvm)
+{
+	return vm->params[BVT_WARP] && !bvm->limited &&
+	       bvm->warp_ran + bvm->warp_held + VMSCHED_SLICE_MIN_NS <=
+	       vm->params[BVT_WARP_LIMIT];
+}
+
 /* end a forced unwarp once unwarp_req has passed; decide whether @vm warps */
-static void bvt_update_warp(struct vmsched_vm *vm, struct bvt_vm *bvm, u64 now)
+static void bvt_update_warp(const struct vmsched_vm *vm, struct bvt_vm *bvm, u64 now)
 {
 	if (bvm->limited && now - bvm->unwarped_at >= vm->params[BVT_UNWARP_REQ]) {
 		bvm->limited = false;
 		bvm->warp_ran = 0;
 	}
-	bvm->warped = vm->params[BVT_WARP] && !bvm->limited;
+	bvm->warped = bvt_can_warp(vm, bvm);
 }
 
 /* key @vm by its current E; a VM that did not sleep stays within C of SVT */
@@ -163,8 +175,9 @@ static u64 bvt_slice(const struct vmsched_sched *s, const struct vmsched_vm *vm,
 			slice += vt_to_ns(nbvm->evt - bvm->evt, bvt_weight(vm), max);
 		slice = min(slice, max);
 	}
-	if (bvm->warped && limit > bvm->warp_ran)
-		slice = min(slice, limit - bvm->warp_ran);
+	/* bvt_can_warp() left at least the shortest slice */
+	if (bvm->warped)
+		slice = min(slice, limit - bvm->warp_ran - bvm->warp_held);
 	return clamp_t(u64, slice, VMSCHED_SLICE_MIN_NS, VMSCHED_SLICE_MAX_NS);
 }
 
@@ -266,9 +279,48 @@ static struct vmsched_vcpu *bvt_pick_next(struct vmsched_sched *s, u64 now,
 	bv->warped = bvm->warped;
 	bv->slice = bvt_slice(s, bvt_vm_of(bvm), bvm, next);
 	bvm->nr_granted++;
+	if (bv->warped) {
+		/* held against the limit until it ends: its other vCPUs see it */
+		bvm->warp_held += bv->slice;
+		if (!bvt_can_warp(bvt_vm_of(bvm), bvm)) {
+			bvm->warped = false;
+			bvt_runq_requeue(s, bvt_vm_of(bvm), bvm);
+		}
+	}
 	*slice_ns = bv->slice;
 	prv->nr_picks++;
 	return bvt_vcpu_of(bv);
+}
+
+/*
+ * @bv's grant of VM @vm ended after @ran_ns: advance A and settle the run's
+ * warp; true when the run reached warp_limit. Changes nothing but @bvm's
+ * times and warp state (no tree, no counter).
+ */
+static bool bvt_settle(const struct vmsched_vm *vm, struct bvt_vm *bvm,
+		       const struct bvt_vcpu *bv, u64 ran_ns, u64 now)
+{
+	bool reached = false;
+
+	vt_charge(&bvm->avt, &bvm->vrem, ran_ns, bvt_weight(vm));
+	if (!WARN_ON_ONCE(!bvm->nr_granted))
+		bvm->nr_granted--;
+	if (bv->warped) {
+		bvm->warp_held -= bv->slice;
+		bvm->warp_ran += ran_ns;
+		/* no warped grant fits any more: the limit is reached */
+		if (!bvm->limited &&
+		    bvm->warp_ran + VMSCHED_SLICE_MIN_NS > vm->params[BVT_WARP_LIMIT]) {
+			bvm->limited = true;
+			bvm->unwarped_at = now;
+			reached = true;
+		}
+	}
+	/* descheduled: the limit of its run is cancelled */
+	if (!bvm->nr_granted && !bvm->limited)
+		bvm->warp_ran = 0;
+	bvt_update_warp(vm, bvm, now);
+	return reached;
 }
 
 /**
@@ -278,9 +330,10 @@ static struct vmsched_vcpu *bvt_pick_next(struct vmsched_sched *s, u64 now,
  * @ran_ns: how long it held the grant
  * @now: current time (ns)
  *
- * A warped grant's run time counts against warp_limit; a VM that reaches
- * it is unwarped and waits out unwarp_req. A VM whose last grant ended is
- * descheduled: the limit of its run is cancelled.
+ * A warped grant's run time replaces its slice in what the run holds
+ * against warp_limit; a VM that reaches the limit is unwarped and waits
+ * out unwarp_req. A VM whose last grant ended is descheduled: the limit of
+ * its run is cancelled.
  */
 static void bvt_charge(struct vmsched_sched *s, struct vmsched_vcpu *v,
 		       u64 ran_ns, u64 now)
@@ -289,21 +342,9 @@ static void bvt_charge(struct vmsched_sched *s, struct vmsched_vcpu *v,
 	struct bvt_vm *bvm = bvt_vm(vm);
 
 	vmsched_assert_sched_context();
-	vt_charge(&bvm->avt, &bvm->vrem, ran_ns, bvt_weight(vm));
-	if (!WARN_ON_ONCE(!bvm->nr_granted))
-		bvm->nr_granted--;
-	if (bvt_vcpu(v)->warped) {
-		bvm->warp_ran += ran_ns;
-		if (!bvm->limited && bvm->warp_ran >= vm->params[BVT_WARP_LIMIT]) {
-			bvm->limited = true;
-			bvm->unwarped_at = now;
-			bvt_priv(s)->nr_limits++;
-		}
-	}
-	if (!bvm->nr_granted && !bvm->limited)
-		bvm->warp_ran = 0;
+	if (bvt_settle(vm, bvm, bvt_vcpu(v), ran_ns, now))
+		bvt_priv(s)->nr_limits++;
 	bvt_vm_put(s, bvm);
-	bvt_update_warp(vm, bvm, now);
 	bvt_runq_requeue(s, vm, bvm);
 }
 
@@ -419,7 +460,7 @@ static int bvt_param_changed(struct vmsched_sched *s, u32 scope,
 	if (scope == VMSCHED_SCOPE_GLOBAL)
 		return bvt_check_global(s);
 	if (scope == VMSCHED_SCOPE_VM && vm) {
-		bvt_vm(vm)->warped = vm->params[BVT_WARP] && !bvt_vm(vm)->limited;
+		bvt_vm(vm)->warped = bvt_can_warp(vm, bvt_vm(vm));
 		bvt_runq_requeue(s, vm, bvt_vm(vm));
 	}
 	return 0;

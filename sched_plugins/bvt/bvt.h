@@ -43,6 +43,7 @@ struct bvt_vm {
 	u64 avt;			/* actual virtual time A */
 	u64 evt;			/* runq key: effective virtual time E */
 	u64 warp_ran;			/* warped run time since the limit was armed */
+	u64 warp_held;			/* slices of its warped grants in flight */
 	u64 unwarped_at;		/* when warp_limit last unwarped it */
 	u64 idle_epoch;			/* SVT's epoch when it last went idle */
 	u32 vrem;			/* remainder of the avt division */

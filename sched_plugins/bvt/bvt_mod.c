@@ -23,9 +23,9 @@ void bvt_dump(struct vmsched_sched *s, struct seq_file *m)
 		struct bvt_vm *bvm = rb_entry(node, struct bvt_vm, node);
 		struct vmsched_vm *vm = bvt_vm_of(bvm);
 
-		seq_printf(m, "  vm %d weight %llu avt %llu evt %llu warped %d warp_ran %llu limited %d\n",
+		seq_printf(m, "  vm %d weight %llu avt %llu evt %llu warped %d warp_ran %llu warp_held %llu limited %d\n",
 			   vm->pid, vm->params[BVT_WEIGHT], bvm->avt, bvm->evt,
-			   bvm->warped, bvm->warp_ran, bvm->limited);
+			   bvm->warped, bvm->warp_ran, bvm->warp_held, bvm->limited);
 	}
 }
 

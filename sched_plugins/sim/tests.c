@@ -713,35 +713,47 @@ static struct sim_vm *warp_arms_add(struct sim *sim, struct warp_arms *w,
 	return vm;
 }
 
-static void test_bvt_warp_limit(struct test_ctx *t)
+/*
+ * A warped VM with @nr spinning vCPUs (warp 20 ms, warp_limit 10 ms,
+ * unwarp_req 50 ms) next to two other such spinners without warp, on @nr
+ * slots: its vCPUs together run at most warp_limit warped per arm, wait
+ * unwarp_req after reaching it, and all three share the slots equally.
+ */
+static void warp_limit_case(struct test_ctx *t, u32 nr)
 {
-	struct sim *sim = new_sim(t, &bvt_ops, 1, NULL);
-	struct warp_arms w;
+	struct sim *sim = new_sim(t, &bvt_ops, nr, NULL);
 	struct sim_vm *b, *c;
+	struct warp_arms w;
+	double share = nr / 3.0;
 
 	if (!sim)
 		return;
-	warp_arms_add(sim, &w, "warp=20ms,warp_limit=10ms,unwarp_req=50ms", 1,
+	warp_arms_add(sim, &w, "warp=20ms,warp_limit=10ms,unwarp_req=50ms", nr,
 		      SIM_LOAD_SPIN);
-	b = sim_add_vm(sim, NULL, 1, SIM_LOAD_SPIN);
-	c = sim_add_vm(sim, NULL, 1, SIM_LOAD_SPIN);
+	b = sim_add_vm(sim, NULL, nr, SIM_LOAD_SPIN);
+	c = sim_add_vm(sim, NULL, nr, SIM_LOAD_SPIN);
 	sim_reset_stats(sim);
 	sim_run_for(sim, 10 * SEC);
-	printf("# %llu arms of warp_limit, %llu ran to it\n",
-	       (unsigned long long)w.arms, (unsigned long long)w.limits);
+	printf("# %u vCPU(s) on %u slot(s): %llu arms of warp_limit, %llu ran to it\n",
+	       nr, nr, (unsigned long long)w.arms, (unsigned long long)w.limits);
 	CHECK(t, w.limits >= 50, "too few warps to judge: %llu",
 	      (unsigned long long)w.limits);
-	check_at_most(t, "longest warped run (warp_limit 10 ms)", w.max_ran, w.limit);
+	check_at_most(t, "most warped run time in one arm", w.max_ran, w.limit);
 	check_at_least(t, "shortest unwarped stretch (unwarp_req)", w.min_gap,
 		       w.unwarp_req);
-	CHECK_NEAR(t, "warped VM share", sim_vm_share(sim, w.vm), 1.0 / 3, 0.01);
-	CHECK_NEAR(t, "other VM share", sim_vm_share(sim, b), 1.0 / 3, 0.01);
-	CHECK_NEAR(t, "other VM share", sim_vm_share(sim, c), 1.0 / 3, 0.01);
+	CHECK_NEAR(t, "warped VM share", sim_vm_share(sim, w.vm), share, 0.01 * nr);
+	CHECK_NEAR(t, "other VM share", sim_vm_share(sim, b), share, 0.01 * nr);
+	CHECK_NEAR(t, "other VM share", sim_vm_share(sim, c), share, 0.01 * nr);
 	sim_ok(t, sim, false);
 	sim_destroy(sim);
 }
 
-/* bursts that end just short of warp_limit leave a few us of warp */
+static void test_bvt_warp_limit(struct test_ctx *t)
+{
+	warp_limit_case(t, 1);
+}
+
+/* bursts that end 5 us short of warp_limit, closer than the shortest slice */
 static void test_bvt_warp_odd_bursts(struct test_ctx *t)
 {
 	struct sim *sim = new_sim(t, &bvt_ops, 1, NULL);
@@ -787,7 +799,7 @@ static void test_bvt_warp_per_run(struct test_ctx *t)
 	runs = w.vm->vcpus[0].wakes;
 	/* a run of @burst reaches the limit only if the limit is that short */
 	want_limits = burst >= w.limit ? runs : 0;
-	printf("# %llu runs of %.3f ms, warp_limit %.0f ms: %llu reached it, %llu unwarped, want %llu\n",
+	printf("# %llu runs of %.3f ms, warp_limit %.0f ms: reached %llu, unwarped %llu, want %llu\n",
 	       (unsigned long long)runs, burst / 1e6, w.limit / 1e6,
 	       (unsigned long long)w.limits, (unsigned long long)bvt_priv(&sim->s)->nr_limits,
 	       (unsigned long long)want_limits);
@@ -801,6 +813,12 @@ static void test_bvt_warp_per_run(struct test_ctx *t)
 		   (double)burst / period, 0.01 * burst / period);
 	sim_ok(t, sim, false);
 	sim_destroy(sim);
+}
+
+/* two warped vCPUs of one VM, whose grants run at the same time */
+static void test_bvt_warp_concurrent(struct test_ctx *t)
+{
+	warp_limit_case(t, 2);
 }
 
 static void test_bvt_params(struct test_ctx *t)
@@ -1360,9 +1378,11 @@ static const struct test tests[] = {
 	{ "bvt_warp_limit", test_bvt_warp_limit,
 	  "bvt: warp_limit and unwarp_req enforced" },
 	{ "bvt_warp_odd_bursts", test_bvt_warp_odd_bursts,
-	  "bvt: a few us left of warp_limit still give a valid slice" },
+	  "bvt: bursts just short of warp_limit get valid slices within it" },
 	{ "bvt_warp_per_run", test_bvt_warp_per_run,
 	  "bvt: warp_limit bounds one run; short runs keep their warp" },
+	{ "bvt_warp_concurrent", test_bvt_warp_concurrent,
+	  "bvt: a VM's concurrent warped grants stay within one warp_limit" },
 	{ "bvt_params", test_bvt_params,
 	  "bvt: parameter errors" },
 	{ "rr_rotation", test_rr_rotation,
