@@ -18,11 +18,15 @@
  * VM with the lowest E. Its slice lets it run until its E passes the next
  * VM's E by the context switch allowance C, i.e. (E_next - E) * weight /
  * VT_WEIGHT_UNIT + C, bounded by the global slice. When a vCPU wakes up
- * while every slot is taken, a granted vCPU is preempted if BVT would
- * switch to the waker before that grant's slice ends (its E will pass the
- * waker's E + C); policies cannot arm timers, so such a switch is done at
- * the wake-up, up to C early. A warped waker is thus dispatched at once,
- * and any waker with the lowest E waits at most C.
+ * while every slot is taken, the grant of another VM is ended if, charged
+ * for it so far, that VM's E would not be below the E of the VM heading
+ * the tree (the waker's, or one queued before it): BVT switches to that
+ * VM within C from now, and policies cannot arm timers, so the switch is
+ * made at the wake-up, up to C early, and the pick that follows never
+ * grants the victim's VM again. A warped waker is thus dispatched at once.
+ * A waker whose E is above every running VM's E now waits for a grant to
+ * end: BVT would switch once one of them passes it by C, but with no timer
+ * to arm that switch comes at the end of a grant, up to a slice late.
  *
  * System virtual time SVT approximates the smallest A of runnable VMs: it is
  * the largest E at which a VM was picked (never above the A of any queued
@@ -124,16 +128,19 @@ static void bvt_update_warp(const struct vmsched_vm *vm, struct bvt_vm *bvm, u64
 	bvm->warped = bvt_can_warp(vm, bvm);
 }
 
-/* key @vm by its current E; a VM that did not sleep stays within C of SVT */
+/* the least A of a VM queued without having slept: within C of SVT */
+static u64 bvt_avt_floor(const struct vmsched_sched *s, const struct vmsched_vm *vm)
+{
+	return bvt_priv(s)->clock.svt - vt_from_ns(s->params[BVT_CTX_ALLOW], bvt_weight(vm));
+}
+
+/* key @vm by its current E */
 static void bvt_runq_insert(struct vmsched_sched *s, struct vmsched_vm *vm,
 			    struct bvt_vm *bvm)
 {
-	struct bvt_private *prv = bvt_priv(s);
-	u64 lag = vt_from_ns(s->params[BVT_CTX_ALLOW], bvt_weight(vm));
-
-	bvm->avt = vt_max(bvm->avt, prv->clock.svt - lag);
+	bvm->avt = vt_max(bvm->avt, bvt_avt_floor(s, vm));
 	bvm->evt = bvt_evt(vm, bvm);
-	rb_add_cached(&bvm->node, &prv->runq, bvt_evt_less);
+	rb_add_cached(&bvm->node, &bvt_priv(s)->runq, bvt_evt_less);
 }
 
 static void bvt_runq_remove(struct bvt_private *prv, struct bvt_vm *bvm)
@@ -276,6 +283,7 @@ static struct vmsched_vcpu *bvt_pick_next(struct vmsched_sched *s, u64 now,
 			next = rb_next(node);
 	}
 	bv->start = now;
+	bv->granted = true;
 	bv->warped = bvm->warped;
 	bv->slice = bvt_slice(s, bvt_vm_of(bvm), bvm, next);
 	bvm->nr_granted++;
@@ -344,14 +352,26 @@ static void bvt_charge(struct vmsched_sched *s, struct vmsched_vcpu *v,
 	vmsched_assert_sched_context();
 	if (bvt_settle(vm, bvm, bvt_vcpu(v), ran_ns, now))
 		bvt_priv(s)->nr_limits++;
+	bvt_vcpu(v)->granted = false;
 	bvt_vm_put(s, bvm);
 	bvt_runq_requeue(s, vm, bvm);
 }
 
-/* E of granted vCPU @r's VM @ran_ns into its grant */
-static u64 bvt_evt_running(struct vmsched_vcpu *r, u64 ran_ns)
+/*
+ * E of granted vCPU @r's VM were @r charged now and queued again, the wall
+ * time of its grant standing for its run time (the charge may be less); a
+ * grant adopted from the previous policy at a swap is not charged here
+ */
+static u64 bvt_evt_if_preempted(const struct vmsched_sched *s, struct vmsched_vcpu *r,
+				u64 now)
 {
-	return bvt_evt(r->vm, bvt_vm(r->vm)) + vt_from_ns(ran_ns, bvt_weight(r->vm));
+	struct bvt_vcpu *bv = bvt_vcpu(r);
+	struct bvt_vm after = *bvt_vm(r->vm);
+
+	if (bv->granted)
+		bvt_settle(r->vm, &after, bv, now - bv->start, now);
+	after.avt = vt_max(after.avt, bvt_avt_floor(s, r->vm));
+	return bvt_evt(r->vm, &after);
 }
 
 /**
@@ -362,9 +382,12 @@ static u64 bvt_evt_running(struct vmsched_vcpu *r, u64 ran_ns)
  * @nr_running: entries in @running
  * @now: current time (ns)
  *
- * A grant of VM r is ended if r's E would pass the waker's E + C (scaled by
- * r's weight) before the grant ends. Of those, the one with the highest E
- * now is chosen; grants of the waker's own VM are left alone.
+ * Only a preemption after which the next pick grants another VM than the
+ * victim's is made: the victim's VM, charged for its grant so far and
+ * queued again, must not come before the VM heading the tree (but for the
+ * victim's own, which moves; a tie leaves the one queued first). Of the
+ * grants of VMs other than the waker's that qualify, the one whose VM
+ * would then have the highest E is ended.
  *
  * Return: the vCPU to preempt, or NULL.
  */
@@ -373,24 +396,24 @@ static struct vmsched_vcpu *bvt_check_preempt(struct vmsched_sched *s,
 					      struct vmsched_vcpu **running,
 					      unsigned int nr_running, u64 now)
 {
-	struct bvt_vm *wbvm = bvt_vm(woken->vm);
+	struct rb_node *first = rb_first_cached(&bvt_priv(s)->runq), *ahead;
 	struct vmsched_vcpu *victim = NULL;
 	u64 evt, best = 0;
 	unsigned int i;
 
 	vmsched_assert_sched_context();
-	if (!bvt_vm_queued(wbvm))
+	if (!bvt_vm_queued(bvt_vm(woken->vm)))
 		return NULL;
 	for (i = 0; i < nr_running; i++) {
 		struct vmsched_vcpu *r = running[i];
-		u32 w = bvt_weight(r->vm);
 
 		if (r->vm == woken->vm)
 			continue;
-		if (!vt_before(wbvm->evt + vt_from_ns(s->params[BVT_CTX_ALLOW], w),
-			       bvt_evt_running(r, bvt_vcpu(r)->slice)))
+		/* not NULL: the waker's VM is queued and is not r's */
+		ahead = first == &bvt_vm(r->vm)->node ? rb_next(first) : first;
+		evt = bvt_evt_if_preempted(s, r, now);
+		if (vt_before(evt, rb_entry(ahead, struct bvt_vm, node)->evt))
 			continue;
-		evt = bvt_evt_running(r, now - bvt_vcpu(r)->start);
 		if (!victim || vt_before(best, evt)) {
 			victim = r;
 			best = evt;

@@ -59,6 +59,7 @@ struct bvt_vcpu {
 	struct vmsched_waiter wait;	/* in waiters while queued */
 	u64 start;			/* when its current grant began */
 	u64 slice;			/* length of its current grant */
+	bool granted;			/* holds a grant this instance made */
 	bool warped;			/* its current grant is a warped one */
 };
 

@@ -821,6 +821,57 @@ static void test_bvt_warp_concurrent(struct test_ctx *t)
 	warp_limit_case(t, 2);
 }
 
+/*
+ * A preemption ends a grant so that pick_next gives the slot to someone
+ * else; one that pick_next undoes at once (it grants the victim again)
+ * costs the victim a VM exit for nothing. Spinners of weights 1:2:4 (or
+ * equal) with as many vCPUs as slots, next to @nr VMs that wake up (run
+ * 2 ms, halt 3 ms, or latency VMs warped): not one such preemption, and a
+ * warped waker is still dispatched at once.
+ */
+static void preempt_case(struct test_ctx *t, u32 slots, bool w124_spin,
+			 const char *params, struct sim_load load, u32 nr)
+{
+	struct sim *sim = new_sim(t, &bvt_ops, slots, NULL);
+	struct sim_vm *vm = NULL;
+	char buf[80];
+	u32 i;
+
+	if (!sim)
+		return;
+	for (i = 0; i < 3; i++) {
+		snprintf(buf, sizeof(buf), "weight=%u", w124_spin ? w124[i] : 256);
+		sim_add_vm(sim, buf, slots, SIM_LOAD_SPIN);
+	}
+	for (i = 0; i < nr; i++)
+		vm = sim_add_vm(sim, params, 1, load);
+	sim_reset_stats(sim);
+	sim_run_for(sim, 20 * SEC);
+	snprintf(buf, sizeof(buf), "%u slot(s), spinners %s, %u %s VM(s)", slots,
+		 w124_spin ? "1:2:4" : "1:1:1", nr, params ? params : "unwarped");
+	printf("# %s: %llu preemptions, %llu undone at once\n", buf,
+	       (unsigned long long)sim->preemptions,
+	       (unsigned long long)sim->preempt_regrants);
+	CHECK(t, sim->preempt_regrants == 0, "%s: %llu victims granted again", buf,
+	      (unsigned long long)sim->preempt_regrants);
+	if (params)
+		check_at_most(t, "longest wake-to-grant of a warped VM",
+			      sim_vm_delay_max(vm), 0);
+	sim_ok(t, sim, false);
+	sim_destroy(sim);
+}
+
+static void test_bvt_preempt(struct test_ctx *t)
+{
+	const struct sim_load duty = SIM_LOAD_DUTY(2 * MS, 3 * MS);
+	const struct sim_load lat = SIM_LOAD_LATENCY(MS, 100 * US, 300 * US);
+
+	preempt_case(t, 1, true, NULL, duty, 1);
+	preempt_case(t, 2, true, NULL, duty, 3);
+	preempt_case(t, 1, false, "warp=20ms", lat, 1);
+	preempt_case(t, 2, true, "warp=20ms", lat, 1);
+}
+
 static void test_bvt_params(struct test_ctx *t)
 {
 	struct sim *sim;
@@ -1383,6 +1434,8 @@ static const struct test tests[] = {
 	  "bvt: warp_limit bounds one run; short runs keep their warp" },
 	{ "bvt_warp_concurrent", test_bvt_warp_concurrent,
 	  "bvt: a VM's concurrent warped grants stay within one warp_limit" },
+	{ "bvt_preempt", test_bvt_preempt,
+	  "bvt: no preemption that pick_next undoes at once" },
 	{ "bvt_params", test_bvt_params,
 	  "bvt: parameter errors" },
 	{ "rr_rotation", test_rr_rotation,
