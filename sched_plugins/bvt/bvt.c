@@ -50,16 +50,17 @@
  * warped time, grants in flight included, would reach the limit, and a
  * VM with less than the shortest slice (10 us) of it left queues unwarped
  * (a run that ends that close to the limit has reached it). Warp state
- * changes only when the VM is charged, granted or (re)inserted into the
- * tree.
+ * changes only when the VM is charged, granted, (re)inserted into the
+ * tree or given new parameters; the end of unwarp_req is noticed at its
+ * next charge or insertion.
  *
  * Virtual times are u64 compared modulo 2^64 (vt_before()), which holds
  * while the values compared lie within 2^63: the A of a VM with active
  * vCPUs stays within a few slices of SVT. An idle VM's A falls behind
  * without bound; the VM notes SVT's epoch when it goes idle, and wakes
- * with A = SVT outright once two epochs have begun since (vt_wake()), so
- * that a weight-1 SVT running 2^63 units ahead during a sleep of 417 days
- * does not make the sleeper look far in the future.
+ * with A = SVT outright once two epochs have begun since (vt_wake()): SVT
+ * moving 2^63 units on while it sleeps (417 days next to a VM of weight 1
+ * on one slot) does not make it look far in the future.
  *
  * Starvation bound: the guard of vmsched_policy.h. A vCPU queued for
  * vmsched_starve_after(slice) is served first, with the slice BVT gives a VM ahead
