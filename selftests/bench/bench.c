@@ -364,7 +364,8 @@ static int share_one(const char *policy, unsigned int pcpus, int rep)
 		{ "share-w2", (int)pcpus, "spin", pin, dur, INTERVAL_MS },
 		{ "share-w4", (int)pcpus, "spin", pin, dur, INTERVAL_MS },
 	};
-	double share[3], run_share[3], err, run_err;
+	double share[3], run_share[3];
+	struct share_errors errs;
 	bool weighted = false, host = is_host(policy);
 	struct vm_set s;
 	char label[64];
@@ -397,7 +398,7 @@ static int share_one(const char *policy, unsigned int pcpus, int rep)
 		return jo_error("share", policy, rep, "measure", ret);
 	}
 	snprintf(label, sizeof(label), "share/%s %u pCPU rep %d", policy, pcpus, rep);
-	vm_set_report(&s, label, weights, &err, &run_err);
+	vm_set_report(&s, label, weights, &errs);
 	share_error(s.total, weights, 3, share);
 	share_error(s.run_ns, weights, 3, run_share);
 	vms_stop(&s);
@@ -409,10 +410,11 @@ static int share_one(const char *policy, unsigned int pcpus, int rep)
 	jo_int("weighted", weighted);
 	jo_dbl_array("target", (const double[]){ 1 / 7.0, 2 / 7.0, 4 / 7.0 }, 3);
 	jo_dbl_array("share", share, 3);
-	jo_dbl("err", err);
+	jo_dbl("err", errs.progress);
+	jo_dbl("cpu_err", errs.cpu);
 	if (!host) {
 		jo_dbl_array("run_share", run_share, 3);
-		jo_dbl("run_err", run_err);
+		jo_dbl("run_err", errs.run);
 	}
 	jo_int("measure_s", cfg.share_measure_s);
 	jo_end();

@@ -76,7 +76,7 @@ int vm_set_param(struct vm_set *s, int fd, const char *key, const unsigned long 
 int vm_set_measure(struct vm_set *s, int skip, int count)
 {
 	struct vmsched_status st = { 0 };
-	long long before, after, t0;
+	long long before, after, t0, cpu0[MAX_VMS], cpu1;
 	int k, v, ret;
 
 	ret = workloads_measure(s->w, s->nr, skip, 0, s->prog);
@@ -86,7 +86,7 @@ int vm_set_measure(struct vm_set *s, int skip, int count)
 	vms_status(s->fd, &st);
 	for (k = 0; k < s->nr; k++) {
 		s->run_ns[k] = 0;
-		s->cpu_ns[k] = -vm_vcpus_cpu_ns(s->w[k].pid);
+		cpu0[k] = vm_vcpus_cpu_ns(s->w[k].pid);
 	}
 	t0 = now_ns();
 	for (k = 0; st.active[0] && k < s->nr; k++) {
@@ -109,8 +109,14 @@ int vm_set_measure(struct vm_set *s, int skip, int count)
 		s->run_ns[k] += after;
 	}
 	s->window_ns = now_ns() - t0;
-	for (k = 0; k < s->nr; k++)
-		s->cpu_ns[k] += vm_vcpus_cpu_ns(s->w[k].pid);
+	for (k = 0; k < s->nr; k++) {
+		cpu1 = vm_vcpus_cpu_ns(s->w[k].pid);
+		if (cpu0[k] < 0 || cpu1 < 0) {
+			ktap_info("no schedstat of VM %d (pid %d)", k, s->w[k].pid);
+			ret = ret ? ret : -ESRCH;
+		}
+		s->cpu_ns[k] = cpu1 - cpu0[k];
+	}
 
 	for (k = 0; k < s->nr; k++) {
 		s->total[k] = 0;
@@ -130,32 +136,34 @@ void vm_set_kill(struct vm_set *s)
 }
 
 void vm_set_report(const struct vm_set *s, const char *label, const double *weights,
-		   double *prog_err, double *run_err)
+		   struct share_errors *err)
 {
-	double share[MAX_VMS], run_share[MAX_VMS], wsum = 0;
+	double share[MAX_VMS], cpu_share[MAX_VMS], run_share[MAX_VMS], wsum = 0;
 	int k;
 
-	*prog_err = share_error(s->total, weights, s->nr, share);
-	*run_err = share_error(s->run_ns, weights, s->nr, run_share);
+	err->progress = share_error(s->total, weights, s->nr, share);
+	err->cpu = share_error(s->cpu_ns, weights, s->nr, cpu_share);
+	err->run = share_error(s->run_ns, weights, s->nr, run_share);
 	for (k = 0; k < s->nr; k++)
 		wsum += weights[k];
 	for (k = 0; k < s->nr; k++)
-		ktap_info("%s: vm %d progress %lld share %.4f (run time %.4f) target %.4f",
-			  label, k, s->total[k], share[k], run_share[k], weights[k] / wsum);
-	ktap_info("%s: max relative share error %.2f%% (run time %.2f%%)", label,
-		  100 * *prog_err, 100 * *run_err);
+		ktap_info("%s: vm %d target %.4f: CPU time %.4f, core run time %.4f, progress %.4f (%lld)",
+			  label, k, weights[k] / wsum, cpu_share[k], run_share[k], share[k],
+			  s->total[k]);
+	ktap_info("%s: max relative share error: CPU time %.2f%%, core run time %.2f%%, progress %.2f%%",
+		  label, 100 * err->cpu, 100 * err->run, 100 * err->progress);
 }
 
 void vm_set_check_shares(const struct vm_set *s, const char *label, const double *weights,
-			 double prog_tol, double run_tol)
+			 double cpu_tol, double run_tol)
 {
-	double prog_err, run_err;
+	struct share_errors err;
 
-	vm_set_report(s, label, weights, &prog_err, &run_err);
-	CHECK(run_err <= run_tol, "%s: run time share error %.1f%% above %.0f%%", label,
-	      100 * run_err, 100 * run_tol);
-	CHECK(prog_err <= prog_tol, "%s: progress share error %.1f%% above %.0f%%", label,
-	      100 * prog_err, 100 * prog_tol);
+	vm_set_report(s, label, weights, &err);
+	CHECK(err.run <= run_tol, "%s: core run time share error %.1f%% above %.0f%%", label,
+	      100 * err.run, 100 * run_tol);
+	CHECK(err.cpu <= cpu_tol, "%s: CPU time share error %.1f%% above %.0f%%", label,
+	      100 * err.cpu, 100 * cpu_tol);
 }
 
 int activate_with(int fd, const char *policy, const char *key, unsigned long long value)

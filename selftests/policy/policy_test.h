@@ -15,26 +15,19 @@
 /*
  * Share tests run with 30 ms slices: under emulation, slice timers fire a
  * few ms late, which at 10 ms slices is noise of several percent in who ran
- * how long. Run time (the core's accounting of each grant) must be within
- * 5% of the target; so must progress on one pCPU. On two pCPUs the core
- * does not choose which pCPU a granted vCPU runs on (Linux does), so two
- * granted vCPUs can share one pCPU for a while, and the two emulated CPUs
- * run at different speeds (they share one host thread under single-threaded
- * TCG: while one idles the other runs faster): progress there is bounded at
- * 30% (20% measured on a quiet host with run time within 0.2%).
+ * how long. What a VM got is its vCPU threads' CPU time as the host
+ * scheduler counts it (schedstat), read by the test; what the policy was
+ * charged is the core's run time. Both must be within TOL of the target.
+ * The guests' own progress is printed, not checked: under emulation a
+ * guest's work per CPU second moves with the emulator (a switch costs the
+ * incoming VM a TLB refill done in software, the two emulated CPUs share
+ * one host thread and run at different speeds, a loaded host slows the
+ * test VM unevenly): 7.4% off with CPU time exact in a run beside two
+ * other test VMs, 7-21% under bvt's wake-up preemptions.
  */
 #define TEST_SLICE_NS	30000000ULL
 #define TOL_RUN		0.05
-#define TOL_ONE_PCPU	0.05
-#define TOL_PCPUS	0.30
-/*
- * Spinners next to a VM that wakes 1,000 times a second and preempts one of
- * them at each wake-up (bvt with warp): under emulation every switch costs
- * the incoming VM work that its run time does not show, most for the VM
- * that runs most (weight 4 of 1:2:4): 7-21% measured in parallel suite
- * runs, with run time shares within 0.4%.
- */
-#define TOL_PREEMPTED	0.30
+#define TOL_CPU		0.05
 
 struct vm_set {
 	int nr;
@@ -71,19 +64,23 @@ int vm_set_measure(struct vm_set *s, int skip, int count);
 /* SIGKILL every VM and reap it */
 void vm_set_kill(struct vm_set *s);
 
-/*
- * Print each VM's progress share and run time share next to its target;
- * return the largest relative errors of both through @prog_err/@run_err.
- */
+/* largest relative share errors |share / target - 1| of a measured set */
+struct share_errors {
+	double cpu;		/* its vCPU threads' CPU time (schedstat) */
+	double run;		/* the core's run time (what the policy was charged) */
+	double progress;	/* the guests' work: printed only (see TOL_CPU) */
+};
+
+/* print each VM's shares next to its target and return their errors */
 void vm_set_report(const struct vm_set *s, const char *label, const double *weights,
-		   double *prog_err, double *run_err);
+		   struct share_errors *err);
 
 /*
- * Check the shares of a measured set: run time (the grants the policy
- * made) within @run_tol, progress (what the guests got) within @prog_tol.
+ * Check the shares of a measured set: the core's run time within @run_tol,
+ * the vCPU threads' CPU time (what the VMs got) within @cpu_tol.
  */
 void vm_set_check_shares(const struct vm_set *s, const char *label, const double *weights,
-			 double prog_tol, double run_tol);
+			 double cpu_tol, double run_tol);
 
 /* activate @policy with one global parameter */
 int activate_with(int fd, const char *policy, const char *key, unsigned long long value);
