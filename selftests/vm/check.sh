@@ -58,6 +58,11 @@ collect() {
 	while read -r line; do
 		WHY+=("$name: ${line:0:300}")
 	done < <(tr -d '\r' < "$out" | sed -n 's/^\(# \)*\([^ ]*:[0-9]*: check failed: .*\)/\2/p')
+	while read -r line; do
+		FAILED+=("$name: skipped, not in allowed_skips: $line")
+		f=$((f + 1))
+		[ "$s" -gt 0 ] && s=$((s - 1))
+	done < <(unexpected_host_skips "$name" "$out")
 	if [ "$rc" != 0 ] && [ "$f" = 0 ]; then
 		f=1	# the group failed outside its tests (build, boot, splat)
 		echo "# $name: FAILED (exit $rc)"
@@ -65,6 +70,22 @@ collect() {
 	fi
 	PASS=$((PASS + p)) FAIL=$((FAIL + f)) SKIP=$((SKIP + s))
 	echo "# $name: $p passed, $f failed, $s skipped"
+}
+
+# is skip NAME listed in selftests/allowed_skips (as run_tests.sh reads it)?
+allowed_skip() {
+	grep -v '^#' "$SRC/selftests/allowed_skips" | awk '{ print $1 }' | grep -qxF "$1"
+}
+
+# the skips of host-side group $1 (log $2) that allowed_skips does not list,
+# as "CASE: reason" lines; the in-VM groups' are run_tests.sh's to judge
+unexpected_host_skips() {
+	local c reason
+	case $1 in host-*|runner-*) ;; *) return 0 ;; esac
+	tr -d '\r' < "$2" | sed -n 's/^\(# \)*ok [0-9]* \([^ #][^ #]*\) # SKIP *\(.*\)/\2 \3/p' |
+	while read -r c reason; do
+		allowed_skip "$1:$c" || echo "$c: $reason"
+	done
 }
 
 # run a group that prints KTAP and its own "N passed, N failed[, N skipped]"
