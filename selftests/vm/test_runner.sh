@@ -19,22 +19,28 @@ echo "TAP version 13"
 echo "1..10"
 n=0 fails=0
 
-# case NAME WANT_RC(0|nonzero) WANT_MESSAGE -- runner args...
+# verdict TAPNAME WANT_RC(0|nonzero) WANT_MESSAGE RC OUTPUT: one TAP line
+verdict() {
+	local name=$1 want=$2 msg=$3 rc=$4 out=$5
+	n=$((n + 1))
+	if { [ "$want" = 0 ] && [ "$rc" = 0 ]; } ||
+	   { [ "$want" != 0 ] && [ "$rc" != 0 ] && grep -q "$msg" "$out"; }; then
+		echo "ok $n $name"
+	else
+		sed 's/^/# /' "$out" | tail -20
+		echo "not ok $n $name # exit $rc, wanted $want with '$msg'"
+		fails=$((fails + 1))
+	fi
+}
+
+# case NAME WANT_RC WANT_MESSAGE -- runner args...
 case_() {
 	local name=$1 want=$2 msg=$3 rc
 	shift 4
-	n=$((n + 1))
 	"$DIR/run_vm.sh" --kernel "$KERNEL" --no-build --log "$OUT/$name.log" "$@" \
 		> "$OUT/$name.out" 2>&1
 	rc=$?
-	if { [ "$want" = 0 ] && [ $rc = 0 ]; } ||
-	   { [ "$want" != 0 ] && [ $rc != 0 ] && grep -q "$msg" "$OUT/$name.out"; }; then
-		echo "ok $n runner_$name"
-	else
-		sed 's/^/# /' "$OUT/$name.out" | tail -20
-		echo "not ok $n runner_$name # exit $rc, wanted $want with '$msg'"
-		fails=$((fails + 1))
-	fi
+	verdict "runner_$name" "$want" "$msg" $rc "$OUT/$name.out"
 }
 
 case_ passes 0 "" -- --guest-cmd 'true'
@@ -52,18 +58,10 @@ case_ module_does_not_load 1 "skipped, not in allowed_skips: cannot load" -- \
 # made-up tests of $OUT/suite with that allowed_skips
 suite() {
 	local name=$1 want=$2 msg=$3 rc
-	n=$((n + 1))
 	printf '%s\n' "$4" > "$OUT/suite/allowed_skips"
 	"$OUT/suite/run_tests.sh" -t "$name" > "$OUT/$name.out" 2>&1
 	rc=$?
-	if { [ "$want" = 0 ] && [ $rc = 0 ]; } ||
-	   { [ "$want" != 0 ] && [ $rc != 0 ] && grep -q "$msg" "$OUT/$name.out"; }; then
-		echo "ok $n run_tests_$name"
-	else
-		sed 's/^/# /' "$OUT/$name.out" | tail -20
-		echo "not ok $n run_tests_$name # exit $rc, wanted $want with '$msg'"
-		fails=$((fails + 1))
-	fi
+	verdict "run_tests_$name" "$want" "$msg" $rc "$OUT/$name.out"
 }
 
 mkdir -p "$OUT/suite"
