@@ -50,8 +50,13 @@ static void test_equal(int fd, unsigned int slots)
 	per_grant = grants ? run / 1e6 / grants : 0;
 	ktap_info("%s: %llu grants, %.2f ms run per grant (slice %llu ms)", label, grants,
 		  per_grant, TEST_SLICE_NS / 1000000);
-	/* grants end at the slice: late timers make them longer, never shorter */
-	CHECK(per_grant >= TEST_SLICE_NS / 1e6 * 0.9 && per_grant <= TEST_SLICE_NS / 1e6 * 2,
+	/*
+	 * Grants of spinners end at the slice: late slice timers make them
+	 * longer, never shorter. Measured 30.3-31.8 ms for 30 ms slices (1.01
+	 * to 1.06x, 6.1 and 6.12, one and two pCPUs): 1.2x allows three
+	 * times the worst lateness seen, averaged over 330-630 grants.
+	 */
+	CHECK(per_grant >= TEST_SLICE_NS / 1e6 * 0.9 && per_grant <= TEST_SLICE_NS / 1e6 * 1.2,
 	      "%.2f ms per grant", per_grant);
 	vm_set_kill(&s);
 	vms_ioctl(fd, VMSCHED_IOC_DEACTIVATE, NULL);
