@@ -6,7 +6,7 @@
 #      CLI, the workload VMM's parsers, installing (config parser, make
 #      install, make deb, DKMS)
 #   2. the VM runner's self-test (6.12)
-#   3. the in-guest suite (selftests/run_tests.sh) on Debian 6.1 and 6.12
+#   3. the in-guest suite (selftests/run_kselftest.sh) on Debian 6.1 and 6.12
 #   4. the end-to-end group with real QEMU guests (selftests/e2e) on both
 # Ends with "N passed, N failed, N skipped" over all groups; exit status 0
 # only if nothing failed.
@@ -72,13 +72,13 @@ collect() {
 	echo "# $name: $p passed, $f failed, $s skipped"
 }
 
-# is skip NAME listed in selftests/allowed_skips (as run_tests.sh reads it)?
+# is skip NAME listed in selftests/allowed_skips (as run_kselftest.sh reads it)?
 allowed_skip() {
 	grep -v '^#' "$SRC/selftests/allowed_skips" | awk '{ print $1 }' | grep -qxF "$1"
 }
 
 # the skips of host-side group $1 (log $2) that allowed_skips does not list,
-# as "CASE: reason" lines; the in-VM groups' are run_tests.sh's to judge
+# as "CASE: reason" lines; the in-VM groups' are run_kselftest.sh's to judge
 unexpected_host_skips() {
 	local c reason
 	case $1 in host-*|runner-*) ;; *) return 0 ;; esac

@@ -16,7 +16,8 @@
 # --with-qemu adds QEMU and a guest kit for real QEMU guests (selftests/e2e);
 # without it the suite leaves the e2e group out unless --tests asks for it.
 # --setup runs CMD in the guest before the command or the shell.
-# --test-timeout: each test's limit in the guest (run_tests.sh -T; default 600).
+# --test-timeout: each test's limit in the guest (run_kselftest.sh -o; default:
+# the collection's settings file).
 # --qemu-arg: one more argument for QEMU, e.g. "-monitor unix:/tmp/mon,server,nowait"
 # to look at a hung guest's CPUs (info registers -a).
 # --time-scale N: tests stretch their workload VMs' lifetimes and their waits
@@ -124,8 +125,8 @@ done
 find "$OUT/src" -name '*.ko' -exec cp {} "$ROOT/selftests/modules/" \;
 # test programs, workload VMM, CLI
 cp -r "$BUILD/user/." "$ROOT/selftests/"
-cp "$SRC/selftests/run_tests.sh" "$SRC/selftests/allowed_skips" "$SRC/selftests/vm/demo_guest.sh" \
-	"$ROOT/selftests/"
+cp "$SRC/selftests/run_kselftest.sh" "$SRC/selftests/allowed_skips" \
+	"$SRC/selftests/vm/demo_guest.sh" "$ROOT/selftests/"
 cp "$SRC/selftests/vm/init.sh" "$ROOT/init"
 # what make install puts on a host, for selftests/install (copied to / there)
 make -s -C "$SRC" install DESTDIR="$ROOT/selftests/install-root" PREFIX=/usr \
@@ -145,12 +146,12 @@ if [ $SHELL_MODE = 1 ]; then
 elif [ -n "$GUEST_CMD" ]; then
 	printf '%s\n' "$GUEST_CMD" > "$ROOT/vmsched.cmd"
 else
-	args=${TEST_TIMEOUT:+ -T $TEST_TIMEOUT}
+	args=${TEST_TIMEOUT:+ -o $TEST_TIMEOUT}
 	for t in "${TESTS[@]+"${TESTS[@]}"}"; do args="$args -t $t"; done
 	# the e2e group needs QEMU and the guest kit: not run in boots without
 	# them unless asked for (then its skip fails the run)
 	[ $WITH_QEMU = 1 ] || [ ${#TESTS[@]} -gt 0 ] || args="$args -x e2e/"
-	echo "/selftests/run_tests.sh$args" > "$ROOT/vmsched.cmd"
+	echo "/selftests/run_kselftest.sh$args" > "$ROOT/vmsched.cmd"
 fi
 
 INITRD=$OUT/initrd.gz

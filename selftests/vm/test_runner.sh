@@ -4,7 +4,7 @@
 # Self-test of the VM runner: its exit status must be the truth. A passing
 # command passes; a failing command, a kernel splat in the guest, a hung
 # guest, a boot without KVM and a module of ours that does not load each
-# fail the run, with the reason in the runner's output. Then run_tests.sh
+# fail the run, with the reason in the runner's output. Then run_kselftest.sh
 # on this machine, on made-up tests: a test that skips, or passes with a
 # skipped case, fails the suite unless allowed_skips lists it.
 #
@@ -54,27 +54,27 @@ case_ no_kvm 1 "skipped, not in allowed_skips: no /dev/kvm" -- \
 case_ module_does_not_load 1 "skipped, not in allowed_skips: cannot load" -- \
 	--setup 'echo broken > /selftests/modules/kvm_schedswap.ko' --tests policy/params
 
-# suite NAME WANT_RC WANT_MESSAGE ALLOWED_SKIPS: run_tests.sh here on the
+# suite NAME WANT_RC WANT_MESSAGE ALLOWED_SKIPS: run_kselftest.sh here on the
 # made-up tests of $OUT/suite with that allowed_skips
 suite() {
 	local name=$1 want=$2 msg=$3 rc
 	printf '%s\n' "$4" > "$OUT/suite/allowed_skips"
-	"$OUT/suite/run_tests.sh" -t "$name" > "$OUT/$name.out" 2>&1
+	"$OUT/suite/run_kselftest.sh" -t "$name" > "$OUT/$name.out" 2>&1
 	rc=$?
-	verdict "run_tests_$name" "$want" "$msg" $rc "$OUT/$name.out"
+	verdict "run_kselftest_$name" "$want" "$msg" $rc "$OUT/$name.out"
 }
 
-mkdir -p "$OUT/suite"
-cp "$DIR/../run_tests.sh" "$OUT/suite/"
-printf '#!/bin/sh\necho "1..0 # SKIP no frobnicator"\nexit 4\n' > "$OUT/suite/whole_skip"
+mkdir -p "$OUT/suite/fake"
+cp "$DIR/../run_kselftest.sh" "$OUT/suite/"
+printf '#!/bin/sh\necho "1..0 # SKIP no frobnicator"\nexit 4\n' > "$OUT/suite/fake/whole_skip"
 printf '#!/bin/sh\necho "1..2"\necho "ok 1 one"\necho "ok 2 two # SKIP no frob"\n' \
-	> "$OUT/suite/case_skip"
-chmod +x "$OUT/suite/whole_skip" "$OUT/suite/case_skip"
-printf 'whole_skip\ncase_skip\n' > "$OUT/suite/tests.list"
-suite whole_skip 1 "not ok 1 whole_skip # skipped, not in allowed_skips: no frobnicator" ""
+	> "$OUT/suite/fake/case_skip"
+chmod +x "$OUT/suite/fake/whole_skip" "$OUT/suite/fake/case_skip"
+printf 'fake:whole_skip\nfake:case_skip\n' > "$OUT/suite/kselftest-list.txt"
+suite whole_skip 1 "not ok 1 selftests: fake: whole_skip # skipped, not in allowed_skips: no frobnicator" ""
 suite case_skip 1 "a case skipped, not in allowed_skips: two: no frob" ""
-suite whole_skip 0 "" "whole_skip needs a frobnicator"
-suite case_skip 0 "" "case_skip:two needs a frob"
+suite whole_skip 0 "" "fake:whole_skip needs a frobnicator"
+suite case_skip 0 "" "fake:case_skip:two needs a frob"
 
 echo "$((n - fails)) passed, $fails failed"
 [ $fails = 0 ]
