@@ -28,6 +28,16 @@
 #define TEST_SLICE_NS	30000000ULL
 #define TOL_RUN		0.05
 #define TOL_CPU		0.05
+/*
+ * On two pCPUs a vCPU thread also runs outside its grants: after a slice
+ * ends it leaves the guest only once its emulated CPU takes the kick, and
+ * under single-threaded TCG that waits for the other emulated CPU's turn
+ * on the one host thread. That time is the thread's, not the grant's, and
+ * falls unevenly on the VMs: CPU time shares 0.2-0.7% off (core run time
+ * within 0.4%) in quiet runs, 7.0% off (run time within 1.6%) in a make
+ * check run with the two suite VMs side by side on two host CPUs.
+ */
+#define TOL_CPU_PCPUS	0.15
 
 struct vm_set {
 	int nr;
