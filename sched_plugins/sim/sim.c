@@ -10,7 +10,8 @@
  *
  *   wake-up      enqueue(WAKEUP); a free slot -> pick_next, else
  *                check_preempt -> charge + enqueue(PREEMPTED) + pick_next
- *                (a victim that pick_next grants again is counted)
+ *                (a victim that pick_next grants again is counted, and
+ *                so is a slot given to a third VM)
  *   slice end    charge, enqueue(PREEMPTED), pick_next for the slot
  *   halt         charge, pick_next for the slot
  *   attach       vm_attach, vcpu_attach, enqueue(WAKEUP) if runnable
@@ -382,6 +383,7 @@ static void sim_check_preempt(struct sim *sim, struct sim_vcpu *woken)
 {
 	struct vmsched_vcpu *running[sim->nr_slots], *pv;
 	struct sim_vcpu *victim;
+	struct sim_slot *slot;
 	u32 i;
 
 	for (i = 0; i < sim->nr_slots; i++)
@@ -398,11 +400,14 @@ static void sim_check_preempt(struct sim *sim, struct sim_vcpu *woken)
 		return;
 	}
 	sim->preemptions++;
-	sim_end_grant(sim, &sim->slots[victim->slot], false);
+	slot = &sim->slots[victim->slot];
+	sim_end_grant(sim, slot, false);
 	sim_fill(sim);
 	/* a kick for nothing: the policy gave the slot straight back */
 	if (victim->state == SIM_RUNNING)
 		sim->preempt_regrants++;
+	else if (!slot->v || slot->v->vm != woken->vm)
+		sim->preempt_others++;
 }
 
 static void sim_wake(struct sim *sim, struct sim_vcpu *v)
@@ -645,6 +650,7 @@ void sim_reset_stats(struct sim *sim)
 	sim->decisions = 0;
 	sim->preemptions = 0;
 	sim->preempt_regrants = 0;
+	sim->preempt_others = 0;
 	sim->idle_picks = 0;
 	sim->repolls = 0;
 	sim->stamp = sim->now;

@@ -119,6 +119,7 @@ struct sim {
 	u64 decisions;			/* grants */
 	u64 preemptions;		/* by check_preempt */
 	u64 preempt_regrants;		/* of those, the victim granted again at once */
+	u64 preempt_others;		/* of the others, the slot given to another VM than the waker's */
 	u64 idle_picks;			/* NULL picks while vCPUs were queued */
 	u64 repolls;			/* NULL picks asking for a re-poll */
 	u64 stamp;			/* when the stats were reset */

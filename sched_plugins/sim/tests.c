@@ -849,9 +849,10 @@ static void preempt_case(struct test_ctx *t, u32 slots, bool w124_spin,
 	sim_run_for(sim, 20 * SEC);
 	snprintf(buf, sizeof(buf), "%u slot(s), spinners %s, %u %s VM(s)", slots,
 		 w124_spin ? "1:2:4" : "1:1:1", nr, params ? params : "unwarped");
-	printf("# %s: %llu preemptions, %llu undone at once\n", buf,
+	printf("# %s: %llu preemptions, %llu undone at once, %llu to a third VM\n", buf,
 	       (unsigned long long)sim->preemptions,
-	       (unsigned long long)sim->preempt_regrants);
+	       (unsigned long long)sim->preempt_regrants,
+	       (unsigned long long)sim->preempt_others);
 	CHECK(t, sim->preempt_regrants == 0, "%s: %llu victims granted again", buf,
 	      (unsigned long long)sim->preempt_regrants);
 	if (params)
