@@ -65,6 +65,8 @@
  * outright when two or more epochs have begun since: svt then moved more
  * than 2^61 units, past any VM that was less than that ahead of it when it
  * went idle (one the guard serves gets that far only after months of it).
+ * vt_wake_credit() raises it to svt less a credit the policy allows (fair:
+ * one slice at the VM's weight, at most 2^38 units), the same way.
  */
 #define VT_WEIGHT_UNIT		256U
 #define VT_ORIGIN		((u64)-(1ULL << 42))
@@ -135,12 +137,23 @@ static inline void vt_clock_advance(struct vt_clock *c, u64 vt)
 	c->svt = vt;
 }
 
+/*
+ * virtual time, on waking, of a VM that went idle with @vt at epoch @idle,
+ * keeping at most @credit units (far below 2^61) of what it is behind svt
+ */
+static inline u64 vt_wake_credit(const struct vt_clock *c, u64 vt, u64 idle, u64 credit)
+{
+	u64 floor = c->svt - credit;
+
+	if (c->epoch - idle > 1)
+		return floor;
+	return vt_max(vt, floor);
+}
+
 /* virtual time, on waking, of a VM that went idle with @vt at epoch @idle */
 static inline u64 vt_wake(const struct vt_clock *c, u64 vt, u64 idle)
 {
-	if (c->epoch - idle > 1)
-		return c->svt;
-	return vt_max(vt, c->svt);
+	return vt_wake_credit(c, vt, idle, 0);
 }
 
 /*

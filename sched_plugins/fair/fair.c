@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * fair: proportional share between VMs, with caps and reservations, after
- * Xen's credit scheduler (weight, cap) and VMware's shares/limit/reservation.
+ * Xen's credit scheduler (weight, cap, BOOST) and VMware's
+ * shares/limit/reservation.
  *
  * Design
  * ------
@@ -15,14 +16,18 @@
  * tree, so its share goes to the busy ones (work-conserving).
  *
  * System virtual time svt is the largest vt at which a VM was picked from
- * runq; it never decreases. A VM that wakes from idle gets vt = max(vt,
- * svt), so sleeping earns no credit; a VM queued again without sleeping is
- * kept within one slice of svt (a VM whose weight asks for more than a
- * whole slot would otherwise bank credit it cannot use). Virtual times are
+ * runq; it never decreases. A VM's credit is how far its vt is behind svt:
+ * run time at its weight that it is owed of its share. It is earned as svt
+ * moves on, whether the VM runs, waits or sleeps, spent as the VM runs, and
+ * capped at one slice of run at the VM's weight: a VM placed into runq,
+ * whether it wakes from idle or is queued again, gets vt = max(vt, svt -
+ * one slice at its weight) (fair_vt_floor()). So a sleeper keeps at most
+ * one slice of credit, and a VM whose weight asks for more than a whole
+ * slot banks no more than that of what it cannot use. Virtual times are
  * compared modulo 2^64 (vt_before()), right while they lie within 2^63 of
  * each other: an idle VM's vt falls behind svt without bound, so it notes
- * svt's epoch when it goes idle and wakes with vt = svt outright once two
- * epochs have begun since (vt_wake()).
+ * svt's epoch when it goes idle and wakes at the floor outright once two
+ * epochs have begun since (vt_wake_credit()).
  *
  * Caps and reservations are token buckets in nanoseconds of run time,
  * refilled at pct/100 ns per ns of wall time and holding at most pct/100 of
@@ -53,16 +58,42 @@
  *   changes nothing (at 100% per vCPU the VM is owed CPU whenever it can
  *   use it).
  *
+ * Wake-up preemption follows Xen credit's BOOST, with the credit above in
+ * place of Xen's credits. A vCPU that wakes while its VM has credit left
+ * (vt before svt; Xen: UNDER) queues ahead of the VMs that have less, so
+ * it is dispatched ahead at the next free slot; when every slot is taken
+ * it preempts the grant of a VM further ahead of its share (Xen: a
+ * BOOSTed vCPU preempts an UNDER or OVER one). A VM owed its reservation
+ * preempts likewise (pick_next serves it before runq); a VM over its cap
+ * (in capq) never does (Xen does not boost a parked vCPU). The bonus is
+ * the credit, bounded by its cap: over any interval, a VM that is not owed
+ * a reservation runs at most its share (svt's advance at its weight) plus
+ * one slice of credit plus the grants it holds at the end, however often
+ * it wakes: a wake-up earns nothing, the VM keeps what svt's advance
+ * earned, up to the cap (Xen stops crediting a vCPU that holds more than
+ * one time slice's worth, and a BOOST ends at the next accounting tick).
+ * Unlike Xen there is no boost priority: the credit orders runq, and a
+ * wake-up ends a grant only when the pick that follows grants the waker's
+ * VM. fair_check_preempt() works that pick out before ending the grant, as
+ * pick_next makes it (the starvation guard's due vCPU, the VM owed
+ * longest, the lowest vt), with the victim's VM queued again charged
+ * nothing more: the core charges it the CPU time it used, 0 or more, which
+ * only moves its VM back in each of these orders, so the victim is never
+ * granted again at once. Of the grants that qualify, it ends the one whose
+ * VM, charged for the wall time of the grant so far, is furthest ahead.
+ * Grants the starvation guard made are never ended.
+ *
  * Starvation bound: the guard of vmsched_policy.h. A vCPU queued for
  * vmsched_starve_after(slice) is served before runq and rsvq, unless its VM
  * is over its cap (that wait ends when the bucket refills, within one
- * period). So every runnable vCPU gets a slice within fair_max_wait(),
- * whatever the weights: a VM of weight 1 next to one of 65535 gets about
- * one slice per 500 ms (at slices up to 15 ms) instead of 1/65536 of the
- * CPU.
+ * period), and no wake-up ends that grant. So every runnable vCPU gets a
+ * slice within fair_max_wait(), whatever the weights: a VM of weight 1
+ * next to one of 65535 gets about one slice per 500 ms (at slices up to
+ * 15 ms) instead of 1/65536 of the CPU.
  *
  * Cost: enqueue, dequeue, pick and charge are O(log n) in the number of
- * VMs with queued vCPUs (plus O(log n) for each VM leaving capq).
+ * VMs with queued vCPUs (plus O(log n) for each VM leaving capq);
+ * check_preempt is O(log n) per slot.
  *
  * Locking
  * -------
@@ -71,12 +102,16 @@
  * interrupts off (asserted with vmsched_assert_sched_context()), so the
  * trees, budgets and counters are touched by one CPU at a time. No callback
  * may sleep or allocate; init and exit run in process context without the
- * lock and are the only places that allocate or free.
+ * lock and are the only places that allocate or free. check_preempt is
+ * called like the others, right after the waker's enqueue: it evaluates
+ * the pick on a copy of one VM on the stack and changes nothing but what
+ * pick_next would change at the same time (VMs whose cap bucket refilled
+ * leave capq).
  *
  * TODO
  * ----
- * - Let a VM owed its reservation preempt a grant that is not (today it
- *   waits for the next free slot, at most one slice).
+ * - A rate limit like Xen credit's ratelimit_us: a wake-up may end a grant
+ *   that began a moment ago, each ending a VM exit for the victim.
  */
 #include "fair.h"
 
@@ -87,6 +122,18 @@
 static inline u32 fair_weight(const struct vmsched_vm *vm)
 {
 	return (u32)vm->params[FAIR_WEIGHT];
+}
+
+/* the most credit a VM holds, in vt units: one slice of run at its weight */
+static u64 fair_credit_max(const struct vmsched_sched *s, const struct vmsched_vm *vm)
+{
+	return vt_from_ns(s->params[FAIR_SLICE], fair_weight(vm));
+}
+
+/* the least vt of a queued VM: svt less the most credit it may hold */
+static u64 fair_vt_floor(const struct vmsched_sched *s, const struct vmsched_vm *vm)
+{
+	return fair_priv(s)->clock.svt - fair_credit_max(s, vm);
 }
 
 static bool fair_vt_less(struct rb_node *a, const struct rb_node *b)
@@ -175,8 +222,7 @@ static void fair_place(struct vmsched_sched *s, struct vmsched_vm *vm,
 		prv->nr_throttles++;
 		return;
 	}
-	fvm->vt = vt_max(fvm->vt, prv->clock.svt -
-			 vt_from_ns(s->params[FAIR_SLICE], fair_weight(vm)));
+	fvm->vt = vt_max(fvm->vt, fair_vt_floor(s, vm));
 	rb_add_cached(&fvm->node, &prv->runq, fair_vt_less);
 	fvm->where = FAIR_RUNQ;
 	if (rsv) {
@@ -239,8 +285,9 @@ static void fair_vm_put(struct fair_private *prv, struct fair_vm *fvm)
  * @now: current time (ns)
  * @flags: VMSCHED_ENQ_WAKEUP or VMSCHED_ENQ_PREEMPTED
  *
- * A VM that wakes from idle has its virtual time raised to svt. A VM that
- * had nothing queued is placed into runq or, over its cap, capq.
+ * A VM that wakes from idle has its virtual time raised to svt less the
+ * credit it may keep (one slice at its weight). A VM that had nothing
+ * queued is placed into runq or, over its cap, capq.
  */
 static void fair_enqueue(struct vmsched_sched *s, struct vmsched_vcpu *v,
 			 u64 now, unsigned int flags)
@@ -251,7 +298,8 @@ static void fair_enqueue(struct vmsched_sched *s, struct vmsched_vcpu *v,
 
 	vmsched_assert_sched_context();
 	if (fvm->nr_active++ == 0 && (flags & VMSCHED_ENQ_WAKEUP))
-		fvm->vt = vt_wake(&prv->clock, fvm->vt, fvm->idle_epoch);
+		fvm->vt = vt_wake_credit(&prv->clock, fvm->vt, fvm->idle_epoch,
+					 fair_credit_max(s, vm));
 	list_add_tail(&fair_vcpu(v)->link, &fvm->queue);
 	vmsched_waiter_add(&prv->waiters, &fair_vcpu(v)->wait, now);
 	prv->nr_queued++;
@@ -278,12 +326,15 @@ static void fair_dequeue(struct vmsched_sched *s, struct vmsched_vcpu *v, u64 no
 	fair_vm_put(fair_priv(s), fvm);
 }
 
-/* the slice of a new grant; a capped VM pays for it up front */
+/* the slice of a new grant of @kind; a capped VM pays for it up front */
 static u64 fair_grant(const struct vmsched_sched *s, struct vmsched_vm *vm,
-		      struct fair_vm *fvm, struct fair_vcpu *fv)
+		      struct fair_vm *fvm, struct fair_vcpu *fv,
+		      enum fair_grant_kind kind, u64 now)
 {
 	u64 slice = s->params[FAIR_SLICE];
 
+	fv->start = now;
+	fv->grant = kind;
 	fv->granted = 0;
 	if (vm->params[FAIR_CAP]) {
 		slice = min_t(u64, slice, max_t(s64, fvm->cap_budget,
@@ -336,6 +387,7 @@ static struct vmsched_vcpu *fair_pick_next(struct vmsched_sched *s, u64 now,
 					   u64 *slice_ns)
 {
 	struct fair_private *prv = fair_priv(s);
+	enum fair_grant_kind kind = FAIR_SHARE_GRANT;
 	struct fair_vcpu *fv;
 	struct fair_vm *fvm;
 	struct rb_node *node;
@@ -347,9 +399,11 @@ static struct vmsched_vcpu *fair_pick_next(struct vmsched_sched *s, u64 now,
 	if (fvm) {
 		/* the oldest waiter heads its VM's FIFO; svt is left alone */
 		prv->nr_starve_picks++;
+		kind = FAIR_GUARD_GRANT;
 	} else if (node && !vt_before(now, rb_entry(node, struct fair_vm, rsv_node)->key)) {
 		fvm = rb_entry(node, struct fair_vm, rsv_node);
 		prv->nr_rsv_picks++;
+		kind = FAIR_RSV_GRANT;
 	} else {
 		node = rb_first_cached(&prv->runq);
 		if (!node)
@@ -362,7 +416,7 @@ static struct vmsched_vcpu *fair_pick_next(struct vmsched_sched *s, u64 now,
 	vmsched_waiter_del(&fv->wait);
 	prv->nr_queued--;
 	fair_unplace(prv, fvm);
-	*slice_ns = fair_grant(s, fair_vm_of(fvm), fvm, fv);
+	*slice_ns = fair_grant(s, fair_vm_of(fvm), fvm, fv, kind, now);
 	if (!list_empty(&fvm->queue))
 		fair_place(s, fair_vm_of(fvm), fvm, now);
 	prv->nr_picks++;
@@ -400,8 +454,145 @@ static void fair_charge(struct vmsched_sched *s, struct vmsched_vcpu *v,
 		fvm->rsv_budget = max_t(s64, fvm->rsv_budget - (s64)ran_ns,
 					-FAIR_MAX_DEBT);
 	fv->granted = 0;
+	fv->grant = FAIR_NO_GRANT;
 	fair_vm_put(fair_priv(s), fvm);
 	fair_replace(s, vm, fvm, now);
+}
+
+/* has the waker's VM @fvm credit left (used less than its share), or is it owed? */
+static bool fair_may_preempt(const struct fair_private *prv, const struct fair_vm *fvm,
+			     u64 now)
+{
+	if (fvm->where != FAIR_RUNQ)
+		return false;
+	if (vt_before(fvm->vt, prv->clock.svt))
+		return true;
+	return !RB_EMPTY_NODE(&fvm->rsv_node) && !vt_before(now, fvm->key);
+}
+
+/*
+ * from when VM @vm (of granted @r) would be owed its reservation, were it
+ * queued again with @r's grant charged nothing; false if it has none
+ */
+static bool fair_owed_if_requeued(const struct vmsched_sched *s, struct vmsched_vm *vm,
+				  u64 now, u64 *key)
+{
+	u64 rsv = vm->params[FAIR_RESERVATION];
+	struct fair_vm after;
+
+	if (!rsv)
+		return false;
+	after = *fair_vm(vm);
+	fair_refill(s, vm, &after, now);
+	*key = fair_owed_from(&after, rsv);
+	return true;
+}
+
+/*
+ * Would pick_next at @now grant @wvm (queued, in runq) first, were a grant
+ * of @vm ended and @vm queued again, charged nothing for it? Mirrors
+ * pick_next: the starvation guard, then the VM owed longest, then the
+ * lowest vt; @vm goes in behind VMs with the same key. A charge (0 or
+ * more) only moves @vm back in each order, so the answer holds for it.
+ */
+static bool fair_picks_first(struct vmsched_sched *s, struct fair_vm *wvm,
+			     struct vmsched_vm *vm, u64 now)
+{
+	struct fair_private *prv = fair_priv(s);
+	struct fair_vm *vfvm = fair_vm(vm), *head = NULL;
+	struct vmsched_waiter *w;
+	struct rb_node *node;
+	u64 key;
+
+	w = vmsched_waiter_due(&prv->waiters, now, s->params[FAIR_SLICE]);
+	if (w) {
+		head = fair_vm(fair_vcpu_of(container_of(w, struct fair_vcpu, wait))->vm);
+		if (head == wvm)
+			return true;
+		/* @vm may leave capq when charged nothing: count it as queued */
+		if (head == vfvm || head->where == FAIR_RUNQ)
+			return false;
+		head = NULL;
+	}
+	node = rb_first_cached(&prv->rsvq);
+	if (node == &vfvm->rsv_node)
+		node = rb_next(node);
+	if (node && !vt_before(now, rb_entry(node, struct fair_vm, rsv_node)->key))
+		head = rb_entry(node, struct fair_vm, rsv_node);
+	if (fair_owed_if_requeued(s, vm, now, &key) && !vt_before(now, key) &&
+	    (!head || vt_before(key, head->key)))
+		return false;
+	if (head)
+		return head == wvm;
+	node = rb_first_cached(&prv->runq);
+	if (node == &vfvm->node)
+		node = rb_next(node);
+	return node == &wvm->node &&
+	       !vt_before(vt_max(vfvm->vt, fair_vt_floor(s, vm)), wvm->vt);
+}
+
+/* vt of granted @r's VM charged for the wall time of @r's grant so far */
+static u64 fair_vt_so_far(struct vmsched_vcpu *r, u64 now)
+{
+	const struct fair_vcpu *fv = fair_vcpu(r);
+	u64 vt = fair_vm(r->vm)->vt;
+
+	if (fv->grant == FAIR_NO_GRANT)
+		return vt;
+	return vt + vt_from_ns(now - fv->start, fair_weight(r->vm));
+}
+
+/**
+ * fair_check_preempt() - should a wake-up end one of the running grants?
+ * @s: instance
+ * @woken: the vCPU just enqueued with VMSCHED_ENQ_WAKEUP
+ * @running: the granted vCPUs
+ * @nr_running: entries in @running
+ * @now: current time (ns)
+ *
+ * Only a waker whose VM has credit left (vt before svt) or is owed its
+ * reservation preempts, not one over its cap. A grant of another VM is
+ * ended only if pick_next would then grant the waker's VM, the grant's own
+ * VM queued again charged nothing more (fair_picks_first()), and never a
+ * grant the starvation guard made. Of those that qualify, the one whose
+ * VM, charged for the wall time of the grant so far, is furthest ahead
+ * (most over its share) is ended. A grant adopted from the previous
+ * policy at a swap counts at its VM's vt as it is.
+ *
+ * Return: the vCPU to preempt, or NULL.
+ */
+static struct vmsched_vcpu *fair_check_preempt(struct vmsched_sched *s,
+					       struct vmsched_vcpu *woken,
+					       struct vmsched_vcpu **running,
+					       unsigned int nr_running, u64 now)
+{
+	struct fair_private *prv = fair_priv(s);
+	struct fair_vm *wvm = fair_vm(woken->vm);
+	struct vmsched_vcpu *victim = NULL;
+	u64 vt, ahead = 0;
+	unsigned int i;
+
+	vmsched_assert_sched_context();
+	/* what pick_next does first, at the same time */
+	fair_unthrottle(s, now);
+	if (!fair_may_preempt(prv, wvm, now))
+		return NULL;
+	for (i = 0; i < nr_running; i++) {
+		struct vmsched_vcpu *r = running[i];
+
+		if (r->vm == woken->vm || fair_vcpu(r)->grant == FAIR_GUARD_GRANT)
+			continue;
+		if (!fair_picks_first(s, wvm, r->vm, now))
+			continue;
+		vt = fair_vt_so_far(r, now);
+		if (!victim || vt_before(ahead, vt)) {
+			victim = r;
+			ahead = vt;
+		}
+	}
+	if (victim)
+		prv->nr_preempts++;
+	return victim;
 }
 
 /**
@@ -558,17 +749,20 @@ static const struct vmsched_param_desc fair_params[] = {
  * DOC: fair_ops
  *
  * Required scheduling callbacks: fair_enqueue(), fair_dequeue(),
- * fair_pick_next(), fair_charge(). No check_preempt: a woken vCPU waits
- * for the next free slot; max_wait declares the guard's bound. Attach
- * starts a VM at svt with a full cap bucket and counts its reservation;
- * param_changed enforces the combinations the ranges cannot. init and exit
- * allocate and free struct fair_private; dump is module glue (fair_mod.c).
+ * fair_pick_next(), fair_charge(); fair_check_preempt() lets a waker with
+ * credit left or a reservation owed end the grant of a VM further ahead
+ * of its share, only when the next pick grants the waker's VM; max_wait
+ * declares the guard's bound. Attach starts a VM at svt with a full cap
+ * bucket and counts its reservation; param_changed enforces the
+ * combinations the ranges cannot. init and exit allocate and free struct
+ * fair_private; dump is module glue (fair_mod.c).
  */
 struct vmsched_ops fair_ops = {
 	.enqueue	= fair_enqueue,
 	.dequeue	= fair_dequeue,
 	.pick_next	= fair_pick_next,
 	.charge		= fair_charge,
+	.check_preempt	= fair_check_preempt,
 	.max_wait	= fair_max_wait,
 	.vm_attach	= fair_vm_attach,
 	.vm_detach	= fair_vm_detach,

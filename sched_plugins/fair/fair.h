@@ -30,6 +30,14 @@ enum fair_where {
 	FAIR_CAPQ,		/* over its cap: in capq only */
 };
 
+/* how the grant a vCPU holds was made (fair_vcpu.grant) */
+enum fair_grant_kind {
+	FAIR_NO_GRANT,		/* none, or one adopted from the previous policy */
+	FAIR_SHARE_GRANT,	/* its VM had the lowest vt */
+	FAIR_RSV_GRANT,		/* its VM was owed its reservation */
+	FAIR_GUARD_GRANT,	/* the starvation guard served it */
+};
+
 /* One per instance (vmsched_sched.priv). */
 struct fair_private {
 	struct rb_root_cached runq;	/* VMs that may run, by vt */
@@ -43,6 +51,7 @@ struct fair_private {
 	u64 nr_throttles;		/* times a VM went over its cap */
 	u64 nr_idle;			/* slots left idle with vCPUs queued */
 	u64 nr_starve_picks;		/* grants the starvation guard made */
+	u64 nr_preempts;		/* wake-ups that ended a grant */
 	struct list_head waiters;	/* queued vCPUs in queue order (guard) */
 };
 
@@ -68,6 +77,8 @@ struct fair_vcpu {
 	struct list_head link;		/* in its VM's queue while queued */
 	struct vmsched_waiter wait;	/* in waiters while queued */
 	u64 granted;			/* slice taken from the cap budget */
+	u64 start;			/* when its current grant began */
+	u32 grant;			/* enum fair_grant_kind of that grant */
 };
 
 static inline struct fair_private *fair_priv(const struct vmsched_sched *s)

@@ -32,10 +32,10 @@ void fair_dump(struct vmsched_sched *s, struct seq_file *m)
 {
 	struct fair_private *prv = fair_priv(s);
 
-	seq_printf(m, "fair: svt %llu epoch %llu rsv_total %llu%% queued %llu picks %llu rsv_picks %llu starve_picks %llu throttles %llu idle %llu\n",
+	seq_printf(m, "fair: svt %llu epoch %llu rsv_total %llu%% queued %llu picks %llu rsv_picks %llu starve_picks %llu preempts %llu throttles %llu idle %llu\n",
 		   prv->clock.svt, prv->clock.epoch, prv->rsv_total, prv->nr_queued,
-		   prv->nr_picks, prv->nr_rsv_picks, prv->nr_starve_picks, prv->nr_throttles,
-		   prv->nr_idle);
+		   prv->nr_picks, prv->nr_rsv_picks, prv->nr_starve_picks, prv->nr_preempts,
+		   prv->nr_throttles, prv->nr_idle);
 	fair_dump_tree(m, "runq", &prv->runq);
 	fair_dump_tree(m, "capq", &prv->capq);
 }

@@ -111,6 +111,61 @@ static void label(char *buf, size_t len, const char *fmt, u32 i)
 	snprintf(buf, len, fmt, i);
 }
 
+/* the share of one pCPU a vCPU running @l wants */
+static double load_demand(struct sim_load l)
+{
+	switch (l.kind) {
+	case SIM_DUTY:
+		return (double)l.run_ns / (double)(l.run_ns + l.halt_ns);
+	case SIM_LATENCY:
+		return (double)l.run_ns / (double)l.period_ns;
+	default:
+		return 1.0;
+	}
+}
+
+/*
+ * The ideal shares of @slots pCPUs among @n VMs: VM k of weight @w[k]
+ * wants @want[k] pCPUs (its demand, within its vCPUs and its cap) and has
+ * @rsv[k] reserved. A VM that wants no more than its reservation gets what
+ * it wants; the others share the rest by weight, max-min fair: one that
+ * wants less than its weight's part of what is left gets what it wants,
+ * and the rest is shared again among the others.
+ */
+static void ideal_shares(u32 n, const double *w, const double *want, const double *rsv,
+			 double slots, double *ideal)
+{
+	bool fixed[8] = { false }, grew;
+	double left = slots, wsum = 0;
+	u32 k;
+
+	for (k = 0; k < n; k++) {
+		if (want[k] <= rsv[k]) {
+			ideal[k] = want[k];
+			left -= want[k];
+			fixed[k] = true;
+		} else {
+			wsum += w[k];
+		}
+	}
+	/* each VM given what it wants leaves larger parts to the others */
+	do {
+		grew = false;
+		for (k = 0; k < n; k++) {
+			if (fixed[k] || want[k] > left * w[k] / wsum)
+				continue;
+			ideal[k] = want[k];
+			left -= want[k];
+			wsum -= w[k];
+			fixed[k] = true;
+			grew = true;
+		}
+	} while (grew);
+	for (k = 0; k < n; k++)
+		if (!fixed[k])
+			ideal[k] = left * w[k] / wsum;
+}
+
 /* --- rbtree ------------------------------------------------------------ */
 
 struct rb_item {
@@ -325,6 +380,7 @@ static void test_fair_cap_busy_host(struct test_ctx *t)
 
 static void test_fair_reservation(struct test_ctx *t)
 {
+	const struct sim_load duty = SIM_LOAD_DUTY(1 * MS, 9 * MS);
 	struct sim *sim = new_sim(t, &fair_ops, 1, NULL);
 	struct sim_vm *a, *b, *c;
 
@@ -362,14 +418,13 @@ static void test_fair_reservation(struct test_ctx *t)
 	sim = new_sim(t, &fair_ops, 1, NULL);
 	if (!sim)
 		return;
-	a = sim_add_vm(sim, "weight=1,reservation=50", 1,
-		       SIM_LOAD_DUTY(1 * MS, 9 * MS));
+	a = sim_add_vm(sim, "weight=1,reservation=50", 1, duty);
 	b = sim_add_vm(sim, "weight=256", 1, SIM_LOAD_SPIN);
 	sim_run_for(sim, SEC);
 	sim_reset_stats(sim);
 	sim_run_for(sim, 10 * SEC);
 	CHECK_NEAR(t, "rsv 50% wanting 10%: gets its demand",
-		   sim_vm_share(sim, a), 0.085, 0.015);
+		   sim_vm_share(sim, a), load_demand(duty), 0.01);
 	CHECK_NEAR(t, "the rest goes to the other VM",
 		   sim_vm_share(sim, a) + sim_vm_share(sim, b), 1.0, 0.0001);
 	sim_ok(t, sim, false);
@@ -476,6 +531,263 @@ static void test_fair_reservation_vcpus(struct test_ctx *t)
 	CHECK_NEAR(t, "1 vCPU, weight 256", sim_vm_share(sim, a), 0.4, 0.01);
 	sim_ok(t, sim, false);
 	sim_destroy(sim);
+}
+
+/* --- fair at wake-up ------------------------------------------------------ */
+
+/* spinning VMs and one VM that wakes, on a few slots */
+struct wake_setup {
+	u32 slots;
+	u32 nr_spin;		/* spinning VMs, @slots vCPUs each */
+	u32 spin_w[3];		/* their weights */
+	u32 weight;		/* the waking VM's: one vCPU running @load */
+	u32 cap;		/* its cap (%), 0: none */
+	u32 rsv;		/* its reservation (%) */
+	struct sim_load load;
+};
+
+struct wake_result {
+	double share[4];	/* the spinners', then the waking VM's */
+	double ideal[4];
+	double entitled;	/* the waking VM's share by weight alone */
+	double most;		/* its largest share in one second */
+	u64 p99, max;		/* its wake-to-grant */
+	u64 preemptions;
+};
+
+/*
+ * run @ws under fair for @ns after a second's warm-up; measure into @res
+ * and find its ideal from each VM's demand, weight, cap and reservation
+ */
+static void wake_run(struct test_ctx *t, const struct wake_setup *ws, u64 ns,
+		     struct wake_result *res)
+{
+	double w[4], want[4], rsv[4] = { 0 }, none[4] = { 0 }, wide[4], prev = 0;
+	struct sim_vm *vms[4];
+	u32 i, n = ws->nr_spin;
+	struct sim *sim;
+	char buf[64];
+	u64 s;
+
+	memset(res, 0, sizeof(*res));
+	sim = new_sim(t, &fair_ops, ws->slots, NULL);
+	if (!sim)
+		return;
+	for (i = 0; i < n; i++) {
+		snprintf(buf, sizeof(buf), "weight=%u", ws->spin_w[i]);
+		vms[i] = sim_add_vm(sim, buf, ws->slots, SIM_LOAD_SPIN);
+		w[i] = ws->spin_w[i];
+		want[i] = ws->slots;
+	}
+	snprintf(buf, sizeof(buf), "weight=%u,cap=%u,reservation=%u", ws->weight, ws->cap,
+		 ws->rsv);
+	vms[n] = sim_add_vm(sim, buf, 1, ws->load);
+	vms[n]->keep_delays = true;
+	w[n] = ws->weight;
+	want[n] = load_demand(ws->load);
+	if (ws->cap)
+		want[n] = min(want[n], ws->cap / 100.0);
+	rsv[n] = ws->rsv / 100.0;
+	ideal_shares(n + 1, w, want, rsv, ws->slots, res->ideal);
+	want[n] = 1.0;
+	ideal_shares(n + 1, w, want, none, ws->slots, wide);
+	res->entitled = wide[n];
+	sim_run_for(sim, SEC);
+	sim_reset_stats(sim);
+	for (s = 0; s < ns / SEC; s++) {
+		sim_run_for(sim, SEC);
+		res->most = max(res->most, (sim_vm_run(sim, vms[n]) - prev) / 1e9);
+		prev = sim_vm_run(sim, vms[n]);
+	}
+	for (i = 0; i <= n; i++)
+		res->share[i] = sim_vm_share(sim, vms[i]);
+	res->p99 = sim_vm_delay_pct(vms[n], 99);
+	res->max = sim_vm_delay_max(vms[n]);
+	res->preemptions = sim->preemptions;
+	/* each preemption gave the slot to the waker (see test_fair_preempt) */
+	CHECK(t, sim->preempt_regrants + sim->preempt_others == 0,
+	      "%llu preemptions for nothing", (unsigned long long)(sim->preempt_regrants +
+								  sim->preempt_others));
+	printf("# %u slot(s), %u spinners, waking VM weight %u cap %u%% rsv %u%%: wants %.4f, entitled %.4f; wake-to-grant p99 %.3f ms max %.3f ms; %llu preemptions\n",
+	       ws->slots, n, ws->weight, ws->cap, ws->rsv, load_demand(ws->load),
+	       res->entitled, res->p99 / 1e6, res->max / 1e6,
+	       (unsigned long long)res->preemptions);
+	sim_ok(t, sim, false);
+	sim_destroy(sim);
+}
+
+/*
+ * Waking VMs that want less than their share, by test: (1) entitled to 80%
+ * it wants 25% (runs 2 ms, halts 6 ms): weight 1024 next to a spinner of
+ * 256, 3072 next to three, on one slot; 512 next to three 2-vCPU spinners
+ * on two. (2) A latency VM entitled to 25% (weight 256 next to three
+ * spinners of 256 on one slot; 50% on two) wakes 1,000 times a second for
+ * 50 us: 5%. (3) A VM of weight 1 with 50% reserved wants 10% (runs 1 ms,
+ * halts 9 ms) next to spinners of 256: its weight gives it nothing, its
+ * reservation everything it wants (its bucket holds 50 ms, of which it
+ * spends 1 ms in 10).
+ */
+static const struct wake_setup lighter[][3] = {
+	{ { 1, 1, { 256 }, 1024, 0, 0, SIM_LOAD_DUTY(2 * MS, 6 * MS) },
+	  { 1, 3, { 256, 256, 256 }, 3072, 0, 0, SIM_LOAD_DUTY(2 * MS, 6 * MS) },
+	  { 2, 3, { 256, 256, 256 }, 512, 0, 0, SIM_LOAD_DUTY(2 * MS, 6 * MS) } },
+	{ { 1, 3, { 256, 256, 256 }, 256, 0, 0, SIM_LOAD_LATENCY(MS, 50 * US, 300 * US) },
+	  { 2, 3, { 256, 256, 256 }, 256, 0, 0, SIM_LOAD_LATENCY(MS, 50 * US, 300 * US) } },
+	{ { 1, 1, { 256 }, 1, 0, 50, SIM_LOAD_DUTY(1 * MS, 9 * MS) },
+	  { 1, 3, { 256, 256, 256 }, 1, 0, 50, SIM_LOAD_DUTY(1 * MS, 9 * MS) },
+	  { 2, 3, { 256, 256, 256 }, 1, 0, 50, SIM_LOAD_DUTY(1 * MS, 9 * MS) } },
+};
+
+/*
+ * Run the cases of lighter[@test] (to the first with no slots): the
+ * waking VM, entitled to @entitled of a pCPU by its weight (0: any),
+ * gets its demand, within @tol of a pCPU (@tol of its demand if
+ * @relative), and is granted at every wake-up at once. It falls behind
+ * svt by more than its credit between two wake-ups, or stays owed its
+ * reservation, so each wake-up finds it ahead of every running spinner:
+ * a free slot or a preemption grants it then. The bound on its
+ * wake-to-grant is therefore 0 (preemption takes no simulated time; on a
+ * host the core adds a kick), where it waited for running grants to end
+ * (slices of 10 ms), and got (1) 2 ms in 8 ms plus that wait.
+ */
+static void wake_cases(struct test_ctx *t, u32 test, double entitled, double tol,
+		       bool relative)
+{
+	const struct wake_setup *ws;
+	struct wake_result r;
+
+	for (ws = lighter[test]; ws < lighter[test] + 3 && ws->slots; ws++) {
+		wake_run(t, ws, 20 * SEC, &r);
+		if (entitled)
+			CHECK_NEAR(t, "entitled by its weight", r.entitled, entitled, 0.0001);
+		CHECK_NEAR(t, "waking VM's share (its demand)", r.share[ws->nr_spin],
+			   r.ideal[ws->nr_spin], relative ? tol * r.ideal[ws->nr_spin] : tol);
+		check_at_most(t, "its wake-to-grant p99", r.p99, 0);
+		check_at_most(t, "its longest wake-to-grant", r.max, 0);
+	}
+}
+
+static void test_fair_wake_share(struct test_ctx *t)
+{
+	wake_cases(t, 0, 0.80, 0.01, false);
+}
+
+/* its demand within 1% */
+static void test_fair_wake_latency(struct test_ctx *t)
+{
+	wake_cases(t, 1, 0, 0.01, true);
+}
+
+/* a VM owed its reservation preempts */
+static void test_fair_wake_reservation(struct test_ctx *t)
+{
+	wake_cases(t, 2, 0, 0.01, false);
+}
+
+/*
+ * Spinners weighted 1:2:4 on one slot next to a VM of weight 256 that
+ * wakes every 200 us for 100 us, or runs 100 us and halts 100 us: it wants
+ * 50%, more than its share (1/8). Credit kept across wake-ups is capped at
+ * a slice, so however often it wakes it gets its share, not more, in any
+ * second (at most its share plus a slice of credit and a slice in flight);
+ * capped at 10%, at most its cap. The spinners keep 1:2:4 within 2%.
+ */
+static void test_fair_wake_bounded(struct test_ctx *t)
+{
+	static const struct wake_setup cases[] = {
+		{ 1, 3, { 256, 512, 1024 }, 256, 0, 0,
+		  SIM_LOAD_LATENCY(200 * US, 100 * US, 0) },
+		{ 1, 3, { 256, 512, 1024 }, 256, 0, 0, SIM_LOAD_DUTY(100 * US, 100 * US) },
+		{ 1, 3, { 256, 512, 1024 }, 1024, 10, 0,
+		  SIM_LOAD_LATENCY(200 * US, 100 * US, 0) },
+	};
+	const double slice = 10 * MS / 1e9;
+	struct wake_result r;
+	char buf[64];
+	u32 c, i, n;
+
+	for (c = 0; c < ARRAY_SIZE(cases); c++) {
+		wake_run(t, &cases[c], 30 * SEC, &r);
+		n = cases[c].nr_spin;
+		for (i = 0; i < n; i++) {
+			label(buf, sizeof(buf), "spinner %u share", i);
+			CHECK_NEAR(t, buf, r.share[i], r.ideal[i], 0.02 * r.ideal[i]);
+		}
+		CHECK_NEAR(t, "waking VM's share (its share)", r.share[n], r.ideal[n], 0.01);
+		CHECK(t, r.most <= r.ideal[n] + 2 * slice, "%.4f of a second, share %.4f",
+		      r.most, r.ideal[n]);
+		printf("# its most in one second %.4f, bound %.4f\n", r.most,
+		       r.ideal[n] + 2 * slice);
+	}
+}
+
+/*
+ * A preemption that pick_next undoes at once (the victim granted again)
+ * costs a VM exit for nothing, and so does one that gives the slot to
+ * neither the waker's VM nor the victim's. Spinners 1:2:4 (or equal), with
+ * as many vCPUs as slots, next to VMs that wake with credit: duty cycles,
+ * a latency VM, a reserved and a capped VM, a VM with two waking vCPUs,
+ * and a VM of weight 1 that only the starvation guard serves (its grants
+ * are not ended: it still gets a slice within the bound fair declares).
+ */
+static void fair_preempt_case(struct test_ctx *t, u32 slots, const u32 *spin_w,
+			      const char *const *params, const struct sim_load *loads,
+			      const u32 *vcpus, u32 nr)
+{
+	struct sim *sim = new_sim(t, &fair_ops, slots, NULL);
+	struct sim_load two[2];
+	struct sim_vm *vm;
+	u64 bound;
+	char buf[64];
+	u32 i;
+
+	if (!sim)
+		return;
+	for (i = 0; i < 3; i++) {
+		snprintf(buf, sizeof(buf), "weight=%u", spin_w[i]);
+		sim_add_vm(sim, buf, slots, SIM_LOAD_SPIN);
+	}
+	for (i = 0; i < nr; i++) {
+		two[0] = two[1] = loads[i];
+		sim_add_vm_loads(sim, params[i], vcpus[i], two);
+	}
+	vm = sim_add_vm(sim, "weight=1", 1, SIM_LOAD_SPIN);
+	sim_reset_stats(sim);
+	sim_run_for(sim, 20 * SEC);
+	printf("# %u slot(s), spinners %u:%u:%u, %u waking VM(s): %llu preemptions, %llu undone at once, %llu to a third VM\n",
+	       slots, spin_w[0], spin_w[1], spin_w[2], nr,
+	       (unsigned long long)sim->preemptions,
+	       (unsigned long long)sim->preempt_regrants,
+	       (unsigned long long)sim->preempt_others);
+	CHECK(t, sim->preemptions > 0, "no preemption at all");
+	CHECK(t, sim->preempt_regrants == 0, "%llu victims granted again",
+	      (unsigned long long)sim->preempt_regrants);
+	CHECK(t, sim->preempt_others == 0, "%llu slots to a third VM",
+	      (unsigned long long)sim->preempt_others);
+	sim_in_sched_cb = true;
+	bound = fair_ops.max_wait(&sim->s);
+	sim_in_sched_cb = false;
+	check_at_most(t, "longest wait of the weight-1 VM", vm->vcpus[0].wait_max, bound);
+	sim_ok(t, sim, false);
+	sim_destroy(sim);
+}
+
+static void test_fair_preempt(struct test_ctx *t)
+{
+	static const char *const params[] = {
+		"weight=256", "weight=1,reservation=40", "weight=1024,cap=15", "weight=512",
+	};
+	static const struct sim_load loads[] = {
+		SIM_LOAD_DUTY(1 * MS, 9 * MS), SIM_LOAD_DUTY(1 * MS, 4 * MS),
+		SIM_LOAD_LATENCY(MS, 100 * US, 300 * US), SIM_LOAD_DUTY(500 * US, 2 * MS),
+	};
+	static const struct sim_load lat[] = { SIM_LOAD_LATENCY(MS, 100 * US, 300 * US) };
+	static const u32 ones[] = { 1, 1, 1, 2 }, eq[] = { 256, 256, 256 };
+
+	fair_preempt_case(t, 1, w124, params, loads, ones, 1);
+	fair_preempt_case(t, 1, eq, params, lat, ones, 1);
+	fair_preempt_case(t, 1, w124, params, loads, ones, 4);
+	fair_preempt_case(t, 2, w124, params, loads, ones, 4);
 }
 
 /* --- bvt warp ------------------------------------------------------------ */
@@ -1034,9 +1346,12 @@ static void test_no_hoarding(struct test_ctx *t)
 
 /*
  * A VM that sleeps 1.5 s then needs 500 ms of CPU, next to a spinning VM of
- * the same weight. Raised to the system virtual time on wake-up, it shares
- * 50/50 while awake: 500 ms of CPU take 1 s, share 500 / 2500 = 0.2. Had it
- * banked credit while asleep it would run alone: share 0.25.
+ * the same weight. Raised to the system virtual time on wake-up (fair:
+ * less one slice of credit), it shares 50/50 while awake: 500 ms of CPU
+ * take 1 s (fair: less up to 3 slices, its credit and the slices in
+ * progress at its wake-up and at its end), share 500 / 2500 = 0.2 (fair:
+ * up to 500 / 2470 = 0.2024). Had it banked credit while asleep it would
+ * run alone: share 0.25.
  */
 static void sleeper_case(struct test_ctx *t, struct vmsched_ops *ops)
 {
@@ -1419,6 +1734,16 @@ static const struct test tests[] = {
 	  "fair: parameter errors and live changes" },
 	{ "fair_reservation_vcpus", test_fair_reservation_vcpus,
 	  "fair: a reservation is at most 100% per vCPU of the VM" },
+	{ "fair_wake_share", test_fair_wake_share,
+	  "fair: a VM entitled to 80% that wants 25% gets 25%" },
+	{ "fair_wake_latency", test_fair_wake_latency,
+	  "fair: a latency VM gets its demand, granted at its wake-ups" },
+	{ "fair_wake_reservation", test_fair_wake_reservation,
+	  "fair: a VM below its reservation is granted at its wake-ups" },
+	{ "fair_wake_bounded", test_fair_wake_bounded,
+	  "fair: a VM waking often gets its share, not more; 1:2:4 kept" },
+	{ "fair_preempt", test_fair_preempt,
+	  "fair: no preemption that pick_next undoes or gives a third VM" },
 	{ "bvt_weights", test_bvt_weights,
 	  "bvt: weights 1:2:4 on 1 and 2 slots" },
 	{ "late_timers", test_late_timers,
@@ -1446,7 +1771,7 @@ static const struct test tests[] = {
 	{ "no_hoarding", test_no_hoarding,
 	  "fair, bvt: a VM weighted above one slot banks no credit" },
 	{ "sleeper_no_credit", test_sleeper,
-	  "fair, bvt: sleeping earns no credit (virtual time raised on wake-up)" },
+	  "fair, bvt: sleeping banks no credit (fair: a slice at most)" },
 	{ "long_run", test_long_run,
 	  "bvt, fair: 10^6 decisions across the virtual time wrap; weights 1 and 65535" },
 	{ "idle_wrap", test_idle_wrap,
