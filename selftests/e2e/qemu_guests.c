@@ -56,25 +56,63 @@ static void print_shares(const char *what, const struct gshare *sh)
 }
 
 /*
- * Linux's own shares of the three guests: about a third each. Under
- * multi-threaded TCG the 6.1 test VM stalls a guest for up to 0.9 s in a
- * 3-4 s window (its max gap, before any policy was ever active; 6.12:
- * 60-300 ms), which moved a share to 0.152 and to 0.498 in two make check
- * runs: the bound says that no guest is starved and none takes the CPU.
+ * CPU time the three QEMUs' vCPU threads ran over @ms (schedstat), as
+ * shares of their sum into @share, and their sum per wall time into *@busy
  */
-#define HOST_SHARE_MIN	0.12
-#define HOST_SHARE_MAX	0.55
-
-static void case_host_scheduler(void)
+static int vcpu_cpu_shares(int ms, double *share, double *busy)
 {
+	long long c0[NR_VMS], c1, t0, sum = 0, d[NR_VMS];
+	int i;
+
+	for (i = 0; i < NR_VMS; i++)
+		c0[i] = vm_vcpus_cpu_ns(vms[i].pid);
+	t0 = now_ns();
+	usleep(ms * 1000);
+	for (i = 0; i < NR_VMS; i++) {
+		c1 = vm_vcpus_cpu_ns(vms[i].pid);
+		if (c0[i] < 0 || c1 < 0)
+			return -1;
+		d[i] = c1 - c0[i];
+		sum += d[i];
+	}
+	for (i = 0; i < NR_VMS; i++)
+		share[i] = sum ? (double)d[i] / sum : 0;
+	*busy = (double)sum / (double)(now_ns() - t0);
+	return 0;
+}
+
+/*
+ * Linux's own shares of the three guests' CPU: about a third each of the
+ * CPU time their vCPU threads get. The guests' work per guest second is
+ * printed too, but checked nowhere: under multi-threaded TCG the test VM
+ * stalls a guest for up to 2.6 s in a 3-4 s window (its max gap), which
+ * took a guest's work share to 4.5% with the host scheduler in charge.
+ * Linux's fair class divides CPU time, which the stalls do not change:
+ * each guest between a fifth and a half.
+ */
+#define HOST_SHARE_MIN	0.20
+#define HOST_SHARE_MAX	0.50
+
+static void check_host_shares(const char *what)
+{
+	double share[NR_VMS] = { 0 }, busy = 0;
 	struct gshare sh[NR_VMS];
 	int i;
 
-	CHECK(gvm_measure(vms, NR_VMS, 4000, sh) == 0, "measure");
-	print_shares("host scheduler", sh);
-	for (i = 0; i < NR_VMS; i++)
-		CHECK(sh[i].share > HOST_SHARE_MIN && sh[i].share < HOST_SHARE_MAX,
-		      "%s: share %.3f, wanted about 1/3", names[i], sh[i].share);
+	CHECK(gvm_measure(vms, NR_VMS, 3000, sh) == 0, "measure");
+	print_shares(what, sh);
+	CHECK(vcpu_cpu_shares(3000, share, &busy) == 0, "schedstat of the QEMUs");
+	for (i = 0; i < NR_VMS; i++) {
+		ktap_info("%s: %-5s vCPU thread CPU share %5.1f%% (of %.2f CPUs)", what,
+			  names[i], share[i] * 100, busy);
+		CHECK(share[i] > HOST_SHARE_MIN && share[i] < HOST_SHARE_MAX,
+		      "%s: %s: CPU share %.3f, wanted about 1/3", what, names[i], share[i]);
+	}
+}
+
+static void case_host_scheduler(void)
+{
+	check_host_shares("host scheduler");
 	ktap_case_done("host_scheduler_shares_equal");
 }
 
@@ -434,16 +472,12 @@ static void case_clocks(int fd)
 static void case_rmmod(int fd)
 {
 	struct vmsched_status st;
-	struct gshare sh[NR_VMS];
-	int i;
 
 	CHECK(mod_unload("rr_sched") == 0, "rmmod rr_sched");
 	CHECK(vms_status(fd, &st) == 0 && st.active[0] == '\0',
 	      "still active after rmmod: \"%s\"", st.active);
-	CHECK(gvm_measure(vms, NR_VMS, 3000, sh) == 0, "measure");
-	print_shares("after rmmod rr_sched", sh);
-	for (i = 0; i < NR_VMS; i++)
-		CHECK(sh[i].share > HOST_SHARE_MIN, "%s: share %.3f", names[i], sh[i].share);
+	/* no vCPU left at a gate: Linux shares the CPU as it did at the start */
+	check_host_shares("after rmmod rr_sched");
 	ktap_case_done("rmmod_active_policy_falls_back");
 }
 
