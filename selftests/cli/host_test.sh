@@ -6,6 +6,7 @@
 #   follow       apply --follow retries a VM until its parameters are set,
 #                reporting a failure once (follow_test)
 #   usage        argument errors: exit code and message
+#   options      long and short options before, between and after operands
 #   nomodule     what every command says when /dev/vmsched is missing
 #   sync         help, man page and bash completion list the same commands
 #                and options
@@ -36,7 +37,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-TESTS=(units follow usage nomodule sync feed_stats names top_view top_keys top_small_rows)
+TESTS=(units follow usage options nomodule sync feed_stats names top_view top_keys top_small_rows)
 echo "TAP version 13"
 echo "1..${#TESTS[@]}"
 N=0 PASS=0 FAIL=0 SKIP=0
@@ -106,7 +107,7 @@ t_usage() {
 	expect 0 "" -h
 	expect 2 'command "frobnicate" is unknown, try vmsched help' frobnicate
 	expect 2 'command "st" is ambiguous: status, stats' st
-	expect 2 'unknown option --bogus' --bogus list
+	expect 2 'unknown or ambiguous option --bogus' --bogus list
 	expect 2 'unknown option -x' -x list
 	expect 2 'option -d does not apply to "list"' list -d 1
 	expect 2 'option --batch does not apply to "stats"' stats --batch
@@ -146,6 +147,54 @@ t_usage() {
 	run -j frobnicate
 	[ "$OUT" = '{"error":"command \"frobnicate\" is unknown, try vmsched help"}' ] ||
 		fail "-j error JSON: $OUT"
+}
+
+# ---- options anywhere, long ones never take the next word ----------------
+# only_web ARGS...: vmsched ARGS shows VM web and no other
+only_web() {
+	run "$@"
+	[ "$RC" = 0 ] && [[ $OUT == *web* ]] && [[ $OUT != *db* ]] ||
+		fail "vmsched $*: exit $RC, stdout $OUT, stderr $ERR"
+}
+
+t_options() {
+	local a
+	make_feed 3 > "$TMP/feed"
+	export VMSCHED_STATS_FEED=$TMP/feed
+	for a in "--since-start web" "web --since-start" "-s web" "web -s" "-s -- web"; do
+		only_web stats $a
+		[[ $OUT == *"since each VM started"* ]] || fail "stats $a: not since start"
+	done
+	only_web --since-start stats web
+	only_web stats --interval 1s web
+	only_web stats web --interval=1s
+	for a in "--json stats -s web" "stats --json web -s" "stats -s web --json" "-js stats web"; do
+		only_web $a
+		[[ $OUT == '{"now_ns":'* ]] || fail "$a: not JSON: $OUT"
+	done
+	for a in "top --batch -n 1" "top -n 1 --batch" "--batch top --iterations=1" \
+		 "top -bn1" "top --iterations 1 -b --delay 0.1"; do
+		run $a
+		[ "$RC" = 0 ] && [ "$(grep -c '^vmsched top' "$TMP/out")" = 1 ] ||
+			fail "$a: exit $RC, $(grep -c '^vmsched top' "$TMP/out") frames, $ERR"
+	done
+	unset VMSCHED_STATS_FEED
+	# the command after global long options, help for it
+	run --help list
+	[ "$RC" = 0 ] && [[ $OUT == *"vmsched list [-v]"* ]] && [[ $OUT != *"vmsched top"* ]] ||
+		fail "--help list: exit $RC: $OUT"
+	run --json list
+	[ "$RC" = 1 ] && [[ $OUT == '{"error":'* ]] || fail "--json list: exit $RC: $OUT $ERR"
+	# the FILE given, wherever --check stands
+	printf 'policy none\nbogus line\n' > "$TMP/new.conf"
+	for a in "apply --check $TMP/new.conf" "apply $TMP/new.conf --check" \
+		 "--check apply $TMP/new.conf" "apply -c -- $TMP/new.conf"; do
+		expect 1 "$TMP/new.conf:2: unknown keyword \"bogus\"" $a
+	done
+	expect 2 'option --json takes no value' --json=yes list
+	expect 2 'option --interval needs a value' stats --interval
+	expect 2 'unknown or ambiguous option --bogus' stats --bogus web
+	expect 2 'option --since-start does not apply to "top"' top -b --since-start
 }
 
 # ---- no module ----------------------------------------------------------

@@ -13,30 +13,9 @@
 #include "dev.h"
 #include "json.h"
 #include "main.h"
+#include "opts.h"
 #include "output.h"
 #include "units.h"
-
-struct options opt = { .interval_ns = NSEC_PER_SEC };
-
-static const struct {
-	char s;			/* short name */
-	const char *l;		/* long name */
-	unsigned int bit;
-	bool arg;
-} optdefs[] = {
-	{ 'j', "json", OPT_JSON, false },
-	{ 'p', "pretty", OPT_PRETTY, false },
-	{ 'h', "help", OPT_HELP, false },
-	{ 'v', "verbose", OPT_VERBOSE, false },
-	{ 'i', "interval", OPT_INTERVAL, true },
-	{ 's', "since-start", OPT_SINCE, false },
-	{ 'd', "delay", OPT_DELAY, true },
-	{ 'b', "batch", OPT_BATCH, false },
-	{ 'n', "iterations", OPT_ITER, true },
-	{ 'c', "check", OPT_CHECK, false },
-	{ 'f', "follow", OPT_FOLLOW, false },
-};
-#define NR_OPTDEFS (sizeof(optdefs) / sizeof(optdefs[0]))
 
 /* command table: name, handler, options, usage lines, one-line summary */
 static const struct cmd_help {
@@ -164,107 +143,6 @@ bool is_prefix(const char *pfx, const char *str)
 	return *pfx && !strncmp(pfx, str, strlen(pfx));
 }
 
-static const char *opt_spelling[16];
-
-static int set_opt(unsigned int k, const char *val, const char *spelled)
-{
-	int ret = 0;
-
-	opt.given |= optdefs[k].bit;
-	opt_spelling[__builtin_ctz(optdefs[k].bit)] = spelled;
-	switch (optdefs[k].bit) {
-	case OPT_JSON: opt.json = true; break;
-	case OPT_PRETTY: opt.json = opt.pretty = true; break;
-	case OPT_HELP: opt.help = true; break;
-	case OPT_VERBOSE: opt.verbose = true; break;
-	case OPT_SINCE: opt.since_start = true; break;
-	case OPT_BATCH: opt.batch = true; break;
-	case OPT_CHECK: opt.check = true; break;
-	case OPT_FOLLOW: opt.follow = true; break;
-	case OPT_INTERVAL:
-		ret = parse_time_default(val, NSEC_PER_SEC, &opt.interval_ns);
-		break;
-	case OPT_DELAY:
-		ret = parse_time_default(val, NSEC_PER_SEC, &opt.interval_ns);
-		break;
-	case OPT_ITER: {
-		uint64_t n;
-
-		ret = parse_uint(val, &n);
-		opt.iterations = n;
-		break;
-	}
-	}
-	if (ret)
-		return usage_err("bad value \"%s\" for %s: expected %s", val, spelled,
-				 optdefs[k].bit == OPT_ITER ? "a count" :
-				 "a time (seconds, or with a unit: 500ms, 2s)");
-	if ((optdefs[k].bit & (OPT_INTERVAL | OPT_DELAY)) && !opt.interval_ns)
-		return usage_err("%s must be more than 0", spelled);
-	return 0;
-}
-
-/* parse every option out of argv (anywhere, until "--"); 0 or exit code */
-static int parse_all_options(int *argc, char **argv)
-{
-	int i, n = 0, ret;
-	size_t k;
-	bool done = false;
-
-	for (i = 0; i < *argc; i++) {
-		char *a = argv[i];
-
-		if (done || a[0] != '-' || !a[1]) {
-			argv[n++] = a;
-			continue;
-		}
-		if (!strcmp(a, "--")) {
-			done = true;
-			continue;
-		}
-		if (a[1] == '-') {		/* --long[=value] */
-			size_t len = strcspn(a + 2, "=");
-
-			for (k = 0; k < NR_OPTDEFS; k++)
-				if (strlen(optdefs[k].l) == len && !strncmp(a + 2, optdefs[k].l, len))
-					break;
-			if (k == NR_OPTDEFS)
-				return usage_err("unknown option %s, try vmsched help", a);
-			if (optdefs[k].arg && !a[2 + len] && i + 1 >= *argc)
-				return usage_err("option %s needs a value", a);
-			if (!optdefs[k].arg && a[2 + len])
-				return usage_err("option --%s takes no value", optdefs[k].l);
-			ret = set_opt(k, a[2 + len] ? a + 3 + len : argv[++i], a);
-			if (ret)
-				return ret;
-			continue;
-		}
-		for (char *c = a + 1; *c; c++) {	/* -jp, -i 2s, -i2s */
-			for (k = 0; k < NR_OPTDEFS && optdefs[k].s != *c; k++)
-				;
-			if (k == NR_OPTDEFS)
-				return usage_err("unknown option -%c, try vmsched help", *c);
-			if (optdefs[k].arg) {
-				static char spelled[3] = "-?";
-
-				spelled[1] = *c;
-				if (!c[1] && i + 1 >= *argc)
-					return usage_err("option -%c needs a value", *c);
-				ret = set_opt(k, c[1] ? c + 1 : argv[++i], spelled);
-				if (ret)
-					return ret;
-				break;
-			}
-			ret = set_opt(k, NULL, a);
-			if (ret)
-				return ret;
-		}
-	}
-	*argc = n;
-	argv[n] = NULL;
-	return 0;
-}
-
 int cmd_select(const struct cmd *cmds, int argc, char **argv, const char *group,
 	       int (*help)(void))
 {
@@ -310,7 +188,7 @@ static int check_options(const struct cmd *c)
 
 	if (bad)
 		return usage_err("option %s does not apply to \"%s\", try vmsched %s -h",
-				 opt_spelling[__builtin_ctz(bad)], c->name, c->name);
+				 opts_spelling(bad & -bad), c->name, c->name);
 	return 0;
 }
 
@@ -321,11 +199,10 @@ int main(int argc, char **argv)
 	size_t i, len = 0;
 	int matches = 0, ret;
 
-	argc--;
-	argv++;
-	ret = parse_all_options(&argc, argv);
+	ret = opts_parse(&argc, argv);
 	if (ret)
 		return ret;
+	argv++;		/* the command and its operands */
 	out_init(opt.json, opt.pretty);
 	if (!argc) {
 		help_to(opt.help ? stdout : stderr);

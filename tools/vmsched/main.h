@@ -19,7 +19,7 @@
 
 typedef uint64_t u64;
 
-/* options, see opts[] in main.c; a command accepts a subset (OPT_* mask) */
+/* options, see optdefs[] in opts.c; a command accepts a subset (OPT_* mask) */
 enum {
 	OPT_JSON	= 1 << 0,
 	OPT_PRETTY	= 1 << 1,
@@ -57,8 +57,6 @@ bool is_prefix(const char *pfx, const char *str);
  */
 int cmd_select(const struct cmd *cmds, int argc, char **argv, const char *group,
 	       int (*help)(void));
-/* remove the options of @allowed from argv; usage error on others */
-int parse_options(int *argc, char **argv, unsigned int allowed, const char *cmd);
 
 /* errors: print "vmsched: ..." (and {"error":...} in JSON mode), return code */
 int p_err(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Command line options, parsed with getopt_long(3). Options may stand
+ * before the command and before, between and after its operands (up to
+ * "--"); each command accepts those of its mask (main.c).
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "main.h"
+#include "opts.h"
+#include "units.h"
+
+struct options opt = { .interval_ns = NSEC_PER_SEC };
+
+static const struct {
+	char s;			/* short name */
+	const char *l;		/* long name */
+	unsigned int bit;
+	bool arg;
+} optdefs[] = {
+	{ 'j', "json", OPT_JSON, false },
+	{ 'p', "pretty", OPT_PRETTY, false },
+	{ 'h', "help", OPT_HELP, false },
+	{ 'v', "verbose", OPT_VERBOSE, false },
+	{ 'i', "interval", OPT_INTERVAL, true },
+	{ 's', "since-start", OPT_SINCE, false },
+	{ 'd', "delay", OPT_DELAY, true },
+	{ 'b', "batch", OPT_BATCH, false },
+	{ 'n', "iterations", OPT_ITER, true },
+	{ 'c', "check", OPT_CHECK, false },
+	{ 'f', "follow", OPT_FOLLOW, false },
+};
+#define NR_OPTDEFS (sizeof(optdefs) / sizeof(optdefs[0]))
+
+static struct option longopts[NR_OPTDEFS + 1];
+/* '-': operands in order, whatever the environment; ':': missing values */
+static char shortopts[2 + 2 * NR_OPTDEFS + 1] = "-:";
+/* how each option was last spelled, for "does not apply" messages */
+static char spelling[NR_OPTDEFS][32];
+
+static void tables_init(void)
+{
+	size_t k, n = 2;
+
+	if (longopts[0].name)
+		return;
+	for (k = 0; k < NR_OPTDEFS; k++) {
+		longopts[k] = (struct option){ optdefs[k].l, optdefs[k].arg ? required_argument :
+					       no_argument, NULL, optdefs[k].s };
+		shortopts[n++] = optdefs[k].s;
+		if (optdefs[k].arg)
+			shortopts[n++] = ':';
+	}
+	shortopts[n] = '\0';
+}
+
+static size_t optdef_of(int c)
+{
+	size_t k;
+
+	for (k = 0; k < NR_OPTDEFS && optdefs[k].s != c; k++)
+		;
+	return k;
+}
+
+static int set_opt(size_t k, const char *val, const char *spelled)
+{
+	int ret = 0;
+
+	opt.given |= optdefs[k].bit;
+	snprintf(spelling[k], sizeof(spelling[k]), "%s", spelled);
+	switch (optdefs[k].bit) {
+	case OPT_JSON: opt.json = true; break;
+	case OPT_PRETTY: opt.json = opt.pretty = true; break;
+	case OPT_HELP: opt.help = true; break;
+	case OPT_VERBOSE: opt.verbose = true; break;
+	case OPT_SINCE: opt.since_start = true; break;
+	case OPT_BATCH: opt.batch = true; break;
+	case OPT_CHECK: opt.check = true; break;
+	case OPT_FOLLOW: opt.follow = true; break;
+	case OPT_INTERVAL:
+	case OPT_DELAY:
+		ret = parse_time_default(val, NSEC_PER_SEC, &opt.interval_ns);
+		break;
+	case OPT_ITER: {
+		uint64_t n;
+
+		ret = parse_uint(val, &n);
+		if (!ret && n > INT32_MAX)
+			ret = -1;
+		opt.iterations = n;
+		break;
+	}
+	}
+	if (ret)
+		return usage_err("bad value \"%s\" for %s: expected %s", val, spelled,
+				 optdefs[k].bit == OPT_ITER ? "a count" :
+				 "a time (seconds, or with a unit: 500ms, 2s)");
+	if ((optdefs[k].bit & (OPT_INTERVAL | OPT_DELAY)) && !opt.interval_ns)
+		return usage_err("%s must be more than 0", spelled);
+	return 0;
+}
+
+/* "--name" of a long option as written (without "=value") */
+static const char *long_spelled(const char *arg, char *buf, size_t len)
+{
+	snprintf(buf, len, "%.*s", (int)strcspn(arg, "="), arg);
+	return buf;
+}
+
+/* getopt_long said '?' (@c) or ':' about the option it just read */
+static int opt_error(int c, char **argv)
+{
+	const char *arg = argv[optind - 1];
+	char buf[64];
+	bool is_long = !strncmp(arg, "--", 2);
+
+	if (c == ':')
+		return is_long ? usage_err("option %s needs a value",
+					   long_spelled(arg, buf, sizeof(buf)))
+			       : usage_err("option -%c needs a value", optopt);
+	if (is_long && optopt)		/* --json=1 */
+		return usage_err("option %s takes no value", long_spelled(arg, buf, sizeof(buf)));
+	if (is_long)
+		return usage_err("unknown or ambiguous option %s, try vmsched help",
+				 long_spelled(arg, buf, sizeof(buf)));
+	return usage_err("unknown option -%c, try vmsched help", optopt);
+}
+
+int opts_parse(int *argc, char **argv)
+{
+	int c, li, n = 0, ret;
+	char spelled[32];
+
+	tables_init();
+	optind = 0;		/* start afresh (glibc) */
+	opterr = 0;
+	for (;;) {
+		li = -1;
+		c = getopt_long(*argc, argv, shortopts, longopts, &li);
+		if (c == -1)
+			break;
+		if (c == 1) {		/* an operand */
+			argv[++n] = optarg;
+			continue;
+		}
+		if (c == '?' || c == ':')
+			return opt_error(c, argv);
+		if (li >= 0)
+			snprintf(spelled, sizeof(spelled), "--%s", longopts[li].name);
+		else
+			snprintf(spelled, sizeof(spelled), "-%c", c);
+		ret = set_opt(optdef_of(c), optarg, spelled);
+		if (ret)
+			return ret;
+	}
+	while (optind < *argc)		/* after "--" */
+		argv[++n] = argv[optind++];
+	*argc = n;
+	argv[n + 1] = NULL;
+	return 0;
+}
+
+const char *opts_spelling(unsigned int bit)
+{
+	size_t k;
+
+	for (k = 0; k < NR_OPTDEFS; k++)
+		if (optdefs[k].bit == bit)
+			return spelling[k];
+	return "";
+}
