@@ -7,6 +7,7 @@
 #                reporting a failure once (follow_test)
 #   usage        argument errors: exit code and message
 #   options      long and short options before, between and after operands
+#   json_errors  with -j every error is one JSON object on stdout
 #   nomodule     what every command says when /dev/vmsched is missing
 #   sync         help, man page and bash completion list the same commands
 #                and options
@@ -37,7 +38,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-TESTS=(units follow usage options nomodule sync feed_stats names top_view top_keys top_small_rows)
+TESTS=(units follow usage options json_errors nomodule sync feed_stats names top_view top_keys top_small_rows)
 echo "TAP version 13"
 echo "1..${#TESTS[@]}"
 N=0 PASS=0 FAIL=0 SKIP=0
@@ -195,6 +196,48 @@ t_options() {
 	expect 2 'option --interval needs a value' stats --interval
 	expect 2 'unknown or ambiguous option --bogus' stats --bogus web
 	expect 2 'option --since-start does not apply to "top"' top -b --since-start
+}
+
+# ---- -j: an error is one JSON object on stdout ---------------------------
+# json_error RC [N] ARGS...: exit RC, stdout one object whose "error" is the
+# first message on stderr; with N, its "errors" list N messages
+json_error() {
+	local rc=$1 n=
+	shift
+	[[ $1 =~ ^[0-9]+$ ]] && { n=$1; shift; }
+	run "$@"
+	[ "$RC" = "$rc" ] || fail "vmsched $*: exit $RC, want $rc"
+	printf '%s' "$OUT" | python3 -c '
+import json, sys
+d = json.loads(sys.stdin.read())	# one value, nothing after it
+first = sys.argv[1].split("\n")[0]
+assert isinstance(d, dict) and isinstance(d.get("error"), str), d
+assert "vmsched: " + d["error"] == first, (d["error"], first)
+n = sys.argv[2]
+if n:
+    assert len(d["errors"]) == int(n) and d["errors"][0] == d["error"], d
+else:
+    assert "errors" not in d, d
+' "$ERR" "$n" 2>&1 | tail -1 | grep . && fail "vmsched $*: stdout $OUT, stderr $ERR"
+	return 0
+}
+
+t_json_errors() {
+	command -v python3 > /dev/null || { info "no python3"; return 2; }
+	json_error 2 -j
+	json_error 2 -j frobnicate
+	json_error 2 -j --bogus list
+	json_error 2 list --bogus --json
+	json_error 2 stats -i 5x -j
+	json_error 2 -p stats a b
+	printf 'policy none\nvm web1\nfrobnicate\n' > "$TMP/bad.conf"
+	json_error 1 2 -j apply "$TMP/bad.conf"
+	[[ $OUT == *"\"$TMP/bad.conf:2: vm web1: missing KEY=VALUE"* ]] || fail "bad.conf: $OUT"
+	json_error 1 2 -p apply -c "$TMP/bad.conf"
+	json_error 1 -j apply "$TMP/nosuch.conf"
+	printf 'now:ns=1 vm:pid=1,name=a\nbogus:x=1\n' > "$TMP/badfeed"
+	VMSCHED_STATS_FEED=$TMP/badfeed json_error 1 2 -j stats
+	[ -e /dev/vmsched ] || json_error 1 -j status
 }
 
 # ---- no module ----------------------------------------------------------

@@ -198,6 +198,13 @@ has "$ERR" "$TMP/refused.conf:3: vm web2 (pid" rollback
 has "$ERR" "the policy refused the values" rollback
 has "$ERR" "nothing was changed" rollback
 expect_state rr 7000000
+# with -j: one object, apply's report and the errors in it
+vs -j apply $TMP/refused.conf
+[ $RC = 1 ] || fail "refused config -j: exit $RC, want 1"
+[ "$(echo "$OUT" | wc -l)" = 1 ] || fail "apply -j: more than one line: $OUT"
+has "$OUT" '"result":"failed, rolled back","error":"'"$TMP/refused.conf:3: vm web2 (pid" "apply -j"
+has "$OUT" 'nothing was changed' "apply -j"
+expect_state rr 7000000
 # activated again, example would start from its last instance's global
 # values (the refused apply's slice=1s), so give the slice; per-VM values
 # are those from before the refused apply

@@ -270,9 +270,9 @@ static int apply_conf(const struct conf *c, bool dry, struct pidset *done)
 	else if (!dry && !none)
 		ret = dev_activate(c->policy.name, c->policy.kv, c->policy.nr);
 	if (ret) {
-		out_obj_end();
 		conf_err(c, c->policy.line, "policy %s: %s; nothing was changed",
 			 c->policy.name, reason(ret));
+		out_obj_end();
 		undo_free(&u);
 		return EXIT_FAIL;
 	}
@@ -281,22 +281,23 @@ static int apply_conf(const struct conf *c, bool dry, struct pidset *done)
 		nanosleep(&(struct timespec){ .tv_nsec = 200 * 1000000L }, NULL);
 	ret = snap_take(&s, 0);
 	if (ret) {
-		out_obj_end();
 		rollback(&u, !dry);
 		undo_free(&u);
-		return dev_err("cannot list VMs", ret);
+		ret = dev_err("cannot list VMs", ret);
+		out_obj_end();
+		return ret;
 	}
 	out_table_begin("vms", vm_cols, 4, 0);
 	ret = apply_vms(c, &s, &u, dry, done);
 	out_table_end();
 	out_kv_str("result", "result", ret ? "failed, rolled back" :
 		   dry ? "valid, nothing changed" : "applied");
-	out_obj_end();
 	if (ret) {
 		rollback(&u, true);
-		fprintf(stderr, "vmsched: %s: nothing was changed (the policy and the VMs "
-			"changed before the error are back as they were)\n", c->path);
+		conf_err(c, 0, "nothing was changed (the policy and the VMs changed before "
+			 "the error are back as they were)");
 	}
+	out_obj_end();
 	snap_free(&s);
 	undo_free(&u);
 	return ret;
@@ -367,7 +368,7 @@ static void reload(const char *path, struct conf *c, struct pdesc *d, struct pid
 	reported->n = 0;	/* the new file's failures are news */
 	return;
 keep:
-	fprintf(stderr, "vmsched: %s: keeping the configuration read before\n", path);
+	op_err("%s: keeping the configuration read before", path);
 }
 
 static int follow(const char *path, struct conf *c, struct pdesc *d, struct pidset *done)

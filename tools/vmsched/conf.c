@@ -24,9 +24,9 @@ void conf_err(const struct conf *c, unsigned int line, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	if (line)
-		fprintf(stderr, "vmsched: %s:%u: %s\n", c->path, line, msg);
+		op_err("%s:%u: %s", c->path, line, msg);
 	else
-		fprintf(stderr, "vmsched: %s: %s\n", c->path, msg);
+		op_err("%s: %s", c->path, msg);
 }
 
 void conf_free(struct conf *c)

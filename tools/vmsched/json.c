@@ -13,6 +13,7 @@
 static bool jw_pretty;
 static int jw_depth;
 static bool jw_first[JW_MAX_DEPTH];	/* nothing emitted yet at this level */
+static char jw_kind[JW_MAX_DEPTH];	/* '{' or '[' of each open level */
 
 void jw_init(bool pretty)
 {
@@ -80,6 +81,7 @@ static void jw_open(const char *key, char c)
 	if (jw_depth < JW_MAX_DEPTH - 1)
 		jw_depth++;
 	jw_first[jw_depth] = true;
+	jw_kind[jw_depth] = c;
 }
 
 static void jw_close(char c)
@@ -92,6 +94,22 @@ static void jw_close(char c)
 		indent();
 	fputc(c, stdout);
 	jw_value_done();
+}
+
+int jw_level(void)
+{
+	return jw_depth;
+}
+
+bool jw_in_object(void)
+{
+	return jw_depth && jw_kind[jw_depth] == '{';
+}
+
+void jw_unwind(int level)
+{
+	while (jw_depth > level)
+		jw_close(jw_kind[jw_depth] == '{' ? '}' : ']');
 }
 
 void jw_object_begin(const char *key) { jw_open(key, '{'); }

@@ -21,6 +21,12 @@ void jw_s64(const char *key, int64_t v);
 void jw_double(const char *key, double v);
 void jw_bool(const char *key, bool v);
 void jw_null(const char *key);
+/* open objects and arrays: 0 when no top-level value is being written */
+int jw_level(void);
+/* the innermost open value is an object */
+bool jw_in_object(void);
+/* close open objects and arrays down to @level */
+void jw_unwind(int level);
 /* print @s as a JSON string literal on @f */
 void json_quote(FILE *f, const char *s);
 

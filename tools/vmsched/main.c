@@ -114,24 +114,6 @@ static int help_for(const char *name)
 int help_set(void) { return help_for("set"); }
 int help_get(void) { return help_for("get"); }
 
-int p_err(int code, const char *fmt, ...)
-{
-	char msg[2048];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	fflush(stdout);
-	fprintf(stderr, "vmsched: %s\n", msg);
-	if (opt.json) {
-		fputs("{\"error\":", stdout);
-		json_quote(stdout, msg);
-		fputs("}\n", stdout);
-	}
-	return code;
-}
-
 void p_done(void)
 {
 	if (opt.json)
@@ -192,7 +174,7 @@ static int check_options(const struct cmd *c)
 	return 0;
 }
 
-int main(int argc, char **argv)
+static int run(int argc, char **argv)
 {
 	const struct cmd_help *found = NULL;
 	char cands[256];
@@ -200,10 +182,12 @@ int main(int argc, char **argv)
 	int matches = 0, ret;
 
 	ret = opts_parse(&argc, argv);
+	out_init(opt.json, opt.pretty);
 	if (ret)
 		return ret;
 	argv++;		/* the command and its operands */
-	out_init(opt.json, opt.pretty);
+	if (!argc && opt.json && !opt.help)
+		return usage_err("missing COMMAND, try vmsched help");
 	if (!argc) {
 		help_to(opt.help ? stdout : stderr);
 		return opt.help ? EXIT_OK : EXIT_USAGE;
@@ -234,6 +218,14 @@ int main(int argc, char **argv)
 	    (opt.help || (argc > 1 && !strcmp(argv[1], "help"))))
 		return help_for(found->cmd.name);
 	return found->cmd.func(argc - 1, argv + 1);
+}
+
+int main(int argc, char **argv)
+{
+	int ret = run(argc, argv);
+
+	err_flush();	/* with -j, errors no command's object took */
+	return ret;
 }
 
 /* ---- version --------------------------------------------------------- */

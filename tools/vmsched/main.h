@@ -10,12 +10,9 @@
 #include <stdint.h>
 #include <linux/vmsched.h>
 
-#define VMSCHED_TOOL_VERSION	"1.0"
+#include "errors.h"
 
-/* exit codes */
-#define EXIT_OK		0
-#define EXIT_FAIL	1	/* the operation failed */
-#define EXIT_USAGE	2	/* bad command line */
+#define VMSCHED_TOOL_VERSION	"1.0"
 
 typedef uint64_t u64;
 
@@ -57,11 +54,6 @@ bool is_prefix(const char *pfx, const char *str);
  */
 int cmd_select(const struct cmd *cmds, int argc, char **argv, const char *group,
 	       int (*help)(void));
-
-/* errors: print "vmsched: ..." (and {"error":...} in JSON mode), return code */
-int p_err(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-#define usage_err(...)	p_err(EXIT_USAGE, __VA_ARGS__)
-#define op_err(...)	p_err(EXIT_FAIL, __VA_ARGS__)
 
 /* JSON mode: a successful command without output prints null (as bpftool) */
 void p_done(void);

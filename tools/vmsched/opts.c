@@ -5,6 +5,7 @@
  * "--"); each command accepts those of its mask (main.c).
  */
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -39,6 +40,20 @@ static struct option longopts[NR_OPTDEFS + 1];
 static char shortopts[2 + 2 * NR_OPTDEFS + 1] = "-:";
 /* how each option was last spelled, for "does not apply" messages */
 static char spelling[NR_OPTDEFS][32];
+/* the first usage error, reported once every option is known (-j may come later) */
+static char first_err[256];
+
+static void bad(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void bad(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (first_err[0])
+		return;
+	va_start(ap, fmt);
+	vsnprintf(first_err, sizeof(first_err), fmt, ap);
+	va_end(ap);
+}
 
 static void tables_init(void)
 {
@@ -65,7 +80,7 @@ static size_t optdef_of(int c)
 	return k;
 }
 
-static int set_opt(size_t k, const char *val, const char *spelled)
+static void set_opt(size_t k, const char *val, const char *spelled)
 {
 	int ret = 0;
 
@@ -95,12 +110,11 @@ static int set_opt(size_t k, const char *val, const char *spelled)
 	}
 	}
 	if (ret)
-		return usage_err("bad value \"%s\" for %s: expected %s", val, spelled,
-				 optdefs[k].bit == OPT_ITER ? "a count" :
-				 "a time (seconds, or with a unit: 500ms, 2s)");
-	if ((optdefs[k].bit & (OPT_INTERVAL | OPT_DELAY)) && !opt.interval_ns)
-		return usage_err("%s must be more than 0", spelled);
-	return 0;
+		bad("bad value \"%s\" for %s: expected %s", val, spelled,
+		    optdefs[k].bit == OPT_ITER ? "a count" :
+		    "a time (seconds, or with a unit: 500ms, 2s)");
+	else if ((optdefs[k].bit & (OPT_INTERVAL | OPT_DELAY)) && !opt.interval_ns)
+		bad("%s must be more than 0", spelled);
 }
 
 /* "--name" of a long option as written (without "=value") */
@@ -111,27 +125,28 @@ static const char *long_spelled(const char *arg, char *buf, size_t len)
 }
 
 /* getopt_long said '?' (@c) or ':' about the option it just read */
-static int opt_error(int c, char **argv)
+static void opt_error(int c, char **argv)
 {
 	const char *arg = argv[optind - 1];
 	char buf[64];
 	bool is_long = !strncmp(arg, "--", 2);
 
-	if (c == ':')
-		return is_long ? usage_err("option %s needs a value",
-					   long_spelled(arg, buf, sizeof(buf)))
-			       : usage_err("option -%c needs a value", optopt);
-	if (is_long && optopt)		/* --json=1 */
-		return usage_err("option %s takes no value", long_spelled(arg, buf, sizeof(buf)));
-	if (is_long)
-		return usage_err("unknown or ambiguous option %s, try vmsched help",
-				 long_spelled(arg, buf, sizeof(buf)));
-	return usage_err("unknown option -%c, try vmsched help", optopt);
+	if (c == ':' && is_long)
+		bad("option %s needs a value", long_spelled(arg, buf, sizeof(buf)));
+	else if (c == ':')
+		bad("option -%c needs a value", optopt);
+	else if (is_long && optopt)	/* --json=1 */
+		bad("option %s takes no value", long_spelled(arg, buf, sizeof(buf)));
+	else if (is_long)
+		bad("unknown or ambiguous option %s, try vmsched help",
+		    long_spelled(arg, buf, sizeof(buf)));
+	else
+		bad("unknown option -%c, try vmsched help", optopt);
 }
 
 int opts_parse(int *argc, char **argv)
 {
-	int c, li, n = 0, ret;
+	int c, li, n = 0;
 	char spelled[32];
 
 	tables_init();
@@ -146,16 +161,19 @@ int opts_parse(int *argc, char **argv)
 			argv[++n] = optarg;
 			continue;
 		}
-		if (c == '?' || c == ':')
-			return opt_error(c, argv);
+		if (c == '?' || c == ':') {
+			opt_error(c, argv);
+			continue;
+		}
 		if (li >= 0)
 			snprintf(spelled, sizeof(spelled), "--%s", longopts[li].name);
 		else
 			snprintf(spelled, sizeof(spelled), "-%c", c);
-		ret = set_opt(optdef_of(c), optarg, spelled);
-		if (ret)
-			return ret;
+		set_opt(optdef_of(c), optarg, spelled);
 	}
+	err_init(opt.json);
+	if (first_err[0])
+		return usage_err("%s", first_err);
 	while (optind < *argc)		/* after "--" */
 		argv[++n] = argv[optind++];
 	*argc = n;

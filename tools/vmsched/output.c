@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "errors.h"
 #include "json.h"
 #include "output.h"
 #include "units.h"
@@ -52,6 +53,8 @@ void out_obj_begin(const char *key, const char *title)
 
 void out_obj_end(void)
 {
+	if (json && jw_level() == 1)	/* a failed command's errors join its object */
+		err_json_members();
 	if (json)
 		jw_object_end();
 	else if (indent >= 2)

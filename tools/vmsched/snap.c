@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "dev.h"
+#include "errors.h"
 #include "snap.h"
 #include "vm_lookup.h"
 
@@ -120,8 +121,7 @@ static void *grow(void *arr, unsigned int n, size_t esz)
 	void *p = realloc(arr, (n + 1) * esz);
 
 	if (!p) {
-		fprintf(stderr, "vmsched: out of memory\n");
-		exit(1);
+		exit(op_err("out of memory"));
 	}
 	memset((char *)p + n * esz, 0, esz);
 	return p;
@@ -208,8 +208,8 @@ static int feed_take(struct snap *s)
 		if (line[0] == '#' || line[0] == '\n')
 			continue;
 		if (feed_parse(line, s)) {
-			fprintf(stderr, "vmsched: %s:%u: bad feed line\n",
-				getenv("VMSCHED_STATS_FEED"), feed_lineno);
+			op_err("%s:%u: bad feed line", getenv("VMSCHED_STATS_FEED"),
+			       feed_lineno);
 			return -EINVAL;
 		}
 		return 0;
