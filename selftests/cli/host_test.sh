@@ -9,6 +9,7 @@
 #   options      long and short options before, between and after operands
 #   json_errors  with -j every error is one JSON object on stdout
 #   nomodule     what every command says when /dev/vmsched is missing
+#   apply_check  apply -c loads no module, says which ones apply would load
 #   sync         help, man page and bash completion list the same commands
 #                and options
 #   feed_stats   stats text and JSON from a recorded feed
@@ -38,7 +39,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-TESTS=(units follow usage options json_errors nomodule sync feed_stats names top_view top_keys top_small_rows)
+TESTS=(units follow usage options json_errors nomodule apply_check sync feed_stats names top_view top_keys top_small_rows)
 echo "TAP version 13"
 echo "1..${#TESTS[@]}"
 N=0 PASS=0 FAIL=0 SKIP=0
@@ -260,6 +261,46 @@ t_nomodule() {
 	[ $RC = 0 ] && [[ $OUT == *"kvm_schedswap:"*"not loaded"* ]] || fail "version: $OUT"
 	run -j version
 	[[ $OUT == *'"module":null'* ]] || fail "version -j: $OUT"
+}
+
+# ---- apply -c without the modules -----------------------------------------
+# a modprobe first in PATH that fails as a module missing would, and logs
+fake_modprobe() {
+	mkdir -p "$TMP/bin"
+	cat > "$TMP/bin/modprobe" <<-EOF
+	#!/bin/sh
+	echo "\$*" >> "$TMP/modprobe.log"
+	echo "$1" >&2
+	exit 1
+	EOF
+	chmod +x "$TMP/bin/modprobe"
+	rm -f "$TMP/modprobe.log"
+}
+
+t_apply_check() {
+	if [ -e /dev/vmsched ]; then
+		info "/dev/vmsched exists here: cannot test its absence"
+		return 2
+	fi
+	fake_modprobe "modprobe: FATAL: Module not found"
+	local OLDPATH=$PATH
+	export PATH=$TMP/bin:$PATH
+	printf 'policy none\n' > "$TMP/none.conf"
+	printf 'policy fair  # weights\n' > "$TMP/fair.conf"
+	printf 'policy fair slice=10ms\nvm web1 weight=512\n' > "$TMP/fairp.conf"
+	expect 0 "" apply -c "$TMP/none.conf"
+	[[ $OUT == *"would load: "*" kvm_schedswap"* ]] && [[ $OUT == *"valid, nothing changed"* ]] ||
+		fail "apply -c none.conf: $OUT"
+	run -j apply --check "$TMP/fair.conf"
+	[ "$RC" = 0 ] && [[ $OUT == *'"would_load":["kvm_schedswap","fair_sched"]'* ]] ||
+		fail "apply -j -c fair.conf: exit $RC: $OUT $ERR"
+	expect 1 "$TMP/fairp.conf:1: policy \"fair\" is not loaded: apply would load kvm_schedswap and fair_sched; its parameters can be checked once it is loaded (modprobe fair_sched)" \
+		apply -c "$TMP/fairp.conf"
+	[ -e "$TMP/modprobe.log" ] && fail "apply -c ran modprobe $(xargs < "$TMP/modprobe.log")"
+	# apply itself loads them
+	run apply "$TMP/fairp.conf"
+	grep -q 'kvm_schedswap$' "$TMP/modprobe.log" 2>/dev/null || fail "apply did not modprobe"
+	export PATH=$OLDPATH
 }
 
 # ---- help, man page and completion in sync ------------------------------

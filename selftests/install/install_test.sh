@@ -5,7 +5,8 @@
 # "make install DESTDIR=... PREFIX=/usr" (modules, depmod, CLI, unit, config)
 # into /selftests/install-root; this test copies it to /, then:
 #   installed   the files are where they belong, the unit runs /usr/sbin/vmsched,
-#               the shipped config checks and apply modprobes the core
+#               the shipped config checks without loading modules (apply -c
+#               says which ones apply would load) and apply modprobes the core
 #   modprobe    modules load by name (modules.dep from make install's depmod)
 #   apply       /etc/vmsched.conf: policy, global and per-VM parameters in effect,
 #               a VM not running yet listed as such
@@ -119,10 +120,23 @@ for f in /lib/modules/$REL/extra/kvm_schedswap.ko /lib/modules/$REL/extra/exampl
 done
 grep -q '^ExecStart=/usr/sbin/vmsched apply --follow /etc/vmsched.conf$' \
 	/usr/lib/systemd/system/vmsched.service || fail "unit does not run /usr/sbin/vmsched"
-# apply loads the core by name when it is missing
+# apply -c loads nothing; it says what apply would load
 vs apply -c
 [ $RC = 0 ] || fail "apply -c of the shipped file: exit $RC: $ERR"
+has "$OUT" "would load:" "apply -c"
+has "$OUT" "kvm_schedswap" "apply -c"
+printf 'policy rr slice=7ms\n' > $TMP/rr.conf
+vs apply -c $TMP/rr.conf
+[ $RC = 1 ] || fail "apply -c of an unloaded policy's parameters: exit $RC, want 1"
+has "$ERR" "apply would load kvm_schedswap and rr_sched" "apply -c"
+grep -q '^kvm_schedswap \|^rr_sched ' /proc/modules && fail "apply -c loaded a module"
+# apply loads the core by name when it is missing
+vs apply
+[ $RC = 0 ] || fail "apply of the shipped file: exit $RC: $ERR"
 grep -q '^kvm_schedswap ' /proc/modules || fail "apply did not modprobe kvm_schedswap"
+vs apply -c $TMP/rr.conf
+has "$ERR" "apply would load rr_sched;" "apply -c"
+grep -q '^rr_sched ' /proc/modules && fail "apply -c loaded rr_sched"
 result installed
 
 # ---- modprobe

@@ -4,13 +4,13 @@
  * --follow, keep applying per-VM parameters to VMs that start later.
  *
  * Order: parse the file, load the modules it needs (kvm_schedswap and
- * NAME_sched, by modprobe), check every key and value against the policy's
- * descriptors, and only then change anything: activate the policy with its
- * global parameters (one atomic call), then set the parameters of each
- * running VM the file names. If the kernel refuses one of these (a
- * combination of values the policy does not allow), everything done so far
- * is undone: the VMs' previous values, then the previous policy with its
- * previous global parameters.
+ * NAME_sched, by modprobe; --check loads none and lists them), check every
+ * key and value against the policy's descriptors, and only then change
+ * anything: activate the policy with its global parameters (one atomic
+ * call), then set the parameters of each running VM the file names. If the
+ * kernel refuses one of these (a combination of values the policy does not
+ * allow), everything done so far is undone: the VMs' previous values, then
+ * the previous policy with its previous global parameters.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -25,11 +25,18 @@
 #include "conf.h"
 #include "dev.h"
 #include "follow.h"
+#include "json.h"
 #include "main.h"
 #include "output.h"
 #include "params.h"
 #include "snap.h"
 #include "units.h"
+
+/* the modules apply would load (apply -c loads none) */
+struct missing {
+	bool core;				/* kvm_schedswap */
+	char policy[VM_NAME_LEN + 8];		/* NAME_sched, "" if loaded */
+};
 
 /* what to put back if a later step fails */
 struct undo {
@@ -90,43 +97,75 @@ static const char *reason(int err)
 	}
 }
 
-/* parse @path, load what it needs and validate it; 0 or the exit code */
-static int load_conf(const char *path, struct conf *c, struct pdesc *d)
+/* "kvm_schedswap and fair_sched": the modules of @m, "" if none */
+static const char *missing_str(const struct missing *m, const char *sep, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%s%s", m->core ? "kvm_schedswap" : "",
+		 m->core && m->policy[0] ? sep : "", m->policy);
+	return buf;
+}
+
+/*
+ * The descriptors of the file's policy into @d, its module loaded if
+ * needed, or with @check noted in @missing; 0 or the exit code.
+ */
+static int load_policy(const struct conf *c, struct pdesc *d, bool check,
+		       struct missing *missing)
+{
+	const char *name = c->policy.name;
+	char mod[VM_NAME_LEN + 8], mods[2 * sizeof(mod)];
+	int ret = missing->core ? -ENOENT : pdesc_load(name, d);
+
+	snprintf(mod, sizeof(mod), "%s_sched", name);
+	if (ret == -ENOENT && !check) {
+		modprobe(mod);
+		ret = pdesc_load(name, d);
+	}
+	if (ret == -ENOENT && check) {
+		snprintf(missing->policy, sizeof(missing->policy), "%s", mod);
+		if (!c->policy.nr && !c->nr_vms)
+			return 0;	/* nothing to check against its descriptors */
+		conf_err(c, c->policy.line, "policy \"%s\" is not loaded: apply would load %s; "
+			 "its parameters can be checked once it is loaded (modprobe %s)", name,
+			 missing_str(missing, " and ", mods, sizeof(mods)), mod);
+		return EXIT_FAIL;
+	}
+	if (ret == -ENOENT) {
+		conf_err(c, c->policy.line, "policy \"%s\" is not loaded and modprobe %s "
+			 "did not load it", name, mod);
+		return EXIT_FAIL;
+	}
+	return ret ? dev_err("cannot read the policy's parameters", ret) : 0;
+}
+
+/*
+ * Parse @path, load the modules it needs (with @check none: they are
+ * noted in @missing) and validate it; 0 or the exit code.
+ */
+static int load_conf(const char *path, struct conf *c, struct pdesc *d, bool check,
+		     struct missing *missing)
 {
 	FILE *f = fopen(path, "r");
-	int errs, ret;
+	int errs;
 
 	memset(d, 0, sizeof(*d));
+	memset(missing, 0, sizeof(*missing));
 	if (!f)
 		return op_err("cannot open %s: %s", path, strerror(errno));
 	errs = conf_parse(c, path, f);
 	fclose(f);
 	if (errs)
 		goto bad;
-	if (dev_try_open() == -ENOENT)
-		modprobe("kvm_schedswap");
-	if (dev_fd() < 0)
-		goto bad;
-	if (strcmp(c->policy.name, CONF_NONE)) {
-		char mod[VM_NAME_LEN + 8];
-
-		ret = pdesc_load(c->policy.name, d);
-		if (ret == -ENOENT) {
-			snprintf(mod, sizeof(mod), "%s_sched", c->policy.name);
-			modprobe(mod);
-			ret = pdesc_load(c->policy.name, d);
-		}
-		if (ret == -ENOENT) {
-			conf_err(c, c->policy.line, "policy \"%s\" is not loaded and "
-				 "modprobe %s_sched did not load it", c->policy.name,
-				 c->policy.name);
-			goto bad;
-		}
-		if (ret) {
-			dev_err("cannot read the policy's parameters", ret);
-			goto bad;
-		}
+	if (dev_try_open() == -ENOENT) {
+		if (check)
+			missing->core = true;
+		else
+			modprobe("kvm_schedswap");
 	}
+	if (!missing->core && dev_fd() < 0)
+		goto bad;
+	if (strcmp(c->policy.name, CONF_NONE) && load_policy(c, d, check, missing))
+		goto bad;
 	errs = conf_validate(c, d);
 	if (!errs)
 		return 0;
@@ -241,19 +280,38 @@ static int apply_vms(const struct conf *c, const struct snap *s, struct undo *u,
 	return 0;
 }
 
+/* apply -c: the modules apply would load */
+static void print_missing(const struct missing *m)
+{
+	char mods[2 * sizeof(m->policy)];
+
+	if (!out_json()) {
+		if (m->core || m->policy[0])
+			out_kv_str(NULL, "would load", missing_str(m, " ", mods, sizeof(mods)));
+		return;
+	}
+	jw_array_begin("would_load");
+	if (m->core)
+		jw_string(NULL, "kvm_schedswap");
+	if (m->policy[0])
+		jw_string(NULL, m->policy);
+	jw_array_end();
+}
+
 /*
  * Make the host match @c, all or nothing (@dry: only report what would be
  * done). The VMs given parameters are added to @done. 0 or the exit code.
  */
-static int apply_conf(const struct conf *c, bool dry, struct pidset *done)
+static int apply_conf(const struct conf *c, bool dry, const struct missing *m,
+		      struct pidset *done)
 {
 	bool none = !strcmp(c->policy.name, CONF_NONE);
 	struct undo u = { 0 };
 	char args[1024];
-	struct snap s;
+	struct snap s = { 0 };
 	int ret;
 
-	ret = active_policy(u.policy);
+	ret = m->core ? 0 : active_policy(u.policy);
 	if (ret)
 		return ret;
 	if (u.policy[0] && !dry) {
@@ -265,6 +323,8 @@ static int apply_conf(const struct conf *c, bool dry, struct pidset *done)
 	out_kv_str("file", "file", c->path);
 	out_kv_str("policy", "policy", c->policy.name);
 	out_kv_str("params", "params", conf_args_str(&c->policy, args, sizeof(args)));
+	if (dry)
+		print_missing(m);
 	if (!dry && none && u.policy[0])
 		ret = dev_deactivate();
 	else if (!dry && !none)
@@ -279,7 +339,7 @@ static int apply_conf(const struct conf *c, bool dry, struct pidset *done)
 	/* the core learns of VMs at their next guest entry after a policy change */
 	if (!dry && strcmp(u.policy, c->policy.name))
 		nanosleep(&(struct timespec){ .tv_nsec = 200 * 1000000L }, NULL);
-	ret = snap_take(&s, 0);
+	ret = m->core ? 0 : snap_take(&s, 0);	/* no core, no VMs known */
 	if (ret) {
 		rollback(&u, !dry);
 		undo_free(&u);
@@ -348,12 +408,13 @@ static void reload(const char *path, struct conf *c, struct pdesc *d, struct pid
 	struct conf nc;
 	struct pdesc nd;
 	struct pidset nps = { 0 };
+	struct missing m;
 
 	printf("vmsched: %s: reloading\n", path);
 	fflush(stdout);
-	if (load_conf(path, &nc, &nd))
+	if (load_conf(path, &nc, &nd, false, &m))
 		goto keep;
-	if (apply_conf(&nc, false, &nps)) {
+	if (apply_conf(&nc, false, &m, &nps)) {
 		conf_free(&nc);
 		pdesc_free(&nd);
 		free(nps.pid);
@@ -402,6 +463,7 @@ int do_apply(int argc, char **argv)
 {
 	const char *path = argc ? argv[0] : VMSCHED_CONF_FILE;
 	struct pidset done = { 0 };
+	struct missing m;
 	struct conf c;
 	struct pdesc d;
 	int ret;
@@ -412,10 +474,10 @@ int do_apply(int argc, char **argv)
 		return usage_err("--check and --follow exclude each other");
 	if (opt.follow && opt.json)
 		return usage_err("--follow prints lines of text, not JSON");
-	ret = load_conf(path, &c, &d);
+	ret = load_conf(path, &c, &d, opt.check, &m);
 	if (ret)
 		return ret;
-	ret = apply_conf(&c, opt.check, &done);
+	ret = apply_conf(&c, opt.check, &m, &done);
 	if (!ret && opt.follow)
 		ret = follow(path, &c, &d, &done);
 	free(done.pid);
