@@ -5,12 +5,13 @@
  *
  * Order: parse the file, load the modules it needs (kvm_schedswap and
  * NAME_sched, by modprobe; --check loads none and lists them), check every
- * key and value against the policy's descriptors, and only then change
- * anything: activate the policy with its global parameters (one atomic
- * call), then set the parameters of each running VM the file names. If the
- * kernel refuses one of these (a combination of values the policy does not
- * allow), everything done so far is undone: the VMs' previous values, then
- * the previous policy with its previous global parameters.
+ * key and value against the policy's descriptors (apply_load.c), and only
+ * then change anything: activate the policy with its global parameters
+ * (one atomic call), then set the parameters of each running VM the file
+ * names. If the kernel refuses one of these (a combination of values the
+ * policy does not allow), everything done so far is undone: the VMs'
+ * previous values, then the previous policy with its previous global
+ * parameters.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -18,25 +19,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "apply_load.h"
 #include "conf.h"
 #include "dev.h"
 #include "follow.h"
-#include "json.h"
 #include "main.h"
 #include "output.h"
 #include "params.h"
 #include "snap.h"
 #include "units.h"
-
-/* the modules apply would load (apply -c loads none) */
-struct missing {
-	bool core;				/* kvm_schedswap */
-	char policy[VM_NAME_LEN + 8];		/* NAME_sched, "" if loaded */
-};
 
 /* what to put back if a later step fails */
 struct undo {
@@ -61,25 +55,6 @@ static void on_signal(int sig)
 		got_term = 1;
 }
 
-/* modprobe -q @mod; 0 if it succeeded */
-static int modprobe(const char *mod)
-{
-	int status;
-	pid_t pid;
-
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0)
-		return -errno;
-	if (!pid) {
-		execlp("modprobe", "modprobe", "-q", mod, (char *)NULL);
-		_exit(127);
-	}
-	if (waitpid(pid, &status, 0) < 0)
-		return -errno;
-	return WIFEXITED(status) && !WEXITSTATUS(status) ? 0 : -ENOENT;
-}
-
 static const char *reason(int err)
 {
 	switch (-err) {
@@ -95,84 +70,6 @@ static const char *reason(int err)
 	default:
 		return strerror(-err);
 	}
-}
-
-/* "kvm_schedswap and fair_sched": the modules of @m, "" if none */
-static const char *missing_str(const struct missing *m, const char *sep, char *buf, size_t len)
-{
-	snprintf(buf, len, "%s%s%s", m->core ? "kvm_schedswap" : "",
-		 m->core && m->policy[0] ? sep : "", m->policy);
-	return buf;
-}
-
-/*
- * The descriptors of the file's policy into @d, its module loaded if
- * needed, or with @check noted in @missing; 0 or the exit code.
- */
-static int load_policy(const struct conf *c, struct pdesc *d, bool check,
-		       struct missing *missing)
-{
-	const char *name = c->policy.name;
-	char mod[VM_NAME_LEN + 8], mods[2 * sizeof(mod)];
-	int ret = missing->core ? -ENOENT : pdesc_load(name, d);
-
-	snprintf(mod, sizeof(mod), "%s_sched", name);
-	if (ret == -ENOENT && !check) {
-		modprobe(mod);
-		ret = pdesc_load(name, d);
-	}
-	if (ret == -ENOENT && check) {
-		snprintf(missing->policy, sizeof(missing->policy), "%s", mod);
-		if (!c->policy.nr && !c->nr_vms)
-			return 0;	/* nothing to check against its descriptors */
-		conf_err(c, c->policy.line, "policy \"%s\" is not loaded: apply would load %s; "
-			 "its parameters can be checked once it is loaded (modprobe %s)", name,
-			 missing_str(missing, " and ", mods, sizeof(mods)), mod);
-		return EXIT_FAIL;
-	}
-	if (ret == -ENOENT) {
-		conf_err(c, c->policy.line, "policy \"%s\" is not loaded and modprobe %s "
-			 "did not load it", name, mod);
-		return EXIT_FAIL;
-	}
-	return ret ? dev_err("cannot read the policy's parameters", ret) : 0;
-}
-
-/*
- * Parse @path, load the modules it needs (with @check none: they are
- * noted in @missing) and validate it; 0 or the exit code.
- */
-static int load_conf(const char *path, struct conf *c, struct pdesc *d, bool check,
-		     struct missing *missing)
-{
-	FILE *f = fopen(path, "r");
-	int errs;
-
-	memset(d, 0, sizeof(*d));
-	memset(missing, 0, sizeof(*missing));
-	if (!f)
-		return op_err("cannot open %s: %s", path, strerror(errno));
-	errs = conf_parse(c, path, f);
-	fclose(f);
-	if (errs)
-		goto bad;
-	if (dev_try_open() == -ENOENT) {
-		if (check)
-			missing->core = true;
-		else
-			modprobe("kvm_schedswap");
-	}
-	if (!missing->core && dev_fd() < 0)
-		goto bad;
-	if (strcmp(c->policy.name, CONF_NONE) && load_policy(c, d, check, missing))
-		goto bad;
-	errs = conf_validate(c, d);
-	if (!errs)
-		return 0;
-bad:
-	pdesc_free(d);
-	conf_free(c);
-	return EXIT_FAIL;
 }
 
 /* forget pids that are no longer VMs (a new VM may reuse one) */
@@ -278,24 +175,6 @@ static int apply_vms(const struct conf *c, const struct snap *s, struct undo *u,
 			vm_row(e, 0, "not running");
 	}
 	return 0;
-}
-
-/* apply -c: the modules apply would load */
-static void print_missing(const struct missing *m)
-{
-	char mods[2 * sizeof(m->policy)];
-
-	if (!out_json()) {
-		if (m->core || m->policy[0])
-			out_kv_str(NULL, "would load", missing_str(m, " ", mods, sizeof(mods)));
-		return;
-	}
-	jw_array_begin("would_load");
-	if (m->core)
-		jw_string(NULL, "kvm_schedswap");
-	if (m->policy[0])
-		jw_string(NULL, m->policy);
-	jw_array_end();
 }
 
 /*

@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * apply: read, load and check the configuration (apply_load.h).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "apply_load.h"
+#include "dev.h"
+#include "json.h"
+#include "main.h"
+#include "output.h"
+
+/* modprobe -q @mod; 0 if it succeeded */
+static int modprobe(const char *mod)
+{
+	int status;
+	pid_t pid;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (!pid) {
+		execlp("modprobe", "modprobe", "-q", mod, (char *)NULL);
+		_exit(127);
+	}
+	if (waitpid(pid, &status, 0) < 0)
+		return -errno;
+	return WIFEXITED(status) && !WEXITSTATUS(status) ? 0 : -ENOENT;
+}
+
+/* "kvm_schedswap and fair_sched": the modules of @m, "" if none */
+static const char *missing_str(const struct missing *m, const char *sep, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%s%s", m->core ? "kvm_schedswap" : "",
+		 m->core && m->policy[0] ? sep : "", m->policy);
+	return buf;
+}
+
+/*
+ * The descriptors of the file's policy into @d, its module loaded if
+ * needed, or with @check noted in @missing; 0 or the exit code.
+ */
+static int load_policy(const struct conf *c, struct pdesc *d, bool check,
+		       struct missing *missing)
+{
+	const char *name = c->policy.name;
+	char mod[VM_NAME_LEN + 8], mods[2 * sizeof(mod)];
+	int ret = missing->core ? -ENOENT : pdesc_load(name, d);
+
+	snprintf(mod, sizeof(mod), "%s_sched", name);
+	if (ret == -ENOENT && !check) {
+		modprobe(mod);
+		ret = pdesc_load(name, d);
+	}
+	if (ret == -ENOENT && check) {
+		snprintf(missing->policy, sizeof(missing->policy), "%s", mod);
+		if (!c->policy.nr && !c->nr_vms)
+			return 0;	/* nothing to check against its descriptors */
+		conf_err(c, c->policy.line, "policy \"%s\" is not loaded: apply would load %s; "
+			 "its parameters can be checked once it is loaded (modprobe %s)", name,
+			 missing_str(missing, " and ", mods, sizeof(mods)), mod);
+		return EXIT_FAIL;
+	}
+	if (ret == -ENOENT) {
+		conf_err(c, c->policy.line, "policy \"%s\" is not loaded and modprobe %s "
+			 "did not load it", name, mod);
+		return EXIT_FAIL;
+	}
+	return ret ? dev_err("cannot read the policy's parameters", ret) : 0;
+}
+
+int load_conf(const char *path, struct conf *c, struct pdesc *d, bool check,
+	      struct missing *missing)
+{
+	FILE *f = fopen(path, "r");
+	int errs;
+
+	memset(d, 0, sizeof(*d));
+	memset(missing, 0, sizeof(*missing));
+	if (!f)
+		return op_err("cannot open %s: %s", path, strerror(errno));
+	errs = conf_parse(c, path, f);
+	fclose(f);
+	if (errs)
+		goto bad;
+	if (dev_try_open() == -ENOENT) {
+		if (check)
+			missing->core = true;
+		else
+			modprobe("kvm_schedswap");
+	}
+	if (!missing->core && dev_fd() < 0)
+		goto bad;
+	if (strcmp(c->policy.name, CONF_NONE) && load_policy(c, d, check, missing))
+		goto bad;
+	errs = conf_validate(c, d);
+	if (!errs)
+		return 0;
+bad:
+	pdesc_free(d);
+	conf_free(c);
+	return EXIT_FAIL;
+}
+
+void print_missing(const struct missing *m)
+{
+	char mods[2 * sizeof(m->policy)];
+
+	if (!out_json()) {
+		if (m->core || m->policy[0])
+			out_kv_str(NULL, "would load", missing_str(m, " ", mods, sizeof(mods)));
+		return;
+	}
+	jw_array_begin("would_load");
+	if (m->core)
+		jw_string(NULL, "kvm_schedswap");
+	if (m->policy[0])
+		jw_string(NULL, m->policy);
+	jw_array_end();
+}
