@@ -10,6 +10,7 @@
 #   json_errors  with -j every error is one JSON object on stdout
 #   nomodule     what every command says when /dev/vmsched is missing
 #   apply_check  apply -c loads no module, says which ones apply would load
+#   modprobe     apply reports why modprobe failed (Secure Boot's rejection)
 #   sync         help, man page and bash completion list the same commands
 #                and options
 #   feed_stats   stats text and JSON from a recorded feed
@@ -39,7 +40,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-TESTS=(units follow usage options json_errors nomodule apply_check sync feed_stats names top_view top_keys top_small_rows)
+TESTS=(units follow usage options json_errors nomodule apply_check modprobe sync feed_stats names top_view top_keys top_small_rows)
 echo "TAP version 13"
 echo "1..${#TESTS[@]}"
 N=0 PASS=0 FAIL=0 SKIP=0
@@ -245,10 +246,7 @@ t_json_errors() {
 t_nomodule() {
 	local msg='vmsched: /dev/vmsched not found: is kvm_schedswap loaded? (modprobe kvm_schedswap)'
 	local c
-	if [ -e /dev/vmsched ]; then
-		info "/dev/vmsched exists here: cannot test its absence"
-		return 2
-	fi
+	no_device || return 2
 	for c in list "activate fair" deactivate status "set vm 1 weight=2" "get vm 1" \
 		 "get vcpu 1:0" stats "dea"; do
 		run $c
@@ -264,27 +262,35 @@ t_nomodule() {
 }
 
 # ---- apply -c without the modules -----------------------------------------
-# a modprobe first in PATH that fails as a module missing would, and logs
+# fake_modprobe MESSAGE: a modprobe first in PATH that logs its arguments,
+# prints MESSAGE on stderr (and a line on stdout) and fails
 fake_modprobe() {
 	mkdir -p "$TMP/bin"
 	cat > "$TMP/bin/modprobe" <<-EOF
 	#!/bin/sh
 	echo "\$*" >> "$TMP/modprobe.log"
+	echo "modprobe's stdout"
 	echo "$1" >&2
 	exit 1
 	EOF
 	chmod +x "$TMP/bin/modprobe"
 	rm -f "$TMP/modprobe.log"
+	SAVED_PATH=$PATH
+	export PATH=$TMP/bin:$PATH
+}
+
+fake_modprobe_end() { export PATH=$SAVED_PATH; }
+
+# no_device: /dev/vmsched is absent (else say why the test cannot run)
+no_device() {
+	[ -e /dev/vmsched ] || return 0
+	info "/dev/vmsched exists here: cannot test its absence"
+	return 1
 }
 
 t_apply_check() {
-	if [ -e /dev/vmsched ]; then
-		info "/dev/vmsched exists here: cannot test its absence"
-		return 2
-	fi
+	no_device || return 2
 	fake_modprobe "modprobe: FATAL: Module not found"
-	local OLDPATH=$PATH
-	export PATH=$TMP/bin:$PATH
 	printf 'policy none\n' > "$TMP/none.conf"
 	printf 'policy fair  # weights\n' > "$TMP/fair.conf"
 	printf 'policy fair slice=10ms\nvm web1 weight=512\n' > "$TMP/fairp.conf"
@@ -300,7 +306,26 @@ t_apply_check() {
 	# apply itself loads them
 	run apply "$TMP/fairp.conf"
 	grep -q 'kvm_schedswap$' "$TMP/modprobe.log" 2>/dev/null || fail "apply did not modprobe"
-	export PATH=$OLDPATH
+	fake_modprobe_end
+}
+
+# ---- what modprobe said -------------------------------------------------
+t_modprobe() {
+	local msg="modprobe: ERROR: could not insert 'kvm_schedswap': Key was rejected by service"
+	no_device || return 2
+	fake_modprobe "$msg"
+	printf 'policy none\n' > "$TMP/none.conf"
+	expect 1 "vmsched: cannot load kvm_schedswap: $msg (Secure Boot: " apply "$TMP/none.conf"
+	[ "$(grep -c . "$TMP/err")" = 1 ] || fail "more than the one error: $ERR"
+	[ -z "$OUT" ] || fail "modprobe's output on vmsched's stdout: $OUT"
+	grep -qx kvm_schedswap "$TMP/modprobe.log" || fail "modprobe -q or other arguments: $(xargs < "$TMP/modprobe.log")"
+	json_error 1 -j apply "$TMP/none.conf"
+	[[ $OUT == *"Key was rejected by service"* ]] || fail "-j: $OUT"
+	fake_modprobe_end
+	mkdir -p "$TMP/empty"
+	env PATH="$TMP/empty" "$VMSCHED" apply "$TMP/none.conf" > "$TMP/out" 2> "$TMP/err"
+	[ $? = 1 ] && grep -qx 'vmsched: cannot load kvm_schedswap: cannot run modprobe: No such file or directory' "$TMP/err" ||
+		fail "no modprobe: $(cat "$TMP/err")"
 }
 
 # ---- help, man page and completion in sync ------------------------------

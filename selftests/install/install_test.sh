@@ -197,6 +197,12 @@ vs apply $TMP/syntax.conf
 [ $RC = 1 ] || fail "syntax errors: exit $RC, want 1"
 has "$ERR" "$TMP/syntax.conf:2: vm web1: missing KEY=VALUE" syntax
 has "$ERR" "$TMP/syntax.conf:3: a second policy line (the first is line 1)" syntax
+# what modprobe said about a policy module it cannot load
+printf 'policy nosuch\n' > $TMP/nosuch.conf
+vs apply $TMP/nosuch.conf
+[ $RC = 1 ] || fail "unknown policy: exit $RC, want 1"
+has "$ERR" "$TMP/nosuch.conf:1: policy \"nosuch\" is not loaded, and loading nosuch_sched failed: modprobe: " nosuch
+has "$ERR" "nosuch_sched not found" nosuch
 expect_state example 2000000
 expect_weight web1 300
 expect_weight web2 150

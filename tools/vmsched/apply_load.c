@@ -5,33 +5,13 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "apply_load.h"
 #include "dev.h"
 #include "json.h"
 #include "main.h"
+#include "modprobe.h"
 #include "output.h"
-
-/* modprobe -q @mod; 0 if it succeeded */
-static int modprobe(const char *mod)
-{
-	int status;
-	pid_t pid;
-
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0)
-		return -errno;
-	if (!pid) {
-		execlp("modprobe", "modprobe", "-q", mod, (char *)NULL);
-		_exit(127);
-	}
-	if (waitpid(pid, &status, 0) < 0)
-		return -errno;
-	return WIFEXITED(status) && !WEXITSTATUS(status) ? 0 : -ENOENT;
-}
 
 /* "kvm_schedswap and fair_sched": the modules of @m, "" if none */
 static const char *missing_str(const struct missing *m, const char *sep, char *buf, size_t len)
@@ -49,12 +29,16 @@ static int load_policy(const struct conf *c, struct pdesc *d, bool check,
 		       struct missing *missing)
 {
 	const char *name = c->policy.name;
-	char mod[VM_NAME_LEN + 8], mods[2 * sizeof(mod)];
+	char mod[VM_NAME_LEN + 8], mods[2 * sizeof(mod)], why[1024];
 	int ret = missing->core ? -ENOENT : pdesc_load(name, d);
 
 	snprintf(mod, sizeof(mod), "%s_sched", name);
 	if (ret == -ENOENT && !check) {
-		modprobe(mod);
+		if (modprobe(mod, why, sizeof(why))) {
+			conf_err(c, c->policy.line, "policy \"%s\" is not loaded, and loading "
+				 "%s failed: %s%s", name, mod, why, modprobe_hint(why));
+			return EXIT_FAIL;
+		}
 		ret = pdesc_load(name, d);
 	}
 	if (ret == -ENOENT && check) {
@@ -67,8 +51,8 @@ static int load_policy(const struct conf *c, struct pdesc *d, bool check,
 		return EXIT_FAIL;
 	}
 	if (ret == -ENOENT) {
-		conf_err(c, c->policy.line, "policy \"%s\" is not loaded and modprobe %s "
-			 "did not load it", name, mod);
+		conf_err(c, c->policy.line, "policy \"%s\" is not loaded, and module %s "
+			 "(loaded) registered no policy of that name", name, mod);
 		return EXIT_FAIL;
 	}
 	return ret ? dev_err("cannot read the policy's parameters", ret) : 0;
@@ -78,6 +62,7 @@ int load_conf(const char *path, struct conf *c, struct pdesc *d, bool check,
 	      struct missing *missing)
 {
 	FILE *f = fopen(path, "r");
+	char why[1024];
 	int errs;
 
 	memset(d, 0, sizeof(*d));
@@ -89,10 +74,12 @@ int load_conf(const char *path, struct conf *c, struct pdesc *d, bool check,
 	if (errs)
 		goto bad;
 	if (dev_try_open() == -ENOENT) {
-		if (check)
+		if (check) {
 			missing->core = true;
-		else
-			modprobe("kvm_schedswap");
+		} else if (modprobe("kvm_schedswap", why, sizeof(why))) {
+			op_err("cannot load kvm_schedswap: %s%s", why, modprobe_hint(why));
+			goto bad;
+		}
 	}
 	if (!missing->core && dev_fd() < 0)
 		goto bad;
