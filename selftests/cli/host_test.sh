@@ -5,6 +5,8 @@
 #   units        parsing and printing round trips (units_test)
 #   follow       apply --follow retries a VM until its parameters are set,
 #                reporting a failure once (follow_test)
+#   perm         permission messages: the device's mode, the capability
+#                a refused call lacked (perm_test)
 #   usage        argument errors: exit code and message
 #   options      long and short options before, between and after operands
 #   json_errors  with -j every error is one JSON object on stdout
@@ -40,7 +42,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-TESTS=(units follow usage options json_errors nomodule apply_check modprobe sync feed_stats names top_view top_keys top_small_rows)
+TESTS=(units follow perm usage options json_errors nomodule apply_check modprobe sync feed_stats names top_view top_keys top_small_rows)
 echo "TAP version 13"
 echo "1..${#TESTS[@]}"
 N=0 PASS=0 FAIL=0 SKIP=0
@@ -87,20 +89,26 @@ result() {
 	FAILS=0
 }
 
-# ---- units --------------------------------------------------------------
-t_units() {
-	local out
-	out=$("$BUILD/units_test")
-	[ $? = 0 ] || fail "units_test failed"
-	printf '%s\n' "$out" | sed 's/^/# /'
+# ktap_prog [WRAPPER...] PROG: run a KTAP test program of BUILD, show its
+# output (also in OUT)
+ktap_prog() {
+	OUT=$("${@:1:$#-1}" "$BUILD/${*: -1}")
+	[ $? = 0 ] || fail "$* failed"
+	printf '%s\n' "$OUT" | sed 's/^/# /'
 }
 
-# ---- follow -------------------------------------------------------------
-t_follow() {
-	local out
-	out=$("$BUILD/follow_test")
-	[ $? = 0 ] || fail "follow_test failed"
-	printf '%s\n' "$out" | sed 's/^/# /'
+t_units() { ktap_prog units_test; }
+
+t_follow() { ktap_prog follow_test; }
+
+t_perm() {
+	ktap_prog perm_test
+	# without the capabilities, it must see that
+	if [ "$(id -u)" = 0 ] && command -v setpriv > /dev/null; then
+		ktap_prog setpriv --bounding-set=-sys_nice,-sys_admin perm_test
+		[[ $OUT == *"# here: the call needs CAP_SYS_NICE (or CAP_SYS_ADMIN) and this process has neither"* ]] ||
+			fail "perm_test without CAP_SYS_NICE and CAP_SYS_ADMIN"
+	fi
 }
 
 # ---- usage errors -------------------------------------------------------

@@ -29,6 +29,7 @@
 #include "main.h"
 #include "output.h"
 #include "params.h"
+#include "perm.h"
 #include "snap.h"
 #include "units.h"
 
@@ -57,6 +58,8 @@ static void on_signal(int sig)
 
 static const char *reason(int err)
 {
+	static char why[256], perm[300];
+
 	switch (-err) {
 	case EINVAL:
 		return "the policy refused the values (a combination it does not allow)";
@@ -64,7 +67,9 @@ static const char *reason(int err)
 		return "the values ask for more than the pool has";
 	case EPERM:
 	case EACCES:
-		return "permission denied: " PERM_HINT;
+		snprintf(perm, sizeof(perm), "permission denied: %s",
+			 perm_call_why_here(why, sizeof(why)));
+		return perm;
 	case ENOENT:
 		return "the policy was unloaded or swapped meanwhile";
 	default:

@@ -13,6 +13,7 @@
 
 #include "dev.h"
 #include "main.h"
+#include "perm.h"
 
 #define MAX_TRIES	8	/* the kernel's arrays may grow between calls */
 
@@ -43,6 +44,7 @@ int dev_try_open(void)
 
 int dev_fd(void)
 {
+	char why[256];
 	int err;
 
 	if (fd >= 0)
@@ -58,8 +60,8 @@ int dev_fd(void)
 		       "vmsched (%d.%d): install matching versions", VMSCHED_ABI_MAJOR,
 		       VMSCHED_ABI_MINOR);
 	else if (err == EACCES || err == EPERM)
-		op_err("cannot open %s: permission denied: vmsched %s", VMSCHED_DEVICE,
-		       PERM_HINT);
+		op_err("cannot open %s: permission denied: %s", VMSCHED_DEVICE,
+		       perm_open_why_here(why, sizeof(why)));
 	else
 		op_err("cannot open %s: %s", VMSCHED_DEVICE, strerror(err));
 	return -1;
@@ -74,12 +76,15 @@ static int xioctl(unsigned long cmd, void *arg)
 
 int dev_err(const char *what, int err)
 {
+	char why[256];
+
 	if (err == DEV_REPORTED)
 		return EXIT_FAIL;
 	switch (-err) {
 	case EPERM:
 	case EACCES:
-		return op_err("%s: permission denied: %s", what, PERM_HINT);
+		return op_err("%s: permission denied: %s", what,
+			      perm_call_why_here(why, sizeof(why)));
 	case ENODEV:
 		return op_err("%s: no policy is active (vmsched activate POLICY)", what);
 	case EBUSY:

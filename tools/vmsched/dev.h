@@ -34,7 +34,5 @@ int dev_stats(pid_t pid, uint64_t *now_ns, struct vmsched_vm_stats **vms, unsign
 
 /* print "vmsched: WHAT: <reason>" for @err (negative errno), return EXIT_FAIL */
 int dev_err(const char *what, int err);
-/* the message for "no permission", shared by open and ioctl errors */
-#define PERM_HINT "needs root or CAP_SYS_NICE"
 
 #endif
