@@ -103,6 +103,6 @@ static void __exit vms_exit(void)
 module_init(vms_init);
 module_exit(vms_exit);
 MODULE_LICENSE("GPL");
-MODULE_VERSION("0.1");
+MODULE_VERSION(VMSCHED_VERSION);	/* dkms.conf, see Kbuild */
 MODULE_DESCRIPTION("vmsched core: live-swappable vCPU scheduling policies for KVM");
 MODULE_SOFTDEP("pre: kvm");

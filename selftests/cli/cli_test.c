@@ -214,6 +214,9 @@ static void t_no_module(void)
 	CHECK(r.rc == 1 && strstr(r.out, "{\"error\":\"/dev/vmsched not found"), "%s", r.out);
 	cli("version");
 	CHECK(r.rc == 0 && strstr(r.out, "not loaded"), "version: %d %s", r.rc, r.out);
+	cli("-V");
+	CHECK(r.rc == 0 && strstr(r.out, "kvm_schedswap:     not loaded\n"), "-V: %d %s", r.rc,
+	      r.out);
 	ktap_case_done("no_module");
 }
 
@@ -230,6 +233,19 @@ static void t_version_list(void)
 	snprintf(want, sizeof(want), "\"release\":\"%.31s\",\"abi\":\"%u.%u\"", v.release, v.major,
 		 v.minor);
 	CHECK(r.rc == 0 && strstr(r.out, want), "version: %s, want %s", r.out, want);
+	/* one package, one version: vmsched's is the module's */
+	snprintf(want, sizeof(want), "{\"version\":\"%.31s\",\"abi\":\"%u.%u\",\"module\":{"
+		 "\"release\":\"%.31s\",\"abi\":\"%u.%u\"}}\n", v.release, VMSCHED_ABI_MAJOR,
+		 VMSCHED_ABI_MINOR, v.release, v.major, v.minor);
+	CHECK(!strcmp(r.out, want), "version: %s, want %s", r.out, want);
+	cli("--version");
+	snprintf(want, sizeof(want), "kvm_schedswap:\n  %-18s %.31s\n  %-18s %u.%u\n", "version:",
+		 v.release, "uapi:", v.major, v.minor);
+	CHECK(r.rc == 0 && strstr(r.out, want), "--version: %s, want %s", r.out, want);
+	/* without access to the device: the version from sysfs, the uapi unknown */
+	cli_as(NOBODY, "-j -V");
+	snprintf(want, sizeof(want), "\"module\":{\"release\":\"%.31s\",\"abi\":null}", v.release);
+	CHECK(r.rc == 0 && strstr(r.out, want), "-V as uid 65534: %s, want %s", r.out, want);
 
 	CHECK(!vms_ioctl(fd, VMSCHED_IOC_LIST_POLICIES, &l), "LIST_POLICIES");
 	cli("-j list");

@@ -11,6 +11,8 @@
 #   options      long and short options before, between and after operands
 #   json_errors  with -j every error is one JSON object on stdout
 #   nomodule     what every command says when /dev/vmsched is missing
+#   version      -V, --version and version: vmsched's version (dkms.conf's),
+#                uapi, "not loaded" for the module; the man page's version
 #   apply_check  apply -c loads no module, says which ones apply would load
 #   modprobe     apply reports why modprobe failed (Secure Boot's rejection)
 #   sync         help, man page and bash completion list the same commands
@@ -42,7 +44,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-TESTS=(units follow perm usage options json_errors nomodule apply_check modprobe sync feed_stats names top_view top_keys top_small_rows)
+TESTS=(units follow perm usage options json_errors nomodule version apply_check modprobe sync feed_stats names top_view top_keys top_small_rows)
 echo "TAP version 13"
 echo "1..${#TESTS[@]}"
 N=0 PASS=0 FAIL=0 SKIP=0
@@ -269,6 +271,29 @@ t_nomodule() {
 	[[ $OUT == *'"module":null'* ]] || fail "version -j: $OUT"
 }
 
+# ---- versions ------------------------------------------------------------
+t_version() {
+	local v a
+	v=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$TOOL/../../dkms.conf")
+	[ -n "$v" ] || fail "no PACKAGE_VERSION in dkms.conf"
+	grep -q "^\.TH VMSCHED 8 \"[0-9]*\" \"vmsched $v\"" "$TOOL/vmsched.8" ||
+		fail "the man page's .TH does not say vmsched $v"
+	for a in -V --version version "-V --json" "version -j"; do
+		run $a
+		[ "$RC" = 0 ] || fail "$a: exit $RC: $ERR"
+		case $a in
+		*j*) [ "$OUT" = "{\"version\":\"$v\",\"abi\":\"2.0\",\"module\":null}" ] ||
+			[ -e /sys/module/kvm_schedswap ] || fail "$a: $OUT" ;;
+		*) printf '%s\n' "$OUT" | grep -Eq "^vmsched: +$v\$" &&
+		   printf '%s\n' "$OUT" | grep -Eq '^uapi: +2\.0$' || fail "$a: $OUT"
+		   [ -e /sys/module/kvm_schedswap ] ||
+			printf '%s\n' "$OUT" | grep -Eq '^kvm_schedswap: +not loaded$' || fail "$a: $OUT" ;;
+		esac
+	done
+	expect 2 "-V prints the versions: it takes no command or other option" -V list
+	expect 2 "--version prints the versions" status --version
+}
+
 # ---- apply -c without the modules -----------------------------------------
 # fake_modprobe MESSAGE: a modprobe first in PATH that logs its arguments,
 # prints MESSAGE on stderr (and a line on stdout) and fails
@@ -356,10 +381,10 @@ t_sync() {
 		"$VMSCHED" "$c" -h > /dev/null 2>&1 || fail "$c -h fails"
 	done
 	# options: short ones in the help, long and short in man and completion
-	hopts=$("$VMSCHED" help | grep -o -- '-[a-z]\b' | sort -u | xargs)
+	hopts=$("$VMSCHED" help | grep -o -- '-[a-zA-Z]\b' | sort -u | xargs)
 	mopts=$(sed -n '/^\.SH OPTIONS/,/^\.SH VALUES/p' "$TOOL/vmsched.8" | tr -d '\\' |
-		grep -o -- '\(^\|[ "]\)--\?[a-z][a-z-]*' | tr -d ' "' | sort -u | xargs)
-	copts=$(grep 'options+\?=' "$TOOL/vmsched.bash-completion" | grep -o -- "-[a-z-]*" |
+		grep -o -- '\(^\|[ "]\)--\?[a-zA-Z][a-z-]*' | tr -d ' "' | sort -u | xargs)
+	copts=$(grep 'options+\?=' "$TOOL/vmsched.bash-completion" | grep -o -- "-[a-zA-Z-]*" |
 		sort -u | xargs)
 	info "options: $mopts"
 	for o in $hopts; do

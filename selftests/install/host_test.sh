@@ -8,7 +8,7 @@
 #   reinstall       an edited /etc/vmsched.conf survives install and uninstall;
 #                   uninstall leaves nothing else
 #   consistent      dkms.conf lists every module Kbuild builds; one version in
-#                   dkms.conf, debian/changelog and the CLI
+#                   dkms.conf, debian/changelog, the CLI and kvm_schedswap.ko
 #   make_deb        make deb: both packages, their files, conffile, maintainer
 #                   scripts (systemd unit, DKMS)
 #   dkms_build      DKMS builds every module from the vmsched-dkms package for
@@ -128,7 +128,7 @@ t_reinstall() {
 }
 
 t_consistent() {
-	local built listed v_dkms v_deb v_cli
+	local built listed v_dkms v_deb v_cli v_mod
 	built=$(cat "$SRC/kvm_schedswap/Kbuild" "$SRC"/sched_plugins/*/Kbuild |
 		sed -n 's/^obj-m *[:+]\?= *\([a-z_]*\)\.o$/\1/p' | sort | xargs)
 	listed=$(sed -n 's/^BUILT_MODULE_NAME\[[0-9]*\]="\(.*\)"/\1/p' "$SRC/dkms.conf" | sort | xargs)
@@ -138,9 +138,14 @@ t_consistent() {
 		fail "this test expects \"$MODULES\""
 	v_dkms=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$SRC/dkms.conf")
 	v_deb=$(sed -n '1s/^vmsched (\([^)-]*\).*/\1/p' "$SRC/debian/changelog")
-	v_cli=$(sed -n 's/^#define VMSCHED_TOOL_VERSION\t"\(.*\)"/\1/p' "$SRC/tools/vmsched/main.h")
-	info "versions: dkms.conf $v_dkms, debian/changelog $v_deb, vmsched $v_cli"
-	[ "$v_dkms" = "$v_deb" ] && [ "$v_deb" = "$v_cli" ] || fail "versions differ"
+	make -s -C "$SRC/tools/vmsched" OUTPUT="$TMP/tool" > /dev/null 2>&1 || fail "vmsched does not build"
+	v_cli=$("$TMP/tool/vmsched" -j -V | sed -n 's/^{"version":"\([^"]*\)".*/\1/p')
+	# kvm_schedswap.ko of make_install, if it ran
+	v_mod=$(modinfo -F version "$SRC/kvm_schedswap/kvm_schedswap.ko" 2>/dev/null ||
+		echo "$v_dkms")
+	info "versions: dkms.conf $v_dkms, debian/changelog $v_deb, vmsched $v_cli, module $v_mod"
+	[ "$v_dkms" = "$v_deb" ] && [ "$v_deb" = "$v_cli" ] && [ "$v_cli" = "$v_mod" ] ||
+		fail "versions differ"
 }
 
 DEBS=

@@ -26,10 +26,11 @@ build_modules() {
 	out=$BUILD/$rel
 	mkdir -p "$out/src"
 	# sources only (objects built in the tree for another kernel must not
-	# come along), with their times, so that rebuilds are incremental
-	(cd "$SRC" && find Kbuild kvm_schedswap sched_plugins uapi selftests/modules \
+	# come along), with their times, so that rebuilds are incremental;
+	# dkms.conf has the version kvm_schedswap is built with
+	(cd "$SRC" && find Kbuild dkms.conf kvm_schedswap sched_plugins uapi selftests/modules \
 		-path sched_plugins/sim -prune -o -type f \
-		\( -name '*.[ch]' -o -name Kbuild \) ! -name '*.mod.c' -print0 |
+		\( -name '*.[ch]' -o -name Kbuild -o -name dkms.conf \) ! -name '*.mod.c' -print0 |
 		cpio -0pdmu --quiet "$out/src") || die "cannot copy the sources to $out/src"
 	make -s -C "$kdir/build" M="$out/src" W=1 modules >&2 ||
 		die "module build for $rel failed"

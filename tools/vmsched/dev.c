@@ -133,10 +133,16 @@ static int dev_array(unsigned long cmd, void *arg, struct vmsched_list *l, size_
 	return -EAGAIN;
 }
 
-int dev_version(struct vmsched_version *v)
+int dev_read_version(struct vmsched_version *v)
 {
+	int f = open(VMSCHED_DEVICE, O_RDONLY | O_CLOEXEC), ret;
+
 	memset(v, 0, sizeof(*v));
-	return xioctl(VMSCHED_IOC_VERSION, v);
+	if (f < 0)
+		return -errno;
+	ret = ioctl(f, VMSCHED_IOC_VERSION, v) ? -errno : 0;
+	close(f);
+	return ret;
 }
 
 int dev_list_policies(struct vmsched_policy_info **out, unsigned int *n)

@@ -3,19 +3,13 @@
  * vmsched: load, swap and tune vCPU scheduling policies of kvm_schedswap,
  * and watch what they do. Command dispatch, options and help.
  */
-#include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "dev.h"
 #include "json.h"
 #include "main.h"
 #include "opts.h"
 #include "output.h"
-#include "units.h"
 
 /* command table: name, handler, options, usage lines, one-line summary */
 static const struct cmd_help {
@@ -44,7 +38,7 @@ static const struct cmd_help {
 	  "apply [FILE] [-c|-f [-i TIME]]",
 	  "make the host match FILE (/etc/vmsched.conf)" },
 	{ { "version", do_version, OPT_COMMON },
-	  "version", "vmsched and kvm_schedswap versions" },
+	  "version", "vmsched, kvm_schedswap, uapi versions" },
 	{ { "help", do_help, OPT_COMMON },
 	  "help", "this text" },
 };
@@ -56,7 +50,7 @@ static const char grammar[] =
 	"  VALUE   := { TIME | INTEGER | PERCENT }   as the key's unit says (list -v)\n"
 	"  TIME    := NUMBER{ ns | us | ms | s }     e.g. 500us, 2ms, 1.5s\n"
 	"  PERCENT := INTEGER[%]         percent of one CPU (150 = one and a half)\n"
-	"  OPTIONS := { -j|--json | -p|--pretty | -h|--help }\n";
+	"  OPTIONS := { -j|--json | -p|--pretty | -h|--help | -V|--version }\n";
 
 /* print the usage lines of @c (all commands if NULL) */
 static void print_usage(FILE *f, const struct cmd_help *c)
@@ -186,6 +180,11 @@ static int run(int argc, char **argv)
 	if (ret)
 		return ret;
 	argv++;		/* the command and its operands */
+	if (opt.version && (argc || (opt.given & ~(OPT_VERSION | OPT_JSON | OPT_PRETTY))))
+		return usage_err("%s prints the versions: it takes no command or other option",
+				 opts_spelling(OPT_VERSION));
+	if (opt.version)
+		return do_version(0, NULL);
 	if (!argc && opt.json && !opt.help)
 		return usage_err("missing COMMAND, try vmsched help");
 	if (!argc) {
@@ -226,38 +225,4 @@ int main(int argc, char **argv)
 
 	err_flush();	/* with -j, errors no command's object took */
 	return ret;
-}
-
-/* ---- version --------------------------------------------------------- */
-
-int do_version(int argc, char **argv)
-{
-	struct vmsched_version v;
-	char abi[32];
-	int ret;
-
-	(void)argv;
-	if (argc)
-		return usage_err("version takes no arguments");
-	ret = dev_try_open();
-	if (ret >= 0)
-		ret = dev_version(&v);
-	out_obj_begin(NULL, NULL);
-	out_kv_str("version", "vmsched", VMSCHED_TOOL_VERSION);
-	snprintf(abi, sizeof(abi), "%d.%d", VMSCHED_ABI_MAJOR, VMSCHED_ABI_MINOR);
-	out_kv_str("abi", "uapi", abi);
-	if (!ret) {
-		out_obj_begin("module", "kvm_schedswap:");
-		out_kv_str("release", "release", v.release);
-		snprintf(abi, sizeof(abi), "%u.%u", v.major, v.minor);
-		out_kv_str("abi", "uapi", abi);
-		out_obj_end();
-	} else if (out_json()) {
-		jw_null("module");
-	} else {
-		out_kv_str("module", "kvm_schedswap",
-			   ret == -ENOENT ? "not loaded" : strerror(-ret));
-	}
-	out_obj_end();
-	return EXIT_OK;
 }

@@ -12,8 +12,6 @@
 
 #include "errors.h"
 
-#define VMSCHED_TOOL_VERSION	"1.0"
-
 typedef uint64_t u64;
 
 /* options, see optdefs[] in opts.c; a command accepts a subset (OPT_* mask) */
@@ -29,11 +27,12 @@ enum {
 	OPT_ITER	= 1 << 8,	/* top -n N */
 	OPT_CHECK	= 1 << 9,	/* apply -c */
 	OPT_FOLLOW	= 1 << 10,	/* apply -f */
+	OPT_VERSION	= 1 << 11,	/* -V: the version command */
 	OPT_COMMON	= OPT_JSON | OPT_PRETTY | OPT_HELP,
 };
 
 struct options {
-	bool json, pretty, help, verbose, since_start, batch, check, follow;
+	bool json, pretty, help, version, verbose, since_start, batch, check, follow;
 	u64 interval_ns;	/* stats -i, top -d, apply -f -i */
 	long iterations;	/* top -n, 0 = forever */
 	unsigned int given;	/* OPT_* seen on the command line */

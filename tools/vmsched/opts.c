@@ -24,6 +24,7 @@ static const struct {
 	{ 'j', "json", OPT_JSON, false },
 	{ 'p', "pretty", OPT_PRETTY, false },
 	{ 'h', "help", OPT_HELP, false },
+	{ 'V', "version", OPT_VERSION, false },
 	{ 'v', "verbose", OPT_VERBOSE, false },
 	{ 'i', "interval", OPT_INTERVAL, true },
 	{ 's', "since-start", OPT_SINCE, false },
@@ -90,6 +91,7 @@ static void set_opt(size_t k, const char *val, const char *spelled)
 	case OPT_JSON: opt.json = true; break;
 	case OPT_PRETTY: opt.json = opt.pretty = true; break;
 	case OPT_HELP: opt.help = true; break;
+	case OPT_VERSION: opt.version = true; break;
 	case OPT_VERBOSE: opt.verbose = true; break;
 	case OPT_SINCE: opt.since_start = true; break;
 	case OPT_BATCH: opt.batch = true; break;
