@@ -486,7 +486,7 @@ static void t_stats_vs_workload(struct workload *a, struct workload *b, char *la
 	ktap_case_done("stats_vs_workload");
 }
 
-static void t_swap_deactivate(void)
+static void t_swap_deactivate(const struct workload *a)
 {
 	struct vmsched_status st;
 	char want[64];
@@ -497,7 +497,23 @@ static void t_swap_deactivate(void)
 	cli("-j status");
 	snprintf(want, sizeof(want), "\"swaps\":%llu,", (unsigned long long)st.swaps);
 	CHECK(strstr(r.out, want), "status -j %s lacks %s", r.out, want);
+	/* no abbreviation changes the host */
+	cli("d");
+	EXPECT(2, "command \"d\" is unknown: commands that change the host are spelled out "
+	       "(deactivate?)");
 	cli("dea");
+	EXPECT(2, "(deactivate?)");
+	cli("act t_fifo");
+	EXPECT(2, "(activate?)");
+	cli("se vm alpha weight=9");
+	EXPECT(2, "(set?)");
+	cli("set v alpha weight=9");
+	EXPECT(2, "set: object \"v\" is ambiguous: vm, vcpu");
+	CHECK(!vms_status(fd, &st) && !strcmp(st.active, "t_fifo2"), "active %s", st.active);
+	CHECK(kparam(VMSCHED_SCOPE_VM, a->pid, 0, "weight") != 9, "weight of alpha set to 9");
+	cli("statu");	/* what changes nothing is */
+	CHECK(r.rc == 0 && strstr(r.out, "t_fifo2"), "statu: %d %s", r.rc, r.out);
+	cli("deactivate");
 	EXPECT(0, "");
 	CHECK(!vms_status(fd, &st) && !st.active[0], "still active: %s", st.active);
 	cli("status");
@@ -580,7 +596,7 @@ int main(void)
 		usleep(100000);
 	cli("-j stats -s");
 	snprintf(late, sizeof(late), "%s", r.out);
-	t_swap_deactivate();
+	t_swap_deactivate(&a);
 	t_stats_vs_workload(&a, &b, late, age);
 out:
 	close(fd);

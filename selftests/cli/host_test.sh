@@ -9,6 +9,7 @@
 #                a refused call lacked (perm_test)
 #   usage        argument errors: exit code and message
 #   options      long and short options before, between and after operands
+#   abbrev       commands that change the host are not abbreviated, others are
 #   json_errors  with -j every error is one JSON object on stdout
 #   nomodule     what every command says when /dev/vmsched is missing
 #   version      -V, --version and version: vmsched's version (dkms.conf's),
@@ -44,7 +45,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-TESTS=(units follow perm usage options json_errors nomodule version apply_check modprobe sync feed_stats names top_view top_keys top_small_rows)
+TESTS=(units follow perm usage options abbrev json_errors nomodule version apply_check modprobe sync feed_stats names top_view top_keys top_small_rows)
 echo "TAP version 13"
 echo "1..${#TESTS[@]}"
 N=0 PASS=0 FAIL=0 SKIP=0
@@ -210,6 +211,34 @@ t_options() {
 	expect 2 'option --since-start does not apply to "top"' top -b --since-start
 }
 
+# ---- abbreviations: only for what changes nothing --------------------------
+t_abbrev() {
+	local a
+	for a in d dea deact "act fair" "activat fair slice=1ms" "se vm web1 weight=2" appl \
+		 "app -c x.conf" "-j dea"; do
+		run $a
+		[ "$RC" = 2 ] && [[ $ERR == *" is unknown: commands that change the host are spelled out ("*"?)" ]] ||
+			fail "$a: exit $RC: $ERR"
+	done
+	expect 2 'command "dea" is unknown: commands that change the host are spelled out (deactivate?)' dea
+	expect 2 'set: object "vc" is unknown: commands that change the host are spelled out (set vcpu?)' \
+		set vc web1:0 boost=1
+	expect 2 'command "a" is ambiguous: activate, apply' a
+	expect 2 'command "s" is ambiguous: status, set, stats' s
+	expect 2 'get: object "v" is ambiguous: vm, vcpu' get v web1
+	# what changes nothing is still abbreviated
+	make_feed 2 > "$TMP/feed"
+	expect 2 'command "stat" is ambiguous: status, stats' stat -s web
+	VMSCHED_STATS_FEED=$TMP/feed run to -b -n 1
+	[ "$RC" = 0 ] && [[ $OUT == "vmsched top"* ]] || fail "to -b -n 1: exit $RC: $ERR"
+	run vers
+	[ "$RC" = 0 ] && [[ $OUT == *"vmsched:"* ]] || fail "vers: exit $RC: $ERR"
+	run g h
+	[ "$RC" = 0 ] && [[ $OUT == *"vmsched get vm VM"* ]] || fail "g h: exit $RC: $OUT"
+	"$VMSCHED" help | grep -q 'activate, deactivate, set and apply may not' ||
+		fail "help does not say which commands are not abbreviated"
+}
+
 # ---- -j: an error is one JSON object on stdout ---------------------------
 # json_error RC [N] ARGS...: exit RC, stdout one object whose "error" is the
 # first message on stderr; with N, its "errors" list N messages
@@ -258,7 +287,7 @@ t_nomodule() {
 	local c
 	no_device || return 2
 	for c in list "activate fair" deactivate status "set vm 1 weight=2" "get vm 1" \
-		 "get vcpu 1:0" stats "dea"; do
+		 "get vcpu 1:0" stats "statu" "g vm 1"; do
 		run $c
 		[ $RC = 1 ] && [ "$ERR" = "$msg" ] || fail "vmsched $c: exit $RC, stderr $ERR"
 	done

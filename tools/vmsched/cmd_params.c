@@ -164,7 +164,8 @@ static int get_vcpu(int argc, char **argv) { return do_get_scope(VMSCHED_SCOPE_V
 int do_set(int argc, char **argv)
 {
 	static const struct cmd cmds[] = {
-		{ "vm", set_vm, 0 }, { "vcpu", set_vcpu, 0 }, { NULL, NULL, 0 },
+		{ "vm", set_vm, 0, true, NULL, NULL }, { "vcpu", set_vcpu, 0, true, NULL, NULL },
+		{ NULL, NULL, 0, false, NULL, NULL },
 	};
 
 	return cmd_select(cmds, argc, argv, "set", help_set);
@@ -173,7 +174,8 @@ int do_set(int argc, char **argv)
 int do_get(int argc, char **argv)
 {
 	static const struct cmd cmds[] = {
-		{ "vm", get_vm, 0 }, { "vcpu", get_vcpu, 0 }, { NULL, NULL, 0 },
+		{ "vm", get_vm, 0, false, NULL, NULL }, { "vcpu", get_vcpu, 0, false, NULL, NULL },
+		{ NULL, NULL, 0, false, NULL, NULL },
 	};
 
 	return cmd_select(cmds, argc, argv, "get", help_get);

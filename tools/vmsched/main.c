@@ -11,38 +11,34 @@
 #include "opts.h"
 #include "output.h"
 
-/* command table: name, handler, options, usage lines, one-line summary */
-static const struct cmd_help {
-	struct cmd cmd;
-	const char *usage;
-	const char *summary;
-} commands[] = {
-	{ { "list", do_list, OPT_COMMON | OPT_VERBOSE },
+/* the commands; those that change the host are never abbreviated */
+static const struct cmd commands[] = {
+	{ "list", do_list, OPT_COMMON | OPT_VERBOSE, false,
 	  "list [-v]", "loaded policies, * = the active one" },
-	{ { "activate", do_activate, OPT_COMMON },
+	{ "activate", do_activate, OPT_COMMON, true,
 	  "activate POLICY [KEY=VALUE]...", "switch live to POLICY (global params)" },
-	{ { "deactivate", do_deactivate, OPT_COMMON },
+	{ "deactivate", do_deactivate, OPT_COMMON, true,
 	  "deactivate", "back to the host scheduler" },
-	{ { "status", do_status, OPT_COMMON },
+	{ "status", do_status, OPT_COMMON, false,
 	  "status", "active policy, parameters, VMs, swaps" },
-	{ { "set", do_set, OPT_COMMON },
+	{ "set", do_set, OPT_COMMON, true,
 	  "set vm VM KEY=VALUE...\nset vcpu VM:N KEY=VALUE...",
 	  "set per-VM parameters\nset per-vCPU parameters" },
-	{ { "get", do_get, OPT_COMMON },
+	{ "get", do_get, OPT_COMMON, false,
 	  "get vm VM\nget vcpu VM:N", "show per-VM parameters\nshow per-vCPU parameters" },
-	{ { "stats", do_stats, OPT_COMMON | OPT_INTERVAL | OPT_SINCE },
+	{ "stats", do_stats, OPT_COMMON | OPT_INTERVAL | OPT_SINCE, false,
 	  "stats [VM] [-i TIME | -s]", "run/wait time, CPU share, latency" },
-	{ { "top", do_top, OPT_COMMON | OPT_DELAY | OPT_BATCH | OPT_ITER },
+	{ "top", do_top, OPT_COMMON | OPT_DELAY | OPT_BATCH | OPT_ITER, false,
 	  "top [-d SECONDS] [-b] [-n N]", "live view of VMs sorted by CPU share" },
-	{ { "apply", do_apply, OPT_COMMON | OPT_CHECK | OPT_FOLLOW | OPT_INTERVAL },
+	{ "apply", do_apply, OPT_COMMON | OPT_CHECK | OPT_FOLLOW | OPT_INTERVAL, true,
 	  "apply [FILE] [-c|-f [-i TIME]]",
 	  "make the host match FILE (/etc/vmsched.conf)" },
-	{ { "version", do_version, OPT_COMMON },
+	{ "version", do_version, OPT_COMMON, false,
 	  "version", "vmsched, kvm_schedswap, uapi versions" },
-	{ { "help", do_help, OPT_COMMON },
+	{ "help", do_help, OPT_COMMON, false,
 	  "help", "this text" },
+	{ NULL, NULL, 0, false, NULL, NULL },
 };
-#define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
 static const char grammar[] =
 	"  VM      := { PID | NAME }     the VMM's pid, or the VM's -name/--name\n"
@@ -52,15 +48,15 @@ static const char grammar[] =
 	"  PERCENT := INTEGER[%]         percent of one CPU (150 = one and a half)\n"
 	"  OPTIONS := { -j|--json | -p|--pretty | -h|--help | -V|--version }\n";
 
-/* print the usage lines of @c (all commands if NULL) */
-static void print_usage(FILE *f, const struct cmd_help *c)
+/* print the usage lines of @only (all commands if NULL) */
+static void print_usage(FILE *f, const struct cmd *only)
 {
-	size_t i;
+	const struct cmd *c;
 
-	for (i = 0; i < NR_COMMANDS; i++) {
-		const char *u = commands[i].usage, *s = commands[i].summary;
+	for (c = commands; c->name; c++) {
+		const char *u = c->usage, *s = c->summary;
 
-		if (c && c != &commands[i])
+		if (only && only != c)
 			continue;
 		while (*u) {
 			size_t ul = strcspn(u, "\n"), sl = strcspn(s, "\n");
@@ -77,7 +73,8 @@ static void help_to(FILE *f)
 	fprintf(f, "Usage: vmsched [OPTIONS] COMMAND [ARGS]\n\n");
 	print_usage(f, NULL);
 	fprintf(f, "\n%s\n", grammar);
-	fprintf(f, "Commands and keywords may be abbreviated when unambiguous (e.g. act, dea).\n"
+	fprintf(f, "Commands that change nothing, and get's vm and vcpu, may be abbreviated when\n"
+	       "unambiguous (l, vers, g vm 42); activate, deactivate, set and apply may not.\n"
 	       "Exit status: 0 success, 1 the operation failed, 2 usage error.\n"
 	       "See vmsched(8).\n");
 }
@@ -93,15 +90,13 @@ int do_help(int argc, char **argv)
 
 static int help_for(const char *name)
 {
-	size_t i;
+	const struct cmd *c;
 
-	for (i = 0; i < NR_COMMANDS; i++)
-		if (!strcmp(commands[i].cmd.name, name)) {
-			printf("Usage:\n");
-			print_usage(stdout, &commands[i]);
-			printf("\n%s", grammar);
-			break;
-		}
+	for (c = commands; c->name && strcmp(c->name, name); c++)
+		;
+	printf("Usage:\n");
+	print_usage(stdout, c);
+	printf("\n%s", grammar);
 	return EXIT_OK;
 }
 
@@ -119,43 +114,61 @@ bool is_prefix(const char *pfx, const char *str)
 	return *pfx && !strncmp(pfx, str, strlen(pfx));
 }
 
-int cmd_select(const struct cmd *cmds, int argc, char **argv, const char *group,
-	       int (*help)(void))
+/*
+ * The entry of @cmds that @word names: its name, or an unambiguous prefix
+ * of one that changes nothing. NULL after a usage error; @group is NULL
+ * for commands, else the command whose objects @cmds are.
+ */
+static const struct cmd *cmd_find(const struct cmd *cmds, const char *word, const char *group)
 {
 	const struct cmd *found = NULL, *c;
-	char cands[256];
+	char cands[256], what[64];
 	size_t len = 0;
 	int matches = 0;
 
-	if (argc < 1) {
-		if (help && opt.help)
-			return help();
-		return usage_err("%s: missing %s, try vmsched %s help", group,
-				 group ? "object (vm or vcpu)" : "command", group);
-	}
-	if (help && (opt.help || is_prefix(argv[0], "help")))
-		return help();
 	cands[0] = '\0';
 	for (c = cmds; c->name; c++) {
-		if (!strcmp(argv[0], c->name)) {
-			found = c;
-			matches = 1;
-			break;
-		}
-		if (is_prefix(argv[0], c->name)) {
+		if (!strcmp(word, c->name))
+			return c;
+		if (is_prefix(word, c->name)) {
 			found = c;
 			matches++;
 			len += snprintf(cands + len, sizeof(cands) - len, "%s%s",
 					len ? ", " : "", c->name);
 		}
 	}
-	if (!matches)
-		return usage_err("%s%s\"%s\" is unknown, try vmsched %s%shelp",
-				 group ? group : "command", group ? ": object " : " ", argv[0],
-				 group ? group : "", group ? " " : "");
+	if (group)
+		snprintf(what, sizeof(what), "%s: object \"%s\"", group, word);
+	else
+		snprintf(what, sizeof(what), "command \"%s\"", word);
+	if (matches == 1 && !found->changes)
+		return found;
 	if (matches > 1)
-		return usage_err("\"%s\" is ambiguous: %s", argv[0], cands);
-	return found->func(argc - 1, argv + 1);
+		usage_err("%s is ambiguous: %s", what, cands);
+	else if (matches)
+		usage_err("%s is unknown: commands that change the host are spelled out "
+			  "(%s%s%s?)", what, group ? group : "", group ? " " : "", found->name);
+	else
+		usage_err("%s is unknown, try vmsched %s%shelp", what, group ? group : "",
+			  group ? " " : "");
+	return NULL;
+}
+
+int cmd_select(const struct cmd *cmds, int argc, char **argv, const char *group,
+	       int (*help)(void))
+{
+	const struct cmd *c;
+
+	if (argc < 1) {
+		if (opt.help)
+			return help();
+		return usage_err("%s: missing object (vm or vcpu), try vmsched %s help", group,
+				 group);
+	}
+	if (opt.help || is_prefix(argv[0], "help"))
+		return help();
+	c = cmd_find(cmds, argv[0], group);
+	return c ? c->func(argc - 1, argv + 1) : EXIT_USAGE;
 }
 
 static int check_options(const struct cmd *c)
@@ -170,10 +183,8 @@ static int check_options(const struct cmd *c)
 
 static int run(int argc, char **argv)
 {
-	const struct cmd_help *found = NULL;
-	char cands[256];
-	size_t i, len = 0;
-	int matches = 0, ret;
+	const struct cmd *c;
+	int ret;
 
 	ret = opts_parse(&argc, argv);
 	out_init(opt.json, opt.pretty);
@@ -191,32 +202,17 @@ static int run(int argc, char **argv)
 		help_to(opt.help ? stdout : stderr);
 		return opt.help ? EXIT_OK : EXIT_USAGE;
 	}
-	cands[0] = '\0';
-	for (i = 0; i < NR_COMMANDS; i++) {
-		if (!strcmp(argv[0], commands[i].cmd.name)) {
-			found = &commands[i];
-			matches = 1;
-			break;
-		}
-		if (is_prefix(argv[0], commands[i].cmd.name)) {
-			found = &commands[i];
-			matches++;
-			len += snprintf(cands + len, sizeof(cands) - len, "%s%s", len ? ", " : "",
-					commands[i].cmd.name);
-		}
-	}
-	if (!matches)
-		return usage_err("command \"%s\" is unknown, try vmsched help", argv[0]);
-	if (matches > 1)
-		return usage_err("command \"%s\" is ambiguous: %s", argv[0], cands);
-	ret = check_options(&found->cmd);
+	c = cmd_find(commands, argv[0], NULL);
+	if (!c)
+		return EXIT_USAGE;
+	ret = check_options(c);
 	if (ret)
 		return ret;
 	/* set/get take "help" and -h at their own level */
-	if (found->cmd.func != do_set && found->cmd.func != do_get &&
+	if (c->func != do_set && c->func != do_get &&
 	    (opt.help || (argc > 1 && !strcmp(argv[1], "help"))))
-		return help_for(found->cmd.name);
-	return found->cmd.func(argc - 1, argv + 1);
+		return help_for(c->name);
+	return c->func(argc - 1, argv + 1);
 }
 
 int main(int argc, char **argv)

@@ -39,17 +39,20 @@ struct options {
 };
 extern struct options opt;
 
-/* a subcommand: name, handler, options it accepts, one-line grammar */
+/* a command, or an object of set/get */
 struct cmd {
 	const char *name;
 	int (*func)(int argc, char **argv);
-	unsigned int opts;
+	unsigned int opts;	/* the options it accepts */
+	bool changes;		/* it changes the host: never abbreviated */
+	const char *usage;	/* lines of grammar (commands only) */
+	const char *summary;	/* a line for each usage line */
 };
 
 bool is_prefix(const char *pfx, const char *str);
 /*
- * Pick the command named by argv[0] (exact or unambiguous prefix) from
- * @cmds, parse the options it accepts out of the rest, and run it.
+ * Run the object of @group (set or get) that argv[0] names in @cmds (its
+ * name, or an unambiguous prefix if it changes nothing), or @help.
  */
 int cmd_select(const struct cmd *cmds, int argc, char **argv, const char *group,
 	       int (*help)(void));
