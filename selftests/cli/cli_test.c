@@ -486,10 +486,19 @@ static void t_stats_vs_workload(struct workload *a, struct workload *b, char *la
 	ktap_case_done("stats_vs_workload");
 }
 
+static double mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
 static void t_swap_deactivate(const struct workload *a)
 {
 	struct vmsched_status st;
 	char want[64];
+	double t0;
 
 	cli("activate t_fifo2");
 	EXPECT(0, "");
@@ -524,15 +533,14 @@ static void t_swap_deactivate(const struct workload *a)
 	EXPECT(1, "no policy is active");
 	cli("set vm alpha weight=2");
 	EXPECT(1, "no policy is active");
+	/* said at once, not "not found" after waiting for the VM to show up */
+	t0 = mono_ns();
+	cli("set vm nosuch weight=2");
+	EXPECT(1, "vmsched: no policy is active: per-VM parameters belong to a policy");
+	cli("get vcpu nosuch:0");
+	EXPECT(1, "vmsched: no policy is active: per-vCPU parameters belong to a policy");
+	CHECK(mono_ns() - t0 < 0.9e9 * time_scale(), "took %.2f s", (mono_ns() - t0) / 1e9);
 	ktap_case_done("swap_deactivate");
-}
-
-static double mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e9 + ts.tv_nsec;
 }
 
 int main(void)

@@ -45,13 +45,11 @@ static int resolve_target(unsigned int scope, const char *arg, struct target *t)
 	ret = active_policy(t->policy);
 	if (ret)
 		return ret;
-	ret = vm_resolve(vm, &t->pid, t->name, sizeof(t->name));
-	if (ret)
-		return ret;
+	/* before looking for the VM, which may wait for it to show up */
 	if (!t->policy[0])
 		return op_err("no policy is active: %s parameters belong to a policy "
 			      "(vmsched activate POLICY first)", scope_name(scope));
-	return 0;
+	return vm_resolve(vm, &t->pid, t->name, sizeof(t->name));
 }
 
 /* errors of SET/GET that concern the target */
