@@ -208,6 +208,8 @@ t_options() {
 	expect 2 'option --json takes no value' --json=yes list
 	expect 2 'option --interval needs a value' stats --interval
 	expect 2 'unknown or ambiguous option --bogus' stats --bogus web
+	expect 2 'unknown option -x, try vmsched help' --json -xj list
+	expect 2 'option --jso takes no value' --jso=1 list
 	expect 2 'option --since-start does not apply to "top"' top -b --since-start
 }
 

@@ -126,22 +126,27 @@ static const char *long_spelled(const char *arg, char *buf, size_t len)
 	return buf;
 }
 
-/* getopt_long said '?' (@c) or ':' about the option it just read */
+/*
+ * getopt_long said '?' (@c) or ':' about an option. optopt is 0 for a long
+ * option it does not know (or one of several that a prefix names), a known
+ * option's letter for a long one given a value it does not take, else the
+ * short option's letter. Only a long option moved optind past itself for
+ * sure: argv[optind - 1] is its word then.
+ */
 static void opt_error(int c, char **argv)
 {
 	const char *arg = argv[optind - 1];
 	char buf[64];
-	bool is_long = !strncmp(arg, "--", 2);
 
-	if (c == ':' && is_long)
+	if (c == ':' && !strncmp(arg, "--", 2))
 		bad("option %s needs a value", long_spelled(arg, buf, sizeof(buf)));
 	else if (c == ':')
 		bad("option -%c needs a value", optopt);
-	else if (is_long && optopt)	/* --json=1 */
-		bad("option %s takes no value", long_spelled(arg, buf, sizeof(buf)));
-	else if (is_long)
+	else if (!optopt)
 		bad("unknown or ambiguous option %s, try vmsched help",
 		    long_spelled(arg, buf, sizeof(buf)));
+	else if (optdef_of(optopt) < NR_OPTDEFS)	/* --json=1 */
+		bad("option %s takes no value", long_spelled(arg, buf, sizeof(buf)));
 	else
 		bad("unknown option -%c, try vmsched help", optopt);
 }
