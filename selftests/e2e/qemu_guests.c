@@ -55,29 +55,16 @@ static void print_shares(const char *what, const struct gshare *sh)
 			  sh[i].host_ms, sh[i].ticks, sh[i].gap_us);
 }
 
-/*
- * CPU time the three QEMUs' vCPU threads ran over @ms (schedstat), as
- * shares of their sum into @share, and their sum per wall time into *@busy
- */
-static int vcpu_cpu_shares(int ms, double *share, double *busy)
+/* CPU time the three QEMUs' vCPU threads have run (schedstat), into @ns */
+static int vcpu_cpu_ns(long long *ns)
 {
-	long long c0[NR_VMS], c1, t0, sum = 0, d[NR_VMS];
 	int i;
 
-	for (i = 0; i < NR_VMS; i++)
-		c0[i] = vm_vcpus_cpu_ns(vms[i].pid);
-	t0 = now_ns();
-	usleep(ms * 1000);
 	for (i = 0; i < NR_VMS; i++) {
-		c1 = vm_vcpus_cpu_ns(vms[i].pid);
-		if (c0[i] < 0 || c1 < 0)
+		ns[i] = vm_vcpus_cpu_ns(vms[i].pid);
+		if (ns[i] < 0)
 			return -1;
-		d[i] = c1 - c0[i];
-		sum += d[i];
 	}
-	for (i = 0; i < NR_VMS; i++)
-		share[i] = sum ? (double)d[i] / sum : 0;
-	*busy = (double)sum / (double)(now_ns() - t0);
 	return 0;
 }
 
@@ -95,18 +82,26 @@ static int vcpu_cpu_shares(int ms, double *share, double *busy)
 
 static void check_host_shares(const char *what)
 {
-	double share[NR_VMS] = { 0 }, busy = 0;
+	long long c0[NR_VMS], c1[NR_VMS], sum = 0, t0 = now_ns();
 	struct gshare sh[NR_VMS];
+	double busy;
 	int i;
 
+	/* the guests' work and their threads' CPU time over the same window */
+	CHECK(vcpu_cpu_ns(c0) == 0, "schedstat of the QEMUs");
 	CHECK(gvm_measure(vms, NR_VMS, 3000, sh) == 0, "measure");
+	CHECK(vcpu_cpu_ns(c1) == 0, "schedstat of the QEMUs");
 	print_shares(what, sh);
-	CHECK(vcpu_cpu_shares(3000, share, &busy) == 0, "schedstat of the QEMUs");
+	for (i = 0; i < NR_VMS; i++)
+		sum += c1[i] - c0[i];
+	busy = (double)sum / (double)(now_ns() - t0);
 	for (i = 0; i < NR_VMS; i++) {
+		double share = sum > 0 ? (double)(c1[i] - c0[i]) / (double)sum : 0;
+
 		ktap_info("%s: %-5s vCPU thread CPU share %5.1f%% (of %.2f CPUs)", what,
-			  names[i], share[i] * 100, busy);
-		CHECK(share[i] > HOST_SHARE_MIN && share[i] < HOST_SHARE_MAX,
-		      "%s: %s: CPU share %.3f, wanted about 1/3", what, names[i], share[i]);
+			  names[i], share * 100, busy);
+		CHECK(share > HOST_SHARE_MIN && share < HOST_SHARE_MAX,
+		      "%s: %s: CPU share %.3f, wanted about 1/3", what, names[i], share);
 	}
 }
 

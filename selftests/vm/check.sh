@@ -5,7 +5,7 @@
 #   1. host-side tests (no kernel module needed): the policy simulator, the
 #      CLI, the workload VMM's parsers, installing (config parser, make
 #      install, make deb, DKMS)
-#   2. the VM runner's self-test (6.12)
+#   2. the VM runner's self-test (6.12), beside the host-side tests
 #   3. the in-guest suite (selftests/run_kselftest.sh) on Debian 6.1 and 6.12
 #   4. the end-to-end group with real QEMU guests (selftests/e2e) on both
 # Ends with "N passed, N failed, N skipped" over all groups; exit status 0
@@ -119,16 +119,7 @@ groups_parallel() {
 	done
 }
 
-# host-side test groups: folders with a "host-test" (or "test") make target
-for d in sched_plugins/sim selftests/workload selftests/cli selftests/install; do
-	[ $HOST = 1 ] || break
-	[ -f "$SRC/$d/Makefile" ] || continue
-	target=$(grep -o '^host-test:\|^test:' "$SRC/$d/Makefile" | head -1 | tr -d :)
-	[ -n "$target" ] || continue
-	group "host-${d//\//-}" make -s -C "$SRC/$d" "$target"
-done
-
-# build once per kernel, then the runner's self-test and the suites
+# build once per kernel, for the runner's self-test and the suites
 for k in $KERNELS; do
 	kdir=$(kernel_dir "$k")
 	build_modules "$kdir"
@@ -138,7 +129,31 @@ build_user
 # not by two test VMs at the same time
 make -s -C "$SRC/tools/vmsched" STATIC=1 OUTPUT="$BUILD/install-tools" >&2 ||
 	die "static CLI build failed"
-[ $HOST = 0 ] || group runner-selftest "$SRC/selftests/vm/test_runner.sh" 6.12
+
+# The runner's self-test boots one single-threaded test VM at a time: it
+# runs beside the host-side groups, whose outputs come first.
+if [ $HOST = 1 ]; then
+	echo "# ---- runner-selftest (started)"
+	"$SRC/selftests/vm/test_runner.sh" 6.12 > "$BUILD/check-runner-selftest.log" 2>&1 &
+	runner_pid=$!
+fi
+
+# host-side test groups: folders with a "host-test" (or "test") make target
+for d in sched_plugins/sim selftests/workload selftests/cli selftests/install; do
+	[ $HOST = 1 ] || break
+	[ -f "$SRC/$d/Makefile" ] || continue
+	target=$(grep -o '^host-test:\|^test:' "$SRC/$d/Makefile" | head -1 | tr -d :)
+	[ -n "$target" ] || continue
+	group "host-${d//\//-}" make -s -C "$SRC/$d" "$target"
+done
+
+if [ $HOST = 1 ]; then
+	rc=0
+	wait $runner_pid || rc=$?
+	echo "# ---- runner-selftest"
+	sed 's/^/# /' "$BUILD/check-runner-selftest.log"
+	collect runner-selftest $rc
+fi
 
 # Each suite VM is one host thread (run_vm.sh: TCG thread=single), so the
 # kernels' suites run side by side on a machine with two or more CPUs.
