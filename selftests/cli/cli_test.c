@@ -20,7 +20,6 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "vmsched_test.h"
@@ -486,14 +485,6 @@ static void t_stats_vs_workload(struct workload *a, struct workload *b, char *la
 	ktap_case_done("stats_vs_workload");
 }
 
-static double mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-
 static void t_swap_deactivate(const struct workload *a)
 {
 	struct vmsched_status st;
@@ -534,12 +525,12 @@ static void t_swap_deactivate(const struct workload *a)
 	cli("set vm alpha weight=2");
 	EXPECT(1, "no policy is active");
 	/* said at once, not "not found" after waiting for the VM to show up */
-	t0 = mono_ns();
+	t0 = now_ns();
 	cli("set vm nosuch weight=2");
 	EXPECT(1, "vmsched: no policy is active: per-VM parameters belong to a policy");
 	cli("get vcpu nosuch:0");
 	EXPECT(1, "vmsched: no policy is active: per-vCPU parameters belong to a policy");
-	CHECK(mono_ns() - t0 < 0.9e9 * time_scale(), "took %.2f s", (mono_ns() - t0) / 1e9);
+	CHECK(now_ns() - t0 < 0.9e9 * time_scale(), "took %.2f s", (now_ns() - t0) / 1e9);
 	ktap_case_done("swap_deactivate");
 }
 
@@ -586,7 +577,7 @@ int main(void)
 		ktap_skip("swap_deactivate", "no /dev/kvm");
 		goto out;
 	}
-	t0 = mono_ns();
+	t0 = now_ns();
 	if (workload_start(&a, aa) || workload_start(&b, ba) || !wait_vm(a.pid, 2) ||
 	    !wait_vm(b.pid, 1)) {
 		ktap_info("workloads did not show up in VMSCHED_IOC_STATS");
@@ -600,7 +591,7 @@ int main(void)
 	 * a late cumulative snapshot, to compare with what the VMMs measured;
 	 * early enough that the VMs still run for the swap tests after it
 	 */
-	while ((age = mono_ns() - t0) < (atoi(WL_SECONDS) - 6) * 1e9)
+	while ((age = now_ns() - t0) < (atoi(WL_SECONDS) - 6) * 1e9)
 		usleep(100000);
 	cli("-j stats -s");
 	snprintf(late, sizeof(late), "%s", r.out);
