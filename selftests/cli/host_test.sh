@@ -19,6 +19,11 @@
 #   sync         help, man page and bash completion list the same commands
 #                and options
 #   feed_stats   stats text and JSON from a recorded feed
+#   metrics      metrics from a feed: promtool's lint, exact values, label
+#                escaping, summaries, no series of an ended VM, no counter
+#                going back (metrics_check.py); --textfile replaces the file
+#                atomically, mode 0644; without the module vmsched_up 0; the
+#                Grafana dashboard is JSON and uses only metrics that exist
 #   names        VM names from /proc/PID/cmdline (QEMU -name, --name, comm),
 #                ambiguous and unknown names
 #   top_*        vmsched top in an 80x24 tmux terminal, as a person sees it
@@ -45,7 +50,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-TESTS=(units follow perm usage options abbrev json_errors nomodule version apply_check modprobe sync feed_stats names top_view top_keys top_small_rows)
+TESTS=(units follow perm usage options abbrev json_errors nomodule version apply_check modprobe sync feed_stats metrics names top_view top_keys top_small_rows)
 echo "TAP version 13"
 echo "1..${#TESTS[@]}"
 N=0 PASS=0 FAIL=0 SKIP=0
@@ -498,6 +503,112 @@ assert d["interval_ns"] == 0
 	run stats -s workload
 	[ $RC = 0 ] && [[ $OUT == *idle* ]] && [[ $OUT != *web* ]] || fail "comm lookup: $RC $OUT"
 	unset VMSCHED_STATS_FEED
+}
+
+# ---- metrics in the Prometheus format --------------------------------------
+# metrics_feed K: feed_line at second K plus the module's version and VM
+# "we"b\x<0xff>" (a quote, a backslash, a byte that is not UTF-8)
+metrics_feed() {
+	printf '%s version:release=1.0-test,major=2,minor=0 ' \
+		"$(feed_line $((10000000000 + $1 * 1000000000)) "$1")"
+	printf 'vm:pid=400,name=%s,vcpus=1,run=%d vcpu:pid=400,id=0,state=3,lat_count=%d,p50=1024,p99=2048,max=3000\n' \
+		'we"b\x'$'\xff' "$1" "$1"
+}
+
+# promtool_ok FILE: promtool's lint says nothing about it
+promtool_ok() {
+	local out
+	out=$(promtool check metrics < "$1" 2>&1) && [ -z "$out" ] ||
+		fail "promtool check metrics $1: $out"
+}
+
+t_metrics() {
+	local v d="$TMP/prom" sum='vmsched_vcpu_wake_latency_seconds' dash
+	dash=$TOOL/../../packaging/grafana-vmsched.json
+	command -v promtool > /dev/null || { info "no promtool (scripts/setup.sh installs prometheus)"; return 2; }
+	command -v python3 > /dev/null || { info "no python3"; return 2; }
+	v=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$TOOL/../../dkms.conf")
+	if no_device; then
+		run metrics
+		[ "$RC" = 0 ] && [ -z "$ERR" ] || fail "metrics without the module: exit $RC: $ERR"
+		printf '%s\n' "$OUT" > "$TMP/m0"
+		grep -qx 'vmsched_up 0' "$TMP/m0" || fail "no vmsched_up 0: $OUT"
+		grep -qx "vmsched_build_info{version=\"$v\",module_version=\"\",abi_version=\"\"} 1" \
+			"$TMP/m0" || fail "build_info without the module: $OUT"
+		[ "$(grep -vc '^#' "$TMP/m0")" = 2 ] || fail "more than 2 samples without the module"
+		promtool_ok "$TMP/m0"
+	fi
+	# VM idle (pid 300) ends between the two snapshots
+	metrics_feed 1 > "$TMP/feed1"
+	metrics_feed 2 | sed 's/ vm:pid=300[^ ]*//; s/ vcpu:pid=300[^ ]*//' > "$TMP/feed2"
+	VMSCHED_STATS_FEED=$TMP/feed1 run metrics
+	[ "$RC" = 0 ] || fail "metrics from a feed: exit $RC: $ERR"
+	printf '%s\n' "$OUT" > "$TMP/m1"
+	VMSCHED_STATS_FEED=$TMP/feed2 run metrics
+	printf '%s\n' "$OUT" > "$TMP/m2"
+	promtool_ok "$TMP/m1"
+	promtool_ok "$TMP/m2"
+	"$HERE/metrics_check.py" "$TMP/m1" | sed 's/^/# /'
+	[ "${PIPESTATUS[0]}" = 0 ] || fail "metrics_check.py m1"
+	"$HERE/metrics_check.py" "$TMP/m2" "$TMP/m1" | sed 's/^/# /'
+	[ "${PIPESTATUS[0]}" = 0 ] || fail "metrics_check.py m2 after m1"
+	# the check can fail: the same pair the other way round goes back
+	"$HERE/metrics_check.py" "$TMP/m1" "$TMP/m2" > "$TMP/back" &&
+		fail "metrics_check.py passes counters going back"
+	grep -q 'went back' "$TMP/back" || fail "metrics_check.py does not say what went back"
+	local want
+	for want in \
+		"vmsched_build_info{version=\"$v\",module_version=\"1.0-test\",abi_version=\"2.0\"} 1" \
+		'vmsched_up 1' \
+		'vmsched_pool_policy_info{pool="default",policy="fair"} 1' \
+		'vmsched_pool_swaps_total{pool="default"} 3' \
+		'vmsched_pool_last_swap_duration_seconds{pool="default"} 0.0012' \
+		'vmsched_pool_slots{pool="default"} 2' \
+		'vmsched_pool_vms{pool="default"} 4' \
+		'vmsched_pool_vcpus{pool="default",state="running"} 1' \
+		'vmsched_pool_vcpus{pool="default",state="blocked"} 2' \
+		'vmsched_pool_vcpus{pool="default",state="outside"} 1' \
+		'vmsched_vm_run_seconds_total{vm="web",pid="100",pool="default"} 16.5' \
+		'vmsched_vm_wait_seconds_total{vm="web",pid="100",pool="default"} 2.75' \
+		'vmsched_vm_grants_total{vm="web",pid="100",pool="default"} 100' \
+		'vmsched_vm_preemptions_total{vm="web",pid="100",pool="default"} 10' \
+		'vmsched_vm_vcpus{vm="web",pid="100",pool="default"} 2' \
+		'vmsched_vm_run_seconds_total{vm="we\"b\\x'$'\xef\xbf\xbd''",pid="400",pool="default"} 0.000000001' \
+		"$sum{vm=\"web\",pid=\"100\",pool=\"default\",vcpu=\"1\",quantile=\"0.99\"} NaN" \
+		"${sum}_count{vm=\"web\",pid=\"100\",pool=\"default\",vcpu=\"1\"} 0" \
+		"$sum{vm=\"we\\\"b\\\\x"$'\xef\xbf\xbd'"\",pid=\"400\",pool=\"default\",vcpu=\"0\",quantile=\"0.5\"} 0.000001024" \
+		"$sum{vm=\"we\\\"b\\\\x"$'\xef\xbf\xbd'"\",pid=\"400\",pool=\"default\",vcpu=\"0\",quantile=\"1\"} 0.000003" \
+		"${sum}_count{vm=\"we\\\"b\\\\x"$'\xef\xbf\xbd'"\",pid=\"400\",pool=\"default\",vcpu=\"0\"} 1"; do
+		grep -qxF "$want" "$TMP/m1" || fail "not in the metrics: $want"
+	done
+	grep -q 'vm="idle"' "$TMP/m1" || fail "VM idle missing from the first snapshot"
+	grep -q 'vm="idle"' "$TMP/m2" && fail "VM idle ended but still has series"
+	grep -qxF 'vmsched_pool_vms{pool="default"} 3' "$TMP/m2" || fail "VMs after idle ended"
+	# --textfile: mode 0644 whatever the umask, the same text, replaced atomically
+	mkdir -p "$d"
+	(umask 077; VMSCHED_STATS_FEED=$TMP/feed1 "$VMSCHED" metrics -t "$d/vmsched.prom") ||
+		fail "metrics -t failed"
+	[ "$(stat -c %a "$d/vmsched.prom")" = 644 ] || fail "textfile mode $(stat -c %a "$d/vmsched.prom")"
+	cmp -s "$d/vmsched.prom" "$TMP/m1" || fail "textfile differs from stdout"
+	exec 3< "$d/vmsched.prom"
+	VMSCHED_STATS_FEED=$TMP/feed2 "$VMSCHED" metrics --textfile "$d/vmsched.prom" || fail "second -t"
+	cmp -s "$d/vmsched.prom" "$TMP/m2" || fail "textfile not replaced"
+	cmp -s /dev/fd/3 "$TMP/m1" || fail "the old file was changed in place, not replaced"
+	exec 3<&-
+	mkdir "$d/dir.prom"
+	VMSCHED_STATS_FEED=$TMP/feed1 expect 1 "vmsched: cannot write $d/dir.prom: cannot rename the temporary file over it: Is a directory" metrics -t "$d/dir.prom"
+	VMSCHED_STATS_FEED=$TMP/feed1 expect 1 "vmsched: cannot write $d/no/x.prom: cannot create a temporary file beside it: No such file or directory" metrics -t "$d/no/x.prom"
+	[ "$(ls -A "$d" | xargs)" = "dir.prom vmsched.prom" ] || fail "left in $d: $(ls -A "$d" | xargs)"
+	[ -z "$(ls -A "$d/dir.prom")" ] || fail "wrote into the directory"
+	VMSCHED_STATS_FEED=$TMP/feed1 expect 2 "metrics takes no arguments" metrics web
+	expect 2 "--textfile needs a file name" metrics --textfile=
+	expect 2 'option -j does not apply to "metrics"' metrics -j
+	# the dashboard: JSON, and every metric it queries is one vmsched has
+	python3 -m json.tool "$dash" > /dev/null || fail "$dash is not JSON"
+	local m
+	for m in $(grep -o 'vmsched_[a-z_]*' "$dash" | sort -u); do
+		grep -q "^# TYPE ${m%_count} " "$TMP/m1" || fail "dashboard queries $m, which does not exist"
+	done
 }
 
 # ---- names from /proc ---------------------------------------------------

@@ -145,6 +145,12 @@ int dev_read_version(struct vmsched_version *v)
 	return ret;
 }
 
+int dev_version(struct vmsched_version *v)
+{
+	memset(v, 0, sizeof(*v));
+	return xioctl(VMSCHED_IOC_VERSION, v);
+}
+
 int dev_list_policies(struct vmsched_policy_info **out, unsigned int *n)
 {
 	struct vmsched_list l = { 0 };

@@ -20,6 +20,8 @@ int dev_try_open(void);
 
 /* VMSCHED_IOC_VERSION on a device of its own, whatever uapi the module speaks */
 int dev_read_version(struct vmsched_version *v);
+/* VMSCHED_IOC_VERSION on the device the other calls use */
+int dev_version(struct vmsched_version *v);
 /* arrays are malloc'ed (free them); *n is the number of entries */
 int dev_list_policies(struct vmsched_policy_info **out, unsigned int *n);
 int dev_policy_params(const char *policy, struct vmsched_param_info **out, unsigned int *n);

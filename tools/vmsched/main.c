@@ -33,6 +33,8 @@ static const struct cmd commands[] = {
 	{ "apply", do_apply, OPT_COMMON | OPT_CHECK | OPT_FOLLOW | OPT_INTERVAL, true,
 	  "apply [FILE] [-c|-f [-i TIME]]",
 	  "make the host match FILE (/etc/vmsched.conf)" },
+	{ "metrics", do_metrics, OPT_HELP | OPT_TEXTFILE, false,
+	  "metrics [-t PATH]", "Prometheus metrics, on stdout or into PATH" },
 	{ "version", do_version, OPT_COMMON, false,
 	  "version", "vmsched, kvm_schedswap, uapi versions" },
 	{ "help", do_help, OPT_COMMON, false,

@@ -28,6 +28,7 @@ enum {
 	OPT_CHECK	= 1 << 9,	/* apply -c */
 	OPT_FOLLOW	= 1 << 10,	/* apply -f */
 	OPT_VERSION	= 1 << 11,	/* -V: the version command */
+	OPT_TEXTFILE	= 1 << 12,	/* metrics -t PATH */
 	OPT_COMMON	= OPT_JSON | OPT_PRETTY | OPT_HELP,
 };
 
@@ -35,6 +36,7 @@ struct options {
 	bool json, pretty, help, version, verbose, since_start, batch, check, follow;
 	u64 interval_ns;	/* stats -i, top -d, apply -f -i */
 	long iterations;	/* top -n, 0 = forever */
+	const char *textfile;	/* metrics -t */
 	unsigned int given;	/* OPT_* seen on the command line */
 };
 extern struct options opt;
@@ -72,6 +74,7 @@ int do_top(int argc, char **argv);
 int do_version(int argc, char **argv);
 int do_help(int argc, char **argv);
 int do_apply(int argc, char **argv);
+int do_metrics(int argc, char **argv);
 
 int help_set(void);
 int help_get(void);

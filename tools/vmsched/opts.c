@@ -33,6 +33,7 @@ static const struct {
 	{ 'n', "iterations", OPT_ITER, true },
 	{ 'c', "check", OPT_CHECK, false },
 	{ 'f', "follow", OPT_FOLLOW, false },
+	{ 't', "textfile", OPT_TEXTFILE, true },
 };
 #define NR_OPTDEFS (sizeof(optdefs) / sizeof(optdefs[0]))
 
@@ -97,6 +98,11 @@ static void set_opt(size_t k, const char *val, const char *spelled)
 	case OPT_BATCH: opt.batch = true; break;
 	case OPT_CHECK: opt.check = true; break;
 	case OPT_FOLLOW: opt.follow = true; break;
+	case OPT_TEXTFILE:
+		opt.textfile = val;
+		if (!*val)
+			bad("%s needs a file name", spelled);
+		break;
 	case OPT_INTERVAL:
 	case OPT_DELAY:
 		ret = parse_time_default(val, NSEC_PER_SEC, &opt.interval_ns);

@@ -53,7 +53,16 @@ static const struct feed_key status_keys[] = {
 	STK("policy", active, K_STR), STK("swaps", swaps, K_U64),
 	STK("last_swap", last_swap_ns, K_U64), STK("slots", nr_slots, K_U32),
 	STK("granted", nr_granted, K_U32), STK("gated", nr_gated, K_U32),
-	STK("watchdog", watchdog_events, K_U64), { NULL, 0, 0, 0 }
+	STK("watchdog", watchdog_events, K_U64), STK("errors", policy_errors, K_U64),
+	STK("max_swap", max_swap_ns, K_U64), { NULL, 0, 0, 0 }
+};
+
+#define VRK(n, f, k)	{ n, offsetof(struct vmsched_version, f), k, \
+			  sizeof(((struct vmsched_version *)0)->f) }
+
+static const struct feed_key version_keys[] = {
+	VRK("release", release, K_STR), VRK("major", major, K_U32),
+	VRK("minor", minor, K_U32), { NULL, 0, 0, 0 }
 };
 
 static int feed_set(const struct feed_key *keys, void *obj, const char *k, const char *v)
@@ -147,6 +156,10 @@ static int feed_parse(char *line, struct snap *s)
 			keys = status_keys;
 			obj = &s->st;
 			s->have_status = true;
+		} else if (!strcmp(rec, "version")) {
+			keys = version_keys;
+			obj = &s->ver;
+			s->have_version = true;
 		} else if (!strcmp(rec, "vm")) {
 			s->vms = grow(s->vms, s->nr_vms, sizeof(*s->vms));
 			keys = vm_keys;
@@ -269,6 +282,7 @@ static int dev_take(struct snap *s, pid_t pid)
 	}
 	free(vms);
 	s->have_status = !dev_status(&s->st);
+	s->have_version = !dev_version(&s->ver);
 	return 0;
 }
 
@@ -286,6 +300,8 @@ static void record(const struct snap *s)
 	fprintf(f, "now:ns=%llu ", (unsigned long long)s->now_ns);
 	if (s->have_status)
 		feed_put(f, "status", status_keys, &s->st);
+	if (s->have_version)
+		feed_put(f, "version", version_keys, &s->ver);
 	for (i = 0; i < s->nr_vms; i++)
 		feed_put(f, "vm", vm_keys, &s->vms[i]);
 	for (i = 0; i < s->nr_vcpus; i++)

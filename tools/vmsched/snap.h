@@ -7,7 +7,9 @@
  * comments. A line is whitespace-separated records TYPE:KEY=VALUE,...:
  *
  *   now:ns=N
- *   status:policy=NAME,swaps=N,last_swap=N,slots=N,granted=N,gated=N,watchdog=N
+ *   status:policy=NAME,swaps=N,last_swap=N,max_swap=N,slots=N,granted=N,gated=N,
+ *          watchdog=N,errors=N
+ *   version:release=STRING,major=N,minor=N
  *   vm:pid=N,name=NAME,comm=COMM,vcpus=N,run=N,wait=N,grants=N,preempt=N,
  *      wakeups=N,p99=N,max=N,start=N
  *   vcpu:pid=N,id=N,tid=N,state=N,run=N,wait=N,grants=N,preempt=N,
@@ -44,6 +46,8 @@ struct snap {
 	unsigned int nr_vcpus;
 	bool have_status;
 	struct vmsched_status st;
+	bool have_version;		/* the module's, VMSCHED_IOC_VERSION */
+	struct vmsched_version ver;
 };
 
 /* all VMs (@pid 0) or one; 0, -ENODATA at the end of a feed, or -errno */

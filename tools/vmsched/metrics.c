@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmsched's metrics in the Prometheus text format (see metrics.h). Names
+ * follow Prometheus' conventions: base units (seconds), _total for
+ * counters, what varies in labels. Every sample of a family follows its
+ * HELP and TYPE lines; a VM that ended is in no family (each call prints
+ * one snapshot), and the counters are the kernel's, monotonic for the
+ * lifetime of a VM and across swaps.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "main.h"
+#include "metrics.h"
+#include "prom.h"
+
+/* a family of one field of a struct: struct vmsched_status or _vm_stats */
+enum { F_U64, F_U32, F_NS };	/* F_NS: u64 ns, printed in seconds */
+
+struct family {
+	const char *name, *type, *help;
+	size_t off;
+	int kind;
+};
+
+#define STF(n, t, f, k, h)	{ n, t, h, offsetof(struct vmsched_status, f), k }
+#define VMF(n, t, f, k, h)	{ n, t, h, offsetof(struct vmsched_vm_stats, f), k }
+
+static const struct family pool_families[] = {
+	STF("vmsched_pool_slots", "gauge", nr_slots, F_U32,
+	    "vCPUs the pool grants a pCPU at a time."),
+	STF("vmsched_pool_swaps_total", "counter", swaps, F_U64,
+	    "Completed activations, live swaps and deactivations."),
+	STF("vmsched_pool_last_swap_duration_seconds", "gauge", last_swap_ns, F_NS,
+	    "Duration of the last swap, from the request taking the core's lock to the "
+	    "new policy being live."),
+	STF("vmsched_pool_max_swap_duration_seconds", "gauge", max_swap_ns, F_NS,
+	    "Longest swap since kvm_schedswap was loaded."),
+	STF("vmsched_pool_watchdog_ejections_total", "counter", watchdog_events, F_U64,
+	    "Policies the watchdog ejected (a runnable vCPU waited too long)."),
+	STF("vmsched_pool_watchdog_timeout_seconds", "gauge", watchdog_ns, F_NS,
+	    "How long a runnable vCPU may wait before the watchdog ejects the policy "
+	    "(0: off)."),
+	STF("vmsched_pool_policy_errors_total", "counter", policy_errors, F_U64,
+	    "Calls the policy got wrong (contained by kvm_schedswap)."),
+};
+
+static const struct family vm_families[] = {
+	VMF("vmsched_vm_run_seconds_total", "counter", run_ns, F_NS,
+	    "CPU time the VM's vCPU threads used under grants of the policy."),
+	VMF("vmsched_vm_wait_seconds_total", "counter", wait_ns, F_NS,
+	    "Time the VM's vCPUs were runnable but held at the gate (run-queue wait)."),
+	VMF("vmsched_vm_grants_total", "counter", grants, F_U64,
+	    "Grants of a pCPU slot to the VM's vCPUs."),
+	VMF("vmsched_vm_preemptions_total", "counter", preemptions, F_U64,
+	    "Slices of the VM's vCPUs that ended while they were still runnable."),
+	VMF("vmsched_vm_wakeups_total", "counter", wakeups, F_U64,
+	    "Halts of the VM's vCPUs that ended."),
+	VMF("vmsched_vm_vcpus", "gauge", nr_vcpus, F_U32,
+	    "vCPUs of the VM known to kvm_schedswap."),
+};
+
+#define ARRAY_LEN(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* the sample of @fam's field in @obj */
+static void field_sample(FILE *f, const struct family *fam, const char *labels, const void *obj)
+{
+	const char *p = (const char *)obj + fam->off;
+
+	if (fam->kind == F_U32)
+		prom_u64(f, fam->name, labels, NULL, *(const uint32_t *)p);
+	else if (fam->kind == F_NS)
+		prom_seconds(f, fam->name, labels, NULL, *(const uint64_t *)p);
+	else
+		prom_u64(f, fam->name, labels, NULL, *(const uint64_t *)p);
+}
+
+static const char *const state_names[] = {
+	[VMSCHED_VCPU_RUNNING] = "running",
+	[VMSCHED_VCPU_QUEUED] = "queued",
+	[VMSCHED_VCPU_BLOCKED] = "blocked",
+	[VMSCHED_VCPU_OUTSIDE] = "outside",
+};
+#define NR_STATES	ARRAY_LEN(state_names)
+
+static char *vm_labels(char *buf, size_t len, const struct snap_vm *vm)
+{
+	char pid[16];
+
+	snprintf(pid, sizeof(pid), "%d", vm->s.pid);
+	return prom_labels(buf, len, (const char *const[]){ "vm", vm->name, "pid", pid,
+			   "pool", METRICS_POOL, NULL });
+}
+
+static void build_info(FILE *f, const struct snap *s, const char *version)
+{
+	char labels[PROM_LABELS_LEN], abi[32] = "", rel[sizeof(s->ver.release) + 1] = "";
+
+	if (s && s->have_version) {
+		snprintf(abi, sizeof(abi), "%u.%u", s->ver.major, s->ver.minor);
+		snprintf(rel, sizeof(rel), "%.*s", (int)sizeof(s->ver.release), s->ver.release);
+	}
+	prom_family(f, "vmsched_build_info", "gauge",
+		    "Versions of vmsched, of the loaded kvm_schedswap and of the uapi it "
+		    "speaks (empty: not loaded).");
+	prom_u64(f, "vmsched_build_info", prom_labels(labels, sizeof(labels),
+		 (const char *const[]){ "version", version, "module_version", rel,
+		 "abi_version", abi, NULL }), NULL, 1);
+	prom_family(f, "vmsched_up", "gauge",
+		    "1 if kvm_schedswap's statistics were read, 0 if it is not loaded.");
+	prom_u64(f, "vmsched_up", NULL, NULL, !!s);
+}
+
+static void pool_status(FILE *f, const struct vmsched_status *st, const char *pool)
+{
+	char pl[PROM_LABELS_LEN], policy[VMSCHED_NAME_MAX + 1];
+	unsigned int i;
+
+	snprintf(policy, sizeof(policy), "%.*s", VMSCHED_NAME_MAX, st->active);
+	prom_family(f, "vmsched_pool_policy_info", "gauge",
+		    "The pool's active policy (none: the host scheduler).");
+	prom_u64(f, "vmsched_pool_policy_info", pool, prom_labels(pl, sizeof(pl),
+		 (const char *const[]){ "policy", policy[0] ? policy : "none", NULL }), 1);
+	for (i = 0; i < ARRAY_LEN(pool_families); i++) {
+		prom_family(f, pool_families[i].name, pool_families[i].type,
+			    pool_families[i].help);
+		field_sample(f, &pool_families[i], pool, st);
+	}
+}
+
+static void pool_vcpus(FILE *f, const struct snap *s, const char *pool)
+{
+	unsigned int n[NR_STATES] = { 0 }, i;
+	char sl[64];
+
+	for (i = 0; i < s->nr_vcpus; i++)
+		if (s->vcpus[i].state < NR_STATES)
+			n[s->vcpus[i].state]++;
+	prom_family(f, "vmsched_pool_vms", "gauge", "VMs known to kvm_schedswap.");
+	prom_u64(f, "vmsched_pool_vms", pool, NULL, s->nr_vms);
+	prom_family(f, "vmsched_pool_vcpus", "gauge",
+		    "vCPUs by state: running (granted, or no policy), queued (runnable, "
+		    "waiting at the gate), blocked (halted), outside (in the VMM).");
+	for (i = 0; i < NR_STATES; i++) {
+		snprintf(sl, sizeof(sl), "state=\"%s\"", state_names[i]);
+		prom_u64(f, "vmsched_pool_vcpus", pool, sl, n[i]);
+	}
+}
+
+static void vms(FILE *f, const struct snap *s)
+{
+	char labels[PROM_LABELS_LEN];
+	unsigned int k, i;
+
+	for (k = 0; k < ARRAY_LEN(vm_families); k++) {
+		prom_family(f, vm_families[k].name, vm_families[k].type, vm_families[k].help);
+		for (i = 0; i < s->nr_vms; i++)
+			field_sample(f, &vm_families[k], vm_labels(labels, sizeof(labels),
+				     &s->vms[i]), &s->vms[i].s);
+	}
+}
+
+/* wake-to-run latency of each vCPU: quantiles are log2 bucket upper bounds */
+static void vcpu_latency(FILE *f, const struct snap *s)
+{
+	static const char *const name = "vmsched_vcpu_wake_latency_seconds";
+	static const char *const quantiles[] = {
+		"quantile=\"0.5\"", "quantile=\"0.99\"", "quantile=\"1\"",
+	};
+	char labels[PROM_LABELS_LEN + 32], *end;
+	unsigned int i, j, k;
+
+	prom_family(f, name, "summary",
+		    "Wake-to-run latency of the vCPU: from the end of a halt to running "
+		    "(quantiles: the upper bound of the log2 bucket that holds them; 1: "
+		    "the longest).");
+	for (i = 0; i < s->nr_vms; i++) {
+		const struct snap_vm *vm = &s->vms[i];
+
+		vm_labels(labels, PROM_LABELS_LEN, vm);
+		end = labels + strlen(labels);
+		for (j = 0; j < vm->nr_vcpus; j++) {
+			const struct vmsched_vcpu_stats *v = &s->vcpus[vm->first_vcpu + j];
+
+			const uint64_t qv[] = { v->lat_p50_ns, v->lat_p99_ns, v->lat_max_ns };
+
+			snprintf(end, 32, ",vcpu=\"%u\"", v->vcpu_id);
+			for (k = 0; k < 3; k++)	/* no sample: no quantile (NaN) */
+				if (v->lat_count)
+					prom_seconds(f, name, labels, quantiles[k], qv[k]);
+				else
+					prom_sample(f, name, labels, quantiles[k], "NaN");
+			prom_u64(f, "vmsched_vcpu_wake_latency_seconds_count", labels, NULL,
+				 v->lat_count);
+		}
+	}
+}
+
+void metrics_print(FILE *f, const struct snap *s, const char *version)
+{
+	char pool[64];
+
+	build_info(f, s, version);
+	if (!s)
+		return;
+	snprintf(pool, sizeof(pool), "pool=\"%s\"", METRICS_POOL);
+	if (s->have_status)
+		pool_status(f, &s->st, pool);
+	pool_vcpus(f, s, pool);
+	vms(f, s);
+	vcpu_latency(f, s);
+}
