@@ -27,6 +27,7 @@
 #   names        VM names from /proc/PID/cmdline (QEMU -name, --name, comm),
 #                ambiguous and unknown names
 #   top_*        vmsched top in an 80x24 tmux terminal, as a person sees it
+#   apply_*      against a fake /dev/vmsched (apply_tests.sh)
 #
 #   host_test.sh BUILD_DIR     (make -C selftests/cli host-test)
 #
@@ -50,7 +51,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-TESTS=(units follow perm usage options abbrev json_errors nomodule version apply_check modprobe sync feed_stats metrics names top_view top_keys top_small_rows)
+# shellcheck source=apply_tests.sh
+. "$HERE/apply_tests.sh"
+TESTS=(units follow perm usage options abbrev json_errors nomodule version apply_check modprobe sync feed_stats metrics names top_view top_keys top_small_rows "${APPLY_TESTS[@]}")
 echo "TAP version 13"
 echo "1..${#TESTS[@]}"
 N=0 PASS=0 FAIL=0 SKIP=0

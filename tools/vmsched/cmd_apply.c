@@ -8,10 +8,11 @@
  * key and value against the policy's descriptors (apply_load.c), and only
  * then change anything: activate the policy with its global parameters
  * (one atomic call), then set the parameters of each running VM the file
- * names. If the kernel refuses one of these (a combination of values the
- * policy does not allow), everything done so far is undone: the VMs'
- * previous values, then the previous policy with its previous global
- * parameters.
+ * names, and put the other running VMs back to the defaults: the file is
+ * the whole configuration (apply_plan.h). If the kernel refuses one of
+ * these (a combination of values the policy does not allow), everything
+ * done so far is undone (apply_undo.h): the VMs' previous values, then the
+ * previous policy with its previous global parameters.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -23,6 +24,8 @@
 #include <unistd.h>
 
 #include "apply_load.h"
+#include "apply_plan.h"
+#include "apply_undo.h"
 #include "conf.h"
 #include "dev.h"
 #include "follow.h"
@@ -33,19 +36,6 @@
 #include "snap.h"
 #include "units.h"
 
-/* what to put back if a later step fails */
-struct undo {
-	char policy[VMSCHED_NAME_MAX];	/* active before, "" for none */
-	struct vmsched_kv *globals;
-	unsigned int nr_globals;
-	struct {
-		pid_t pid;
-		struct vmsched_kv *kv;
-		unsigned int n;
-	} vm[256];
-	unsigned int nr_vms;
-};
-
 static volatile sig_atomic_t got_hup, got_term;
 
 static void on_signal(int sig)
@@ -54,27 +44,6 @@ static void on_signal(int sig)
 		got_hup = 1;
 	else
 		got_term = 1;
-}
-
-static const char *reason(int err)
-{
-	static char why[256], perm[300];
-
-	switch (-err) {
-	case EINVAL:
-		return "the policy refused the values (a combination it does not allow)";
-	case ENOSPC:
-		return "the values ask for more than the pool has";
-	case EPERM:
-	case EACCES:
-		snprintf(perm, sizeof(perm), "permission denied: %s",
-			 perm_call_why_here(why, sizeof(why)));
-		return perm;
-	case ENOENT:
-		return "the policy was unloaded or swapped meanwhile";
-	default:
-		return strerror(-err);
-	}
 }
 
 /* forget pids that are no longer VMs (a new VM may reuse one) */
@@ -88,30 +57,6 @@ static void pidset_prune(struct pidset *ps, const struct snap *s)
 	ps->n = n;
 }
 
-/* put back what apply_conf() changed, newest first */
-static void rollback(struct undo *u, bool activated)
-{
-	unsigned int i;
-
-	for (i = u->nr_vms; i-- > 0;)
-		dev_set_params(VMSCHED_SCOPE_VM, u->vm[i].pid, 0, u->vm[i].kv, u->vm[i].n);
-	if (!activated)
-		return;
-	if (u->policy[0])
-		dev_activate(u->policy, u->globals, u->nr_globals);
-	else
-		dev_deactivate();
-}
-
-static void undo_free(struct undo *u)
-{
-	unsigned int i;
-
-	free(u->globals);
-	for (i = 0; i < u->nr_vms; i++)
-		free(u->vm[i].kv);
-}
-
 static const struct out_col vm_cols[] = {
 	{ "name", "VM", -16, O_STR },
 	{ "pid", "PID", 8, O_U64 },
@@ -119,89 +64,150 @@ static const struct out_col vm_cols[] = {
 	{ "params", "PARAMS", -1, O_STR },
 };
 
-static void vm_row(const struct conf_entry *e, pid_t pid, const char *state)
+static void vm_row(const char *name, pid_t pid, const char *state, const char *params)
 {
-	char args[1024];
 	struct out_cell row[] = {
-		CELL_STR(e->name), pid ? CELL_U64(pid) : (struct out_cell){ 0 },
-		CELL_STR(state), CELL_STR(conf_args_str(e, args, sizeof(args))),
+		CELL_STR(name), pid ? CELL_U64(pid) : (struct out_cell){ 0 },
+		CELL_STR(state), CELL_STR(params),
 	};
 
 	out_row(row);
 }
 
-/* set the parameters of every running VM named in @c; 0 or the exit code */
-static int apply_vms(const struct conf *c, const struct snap *s, struct undo *u,
-		     bool dry, struct pidset *done)
+/*
+ * Give running VM @pid (@name) the values @kv; with @e (its vm line) they
+ * are the file's, else the defaults, set only if the VM has others. The
+ * VM's values before go to @u. 0, VM_SKIPPED (it exited, or has the
+ * defaults already) or the exit code.
+ */
+#define VM_SKIPPED	(-1)
+static int apply_vm(const struct conf *c, const struct pdesc *d, const struct conf_entry *e,
+		    pid_t pid, const char *name, const struct vmsched_kv *kv, unsigned int n,
+		    struct undo *u)
 {
+	char vals[1024];
+	int ret = undo_save_vm(u, pid, name);
+
+	if (ret == -ESRCH)	/* it just exited */
+		return VM_SKIPPED;
+	if (ret == -ENOSPC)
+		return op_err("more than %u VMs to change at once", UNDO_MAX_VMS);
+	if (ret) {
+		conf_err(c, e ? e->line : 0, "vm %s (pid %d): cannot read its parameters: %s",
+			 name, pid, apply_why(ret));
+		return EXIT_FAIL;
+	}
+	if (!e && kv_same(u->vm[u->nr_vms - 1].kv, u->vm[u->nr_vms - 1].n, kv, n)) {
+		undo_drop_vm(u);	/* at the defaults already */
+		return VM_SKIPPED;
+	}
+	ret = dev_set_params(VMSCHED_SCOPE_VM, pid, 0, kv, n);
+	if (ret)
+		undo_drop_vm(u);	/* all or nothing: unchanged */
+	if (ret == -ESRCH)
+		return VM_SKIPPED;
+	if (ret) {
+		conf_err(c, e ? e->line : 0, "vm %s (pid %d): %s%s", name, pid,
+			 e ? "" : "cannot put back the defaults: ", apply_why(ret));
+		return EXIT_FAIL;
+	}
+	if (!e)
+		vm_row(name, pid, "defaults", kv_str(d, kv, n, vals, sizeof(vals)));
+	return 0;
+}
+
+/*
+ * Set the parameters of every running VM: those the file names to its
+ * values (the rest of their keys to the defaults), the others back to the
+ * defaults; @dry: only list the VMs of the file. 0 or the exit code.
+ */
+static int apply_vms(const struct conf *c, const struct pdesc *d, const struct snap *s,
+		     struct undo *u, bool dry, struct pidset *done)
+{
+	struct vmsched_kv kv[VMSCHED_MAX_KV];
 	const struct conf_entry *e;
-	unsigned int i, j;
+	char args[1024];
+	unsigned int i, j, n;
 	int ret;
 
 	for (i = 0; i < c->nr_vms; i++) {
 		bool found = false;
 
 		e = &c->vms[i];
+		conf_args_str(e, args, sizeof(args));
+		if (!dry && plan_values(d, VMSCHED_SCOPE_VM, e, kv, &n))
+			return op_err("policy %s has more per-VM parameters than %d: apply "
+				      "cannot set them in one call", d->policy, VMSCHED_MAX_KV);
 		for (j = 0; j < s->nr_vms; j++) {
 			pid_t pid = s->vms[j].s.pid;
 
 			if (strcmp(s->vms[j].name, e->name))
 				continue;
 			found = true;
-			if (dry) {
-				vm_row(e, pid, "running");
+			ret = dry ? 0 : apply_vm(c, d, e, pid, e->name, kv, n, u);
+			if (ret == VM_SKIPPED)
 				continue;
-			}
-			if (u->nr_vms == sizeof(u->vm) / sizeof(u->vm[0]))
-				return op_err("more than %u VMs to change at once",
-					      u->nr_vms);
-			ret = dev_get_params(VMSCHED_SCOPE_VM, pid, 0, &u->vm[u->nr_vms].kv,
-					     &u->vm[u->nr_vms].n);
-			if (ret == -ESRCH)	/* it just exited */
-				continue;
-			if (ret) {
-				conf_err(c, e->line, "vm %s (pid %d): %s", e->name, pid,
-					 reason(ret));
-				return EXIT_FAIL;
-			}
-			u->vm[u->nr_vms++].pid = pid;
-			ret = dev_set_params(VMSCHED_SCOPE_VM, pid, 0, e->kv, e->nr);
-			if (ret == -ESRCH)
-				continue;
-			if (ret) {
-				conf_err(c, e->line, "vm %s (pid %d): %s", e->name, pid,
-					 reason(ret));
-				return EXIT_FAIL;
-			}
-			pidset_add(done, pid);
-			vm_row(e, pid, "applied");
+			if (ret)
+				return ret;
+			if (!dry)
+				pidset_add(done, pid);
+			vm_row(e->name, pid, dry ? "running" : "applied", args);
 		}
 		if (!found)
-			vm_row(e, 0, "not running");
+			vm_row(e->name, 0, "not running", args);
+	}
+	if (dry || plan_values(d, VMSCHED_SCOPE_VM, NULL, kv, &n))
+		return 0;
+	for (j = 0; j < s->nr_vms; j++) {
+		if (conf_find_vm(c, s->vms[j].name))
+			continue;
+		ret = apply_vm(c, d, NULL, s->vms[j].s.pid, s->vms[j].name, kv, n, u);
+		if (ret && ret != VM_SKIPPED)
+			return ret;
 	}
 	return 0;
 }
 
+/* after a failure: put back what was changed, say whether that worked */
+static void undo_all(const struct conf *c, const struct pdesc *d, struct undo *u,
+		     bool activated)
+{
+	unsigned int fails = undo_rollback(u, activated, c, d);
+
+	out_kv_str("result", "result", fails ? "failed, rollback incomplete" :
+		   "failed, rolled back");
+	if (fails)
+		conf_err(c, 0, "the host is left partly changed: %u rollback step%s failed "
+			 "(see above)", fails, fails == 1 ? "" : "s");
+	else
+		conf_err(c, 0, "nothing was changed (the policy and the VMs changed before "
+			 "the error are back as they were)");
+}
+
 /*
- * Make the host match @c, all or nothing (@dry: only report what would be
- * done). The VMs given parameters are added to @done. 0 or the exit code.
+ * Make the host match @c (@d: its policy's descriptors), all or nothing
+ * (@dry: only report what would be done). The VMs given parameters are
+ * added to @done. 0 or the exit code.
  */
-static int apply_conf(const struct conf *c, bool dry, const struct missing *m,
-		      struct pidset *done)
+static int apply_conf(const struct conf *c, const struct pdesc *d, bool dry,
+		      const struct missing *m, struct pidset *done)
 {
 	bool none = !strcmp(c->policy.name, CONF_NONE);
+	struct vmsched_kv gkv[VMSCHED_MAX_KV];
 	struct undo u = { 0 };
 	char args[1024];
 	struct snap s = { 0 };
-	int ret;
+	unsigned int gn = 0;
+	int ret = 0;
 
-	ret = m->core ? 0 : active_policy(u.policy);
-	if (ret)
+	if (!none && !dry && plan_values(d, VMSCHED_SCOPE_GLOBAL, &c->policy, gkv, &gn))
+		return op_err("policy %s has more global parameters than %d: apply cannot "
+			      "set them in one call", d->policy, VMSCHED_MAX_KV);
+	if (!m->core)
+		ret = dry ? active_policy(u.policy) : undo_save_policy(&u);
+	if (ret) {
+		undo_free(&u);
 		return ret;
-	if (u.policy[0] && !dry) {
-		ret = dev_get_params(VMSCHED_SCOPE_GLOBAL, 0, 0, &u.globals, &u.nr_globals);
-		if (ret)
-			return dev_err("cannot read the global parameters", ret);
 	}
 	out_obj_begin(NULL, NULL);
 	out_kv_str("file", "file", c->path);
@@ -212,10 +218,10 @@ static int apply_conf(const struct conf *c, bool dry, const struct missing *m,
 	if (!dry && none && u.policy[0])
 		ret = dev_deactivate();
 	else if (!dry && !none)
-		ret = dev_activate(c->policy.name, c->policy.kv, c->policy.nr);
+		ret = dev_activate(c->policy.name, gkv, gn);
 	if (ret) {
 		conf_err(c, c->policy.line, "policy %s: %s; nothing was changed",
-			 c->policy.name, reason(ret));
+			 c->policy.name, apply_why(ret));
 		out_obj_end();
 		undo_free(&u);
 		return EXIT_FAIL;
@@ -223,24 +229,23 @@ static int apply_conf(const struct conf *c, bool dry, const struct missing *m,
 	/* the core learns of VMs at their next guest entry after a policy change */
 	if (!dry && strcmp(u.policy, c->policy.name))
 		nanosleep(&(struct timespec){ .tv_nsec = 200 * 1000000L }, NULL);
-	ret = m->core ? 0 : snap_take(&s, 0);	/* no core, no VMs known */
+	/* no core, or no policy: no VM has parameters */
+	ret = m->core || none ? 0 : snap_take(&s, 0);
 	if (ret) {
-		rollback(&u, !dry);
-		undo_free(&u);
-		ret = dev_err("cannot list VMs", ret);
+		dev_err("cannot list VMs", ret);
+		if (!dry)
+			undo_all(c, d, &u, true);
 		out_obj_end();
-		return ret;
+		undo_free(&u);
+		return EXIT_FAIL;
 	}
 	out_table_begin("vms", vm_cols, 4, 0);
-	ret = apply_vms(c, &s, &u, dry, done);
+	ret = apply_vms(c, d, &s, &u, dry, done);
 	out_table_end();
-	out_kv_str("result", "result", ret ? "failed, rolled back" :
-		   dry ? "valid, nothing changed" : "applied");
-	if (ret) {
-		rollback(&u, true);
-		conf_err(c, 0, "nothing was changed (the policy and the VMs changed before "
-			 "the error are back as they were)");
-	}
+	if (ret)
+		undo_all(c, d, &u, true);
+	else
+		out_kv_str("result", "result", dry ? "valid, nothing changed" : "applied");
 	out_obj_end();
 	snap_free(&s);
 	undo_free(&u);
@@ -251,8 +256,11 @@ static int apply_conf(const struct conf *c, bool dry, const struct missing *m,
  * one follow round: VMs of @c that started since, or whose parameters could
  * not be set before; messages on stdout, a failure once per VM (@reported)
  */
-static void follow_round(const struct conf *c, struct pidset *done, struct pidset *reported)
+static void follow_round(const struct conf *c, const struct pdesc *d, struct pidset *done,
+			 struct pidset *reported)
 {
+	struct vmsched_kv kv[VMSCHED_MAX_KV];
+	unsigned int n;
 	char policy[VMSCHED_NAME_MAX], args[1024];
 	const struct conf_entry *e;
 	unsigned int i;
@@ -272,11 +280,13 @@ static void follow_round(const struct conf *c, struct pidset *done, struct pidse
 		e = conf_find_vm(c, s.vms[i].name);
 		if (!e || pidset_has(done, pid))
 			continue;
-		ret = dev_set_params(VMSCHED_SCOPE_VM, pid, 0, e->kv, e->nr);
+		ret = plan_values(d, VMSCHED_SCOPE_VM, e, kv, &n);
+		if (!ret)
+			ret = dev_set_params(VMSCHED_SCOPE_VM, pid, 0, kv, n);
 		if (!follow_note(done, reported, pid, ret))
 			continue;
 		if (ret)
-			conf_err(c, e->line, "vm %s (pid %d): %s", e->name, pid, reason(ret));
+			conf_err(c, e->line, "vm %s (pid %d): %s", e->name, pid, apply_why(ret));
 		else
 			printf("vm %s (pid %d): applied %s\n", e->name, pid,
 			       conf_args_str(e, args, sizeof(args)));
@@ -298,7 +308,7 @@ static void reload(const char *path, struct conf *c, struct pdesc *d, struct pid
 	fflush(stdout);
 	if (load_conf(path, &nc, &nd, false, &m))
 		goto keep;
-	if (apply_conf(&nc, false, &m, &nps)) {
+	if (apply_conf(&nc, &nd, false, &m, &nps)) {
 		conf_free(&nc);
 		pdesc_free(&nd);
 		free(nps.pid);
@@ -336,7 +346,7 @@ static int follow(const char *path, struct conf *c, struct pdesc *d, struct pids
 			got_hup = 0;
 			reload(path, c, d, done, &reported);
 		}
-		follow_round(c, done, &reported);
+		follow_round(c, d, done, &reported);
 		nanosleep(&ts, NULL);	/* a signal ends it early */
 	}
 	free(reported.pid);
@@ -361,7 +371,7 @@ int do_apply(int argc, char **argv)
 	ret = load_conf(path, &c, &d, opt.check, &m);
 	if (ret)
 		return ret;
-	ret = apply_conf(&c, opt.check, &m, &done);
+	ret = apply_conf(&c, &d, opt.check, &m, &done);
 	if (!ret && opt.follow)
 		ret = follow(path, &c, &d, &done);
 	free(done.pid);

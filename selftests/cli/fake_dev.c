@@ -1,0 +1,536 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A /dev/vmsched of its own for host tests of the CLI (LD_PRELOAD): open()
+ * of the device gives a descriptor whose ioctl()s are answered from a state
+ * file, so several vmsched runs see one host. It follows the uapi's rules
+ * that the CLI depends on: SET is all or nothing; ACTIVATE of the active
+ * policy changes only the values it names; a VM keeps its values while the
+ * policy stays active; GET returns every parameter of a scope.
+ *
+ * VMSCHED_FAKE_STATE=FILE, lines of:
+ *   active NAME            the active policy (none: no line)
+ *   g KEY VALUE            a global value of the active policy
+ *   v PID KEY VALUE        a per-VM value of the active policy
+ *   pid PID                a VM the core knows (one vCPU)
+ *   fail OP WHO ERRNO      OP fails with ERRNO: set/get (WHO: a pid, 0 for
+ *                          global), activate/params (WHO: a policy name)
+ *   failnth OP N ERRNO     the Nth call of OP from now fails once
+ *   log OP ...             appended by each changing call (set, activate,
+ *                          deactivate), for tests to read
+ * Policies: "alpha" (global slice, per-VM weight and cap, per-vCPU boost)
+ * and "beta" (global quantum, per-VM prio).
+ */
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+#include <linux/vmsched.h>
+
+#define MS	1000000ULL
+
+struct fpol {
+	const char *name, *desc;
+	struct vmsched_param_info p[4];
+	unsigned int n;
+};
+
+static const struct fpol pols[] = {
+	{ "alpha", "test policy with weights", {
+		{ "slice", "time slice", VMSCHED_SCOPE_GLOBAL, VMSCHED_UNIT_NS, MS, 1000 * MS, 10 * MS },
+		{ "weight", "share", VMSCHED_SCOPE_VM, VMSCHED_UNIT_NONE, 1, 10000, 256 },
+		{ "cap", "limit", VMSCHED_SCOPE_VM, VMSCHED_UNIT_PERCENT, 0, 1000, 0 },
+		{ "boost", "wake-up boost", VMSCHED_SCOPE_VCPU, VMSCHED_UNIT_NONE, 0, 1, 0 },
+	  }, 4 },
+	{ "beta", "test policy with priorities", {
+		{ "quantum", "time quantum", VMSCHED_SCOPE_GLOBAL, VMSCHED_UNIT_NS, MS, 100 * MS, 5 * MS },
+		{ "prio", "priority", VMSCHED_SCOPE_VM, VMSCHED_UNIT_NONE, 0, 7, 4 },
+	  }, 2 },
+};
+#define NR_POLS	(sizeof(pols) / sizeof(pols[0]))
+
+#define MAX_LINES	512
+static char lines[MAX_LINES][128];
+static unsigned int nr_lines;
+static int fake_fd[64], nr_fds;
+
+static const char *state_path(void)
+{
+	const char *p = getenv("VMSCHED_FAKE_STATE");
+
+	return p && *p ? p : "/tmp/vmsched-fake-state";
+}
+
+static void load(void)
+{
+	FILE *f = fopen(state_path(), "r");
+
+	nr_lines = 0;
+	if (!f)
+		return;
+	while (nr_lines < MAX_LINES && fgets(lines[nr_lines], sizeof(lines[0]), f)) {
+		lines[nr_lines][strcspn(lines[nr_lines], "\n")] = '\0';
+		if (lines[nr_lines][0])
+			nr_lines++;
+	}
+	fclose(f);
+}
+
+static void save(void)
+{
+	FILE *f = fopen(state_path(), "w");
+	unsigned int i;
+
+	if (!f)
+		return;
+	for (i = 0; i < nr_lines; i++)
+		fprintf(f, "%s\n", lines[i]);
+	fclose(f);
+}
+
+static void add(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void add(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (nr_lines == MAX_LINES)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(lines[nr_lines++], sizeof(lines[0]), fmt, ap);
+	va_end(ap);
+}
+
+static void drop(unsigned int i)
+{
+	memmove(lines[i], lines[i + 1], (nr_lines - i - 1) * sizeof(lines[0]));
+	nr_lines--;
+}
+
+/* drop the lines that start with @prefix */
+static void drop_all(const char *prefix)
+{
+	unsigned int i;
+
+	for (i = nr_lines; i-- > 0;)
+		if (!strncmp(lines[i], prefix, strlen(prefix)))
+			drop(i);
+}
+
+/* the line that starts with @prefix, or NULL */
+static const char *find(const char *prefix)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr_lines; i++)
+		if (!strncmp(lines[i], prefix, strlen(prefix)))
+			return lines[i];
+	return NULL;
+}
+
+static const struct fpol *policy(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < NR_POLS; i++)
+		if (!strcmp(pols[i].name, name))
+			return &pols[i];
+	return NULL;
+}
+
+static const struct fpol *active(void)
+{
+	const char *l = find("active ");
+
+	return l ? policy(l + 7) : NULL;
+}
+
+/* an injected failure of @op for @who, or 0 */
+static int injected(const char *op, const char *who)
+{
+	char pfx[96];
+	const char *l;
+	unsigned int i, n;
+	int err;
+
+	snprintf(pfx, sizeof(pfx), "fail %s %s ", op, who);
+	l = find(pfx);
+	if (l)
+		return atoi(l + strlen(pfx));
+	snprintf(pfx, sizeof(pfx), "failnth %s ", op);
+	for (i = 0; i < nr_lines; i++) {
+		if (strncmp(lines[i], pfx, strlen(pfx)) ||
+		    sscanf(lines[i] + strlen(pfx), "%u %d", &n, &err) != 2)
+			continue;
+		drop(i);
+		if (n <= 1)
+			return err;
+		add("%s%u %d", pfx, n - 1, err);
+		return 0;
+	}
+	return 0;
+}
+
+static const struct vmsched_param_info *param(const struct fpol *p, const char *key)
+{
+	unsigned int i;
+
+	for (i = 0; i < p->n; i++)
+		if (!strcmp(p->p[i].name, key))
+			return &p->p[i];
+	return NULL;
+}
+
+static unsigned long long value(const struct vmsched_param_info *pi, int pid)
+{
+	char pfx[96];
+	const char *l;
+
+	if (pid)
+		snprintf(pfx, sizeof(pfx), "v %d %s ", pid, pi->name);
+	else
+		snprintf(pfx, sizeof(pfx), "g %s ", pi->name);
+	l = find(pfx);
+	return l ? strtoull(l + strlen(pfx), NULL, 10) : pi->def;
+}
+
+static void set_value(const char *key, int pid, unsigned long long v)
+{
+	char pfx[96];
+
+	if (pid)
+		snprintf(pfx, sizeof(pfx), "v %d %s ", pid, key);
+	else
+		snprintf(pfx, sizeof(pfx), "g %s ", key);
+	drop_all(pfx);
+	add("%s%llu", pfx, v);
+}
+
+static bool known_vm(int pid)
+{
+	char pfx[32];
+	unsigned int i;
+
+	snprintf(pfx, sizeof(pfx), "pid %d", pid);
+	for (i = 0; i < nr_lines; i++)
+		if (!strcmp(lines[i], pfx))
+			return true;
+	return false;
+}
+
+/* check @n pairs of @kv for @scope; 0 or -errno */
+static int check_kv(const struct fpol *p, unsigned int scope, const struct vmsched_kv *kv,
+		    unsigned int n)
+{
+	const struct vmsched_param_info *pi;
+	unsigned int i;
+
+	if (n > VMSCHED_MAX_KV)
+		return -EINVAL;
+	for (i = 0; i < n; i++) {
+		pi = param(p, kv[i].key);
+		if (!pi || pi->scope != scope)
+			return -ENOENT;
+		if (kv[i].value < pi->min || kv[i].value > pi->max)
+			return -ERANGE;
+	}
+	return 0;
+}
+
+static void log_kv(const char *what, const struct vmsched_kv *kv, unsigned int n)
+{
+	char buf[128];
+	size_t len;
+	unsigned int i;
+
+	len = snprintf(buf, sizeof(buf), "log %s", what);
+	for (i = 0; i < n && len < sizeof(buf); i++)
+		len += snprintf(buf + len, sizeof(buf) - len, " %s=%llu", kv[i].key,
+				(unsigned long long)kv[i].value);
+	add("%s", buf);
+}
+
+static int copy_list(struct vmsched_list *l, const void *src, unsigned int n, size_t esz)
+{
+	unsigned int i, cap = l->count;
+	size_t sz = l->entry_size < esz ? l->entry_size : esz;
+
+	for (i = 0; i < n && i < cap; i++)
+		memcpy((char *)(uintptr_t)l->buf + i * l->entry_size, (const char *)src + i * esz, sz);
+	l->count = n;
+	return 0;
+}
+
+static int do_list(struct vmsched_list *l)
+{
+	struct vmsched_policy_info info[NR_POLS];
+	const struct fpol *a = active();
+	unsigned int i;
+
+	memset(info, 0, sizeof(info));
+	for (i = 0; i < NR_POLS; i++) {
+		snprintf(info[i].name, sizeof(info[i].name), "%s", pols[i].name);
+		snprintf(info[i].description, sizeof(info[i].description), "%s", pols[i].desc);
+		info[i].flags = a == &pols[i] ? VMSCHED_POLICY_ACTIVE : 0;
+		info[i].nr_params = pols[i].n;
+	}
+	return copy_list(l, info, NR_POLS, sizeof(info[0]));
+}
+
+static int do_params(struct vmsched_policy_params *pp)
+{
+	const struct fpol *p = policy(pp->name);
+	int err = injected("params", pp->name);
+
+	if (err)
+		return -err;
+	if (!p)
+		return -ENOENT;
+	return copy_list(&pp->list, p->p, p->n, sizeof(p->p[0]));
+}
+
+static int do_activate(const struct vmsched_activate *a)
+{
+	const struct vmsched_kv *kv = (const void *)(uintptr_t)a->params;
+	const struct fpol *p = policy(a->name), *old = active();
+	unsigned int i;
+	int err;
+
+	if (!p)
+		return -ENOENT;
+	err = check_kv(p, VMSCHED_SCOPE_GLOBAL, kv, a->nr_params);
+	if (err)
+		return err;
+	err = injected("activate", a->name);
+	if (err)
+		return -err;
+	if (old != p) {		/* a swap: values start from the defaults */
+		drop_all("g ");
+		drop_all("v ");
+		drop_all("active ");
+		add("active %s", p->name);
+	}
+	for (i = 0; i < a->nr_params; i++)
+		set_value(kv[i].key, 0, kv[i].value);
+	log_kv(a->name, kv, a->nr_params);
+	return 0;
+}
+
+static int do_set(const struct vmsched_params *sp)
+{
+	const struct vmsched_kv *kv = (const void *)(uintptr_t)sp->params;
+	const struct fpol *p = active();
+	char who[16], what[48];
+	unsigned int i;
+	int err;
+
+	if (!p)
+		return -ENODEV;
+	if (sp->scope != VMSCHED_SCOPE_GLOBAL && !known_vm(sp->pid))
+		return -ESRCH;
+	err = check_kv(p, sp->scope, kv, sp->nr_params);
+	if (err)
+		return err;
+	snprintf(who, sizeof(who), "%d", sp->scope == VMSCHED_SCOPE_GLOBAL ? 0 : sp->pid);
+	err = injected("set", who);
+	if (err)
+		return -err;
+	if (sp->scope == VMSCHED_SCOPE_VCPU)
+		return 0;	/* not kept: no test reads vCPU values back */
+	for (i = 0; i < sp->nr_params; i++)
+		set_value(kv[i].key, sp->scope == VMSCHED_SCOPE_GLOBAL ? 0 : sp->pid,
+			  kv[i].value);
+	snprintf(what, sizeof(what), "set %s", who);
+	log_kv(what, kv, sp->nr_params);
+	return 0;
+}
+
+static int do_get(struct vmsched_params *gp)
+{
+	struct vmsched_kv kv[VMSCHED_MAX_KV];
+	const struct fpol *p = active();
+	unsigned int i, n = 0;
+	char who[16];
+	int pid = gp->scope == VMSCHED_SCOPE_GLOBAL ? 0 : gp->pid;
+	int err;
+
+	if (!p)
+		return -ENODEV;
+	if (pid && !known_vm(pid))
+		return -ESRCH;
+	snprintf(who, sizeof(who), "%d", pid);
+	err = injected("get", who);
+	if (err)
+		return -err;
+	memset(kv, 0, sizeof(kv));
+	for (i = 0; i < p->n; i++) {
+		if (p->p[i].scope != gp->scope)
+			continue;
+		snprintf(kv[n].key, sizeof(kv[n].key), "%s", p->p[i].name);
+		kv[n++].value = value(&p->p[i], gp->scope == VMSCHED_SCOPE_VCPU ? -1 : pid);
+	}
+	for (i = 0; i < n && i < gp->nr_params; i++)
+		memcpy((char *)(uintptr_t)gp->params + i * gp->kv_size, &kv[i],
+		       gp->kv_size < sizeof(kv[i]) ? gp->kv_size : sizeof(kv[i]));
+	gp->nr_params = n;
+	return 0;
+}
+
+static int do_status(struct vmsched_status *st)
+{
+	const struct fpol *a = active();
+	unsigned int i;
+
+	memset(st, 0, sizeof(*st));
+	if (a)
+		snprintf(st->active, sizeof(st->active), "%s", a->name);
+	st->nr_policies = NR_POLS;
+	for (i = 0; i < nr_lines; i++)
+		st->nr_vms += !strncmp(lines[i], "pid ", 4);
+	st->nr_vcpus = st->nr_vms;
+	st->nr_slots = 2;
+	return 0;
+}
+
+static int do_stats(struct vmsched_stats *s)
+{
+	struct vmsched_vm_stats vms[64];
+	struct vmsched_vcpu_stats vcpus[64];
+	unsigned int i, n = 0;
+
+	memset(vms, 0, sizeof(vms));
+	memset(vcpus, 0, sizeof(vcpus));
+	for (i = 0; i < nr_lines && n < 64; i++) {
+		if (strncmp(lines[i], "pid ", 4))
+			continue;
+		vms[n].pid = vcpus[n].pid = atoi(lines[i] + 4);
+		vms[n].nr_vcpus = 1;
+		vcpus[n].state = VMSCHED_VCPU_BLOCKED;
+		n++;
+	}
+	copy_list(&s->vms, vms, n, sizeof(vms[0]));
+	copy_list(&s->vcpus, vcpus, n, sizeof(vcpus[0]));
+	s->now_ns = 1000 * MS;
+	return 0;
+}
+
+static int fake_ioctl(unsigned long req, void *arg)
+{
+	int ret;
+
+	if (req == VMSCHED_IOC_VERSION) {
+		struct vmsched_version *v = arg;
+
+		memset(v, 0, sizeof(*v));
+		v->major = VMSCHED_ABI_MAJOR;
+		v->minor = VMSCHED_ABI_MINOR;
+		snprintf(v->release, sizeof(v->release), "fake");
+		return 0;
+	}
+	load();
+	switch (req) {
+	case VMSCHED_IOC_LIST_POLICIES: ret = do_list(arg); break;
+	case VMSCHED_IOC_POLICY_PARAMS: ret = do_params(arg); break;
+	case VMSCHED_IOC_ACTIVATE: ret = do_activate(arg); break;
+	case VMSCHED_IOC_DEACTIVATE:
+		drop_all("active ");
+		drop_all("g ");
+		drop_all("v ");
+		add("log deactivate");
+		ret = 0;
+		break;
+	case VMSCHED_IOC_STATUS: ret = do_status(arg); break;
+	case VMSCHED_IOC_SET_PARAMS: ret = do_set(arg); break;
+	case VMSCHED_IOC_GET_PARAMS: ret = do_get(arg); break;
+	case VMSCHED_IOC_STATS: ret = do_stats(arg); break;
+	default: ret = -ENOTTY;
+	}
+	save();
+	return ret;
+}
+
+static bool is_fake(int fd)
+{
+	int i;
+
+	for (i = 0; i < nr_fds; i++)
+		if (fake_fd[i] == fd)
+			return true;
+	return false;
+}
+
+static int real_open(const char *path, int flags, mode_t mode)
+{
+	static int (*o)(const char *, int, ...);
+
+	if (!o)
+		o = (int (*)(const char *, int, ...))dlsym(RTLD_NEXT, "open");
+	return o(path, flags, mode);
+}
+
+static int fake_open(const char *path, int flags, mode_t mode)
+{
+	int fd;
+
+	if (strcmp(path, VMSCHED_DEVICE))
+		return real_open(path, flags, mode);
+	fd = real_open("/dev/null", O_RDWR | (flags & O_CLOEXEC), 0);
+	if (fd >= 0 && nr_fds < 64)
+		fake_fd[nr_fds++] = fd;
+	return fd;
+}
+
+int open(const char *path, int flags, ...)
+{
+	mode_t mode = 0;
+	va_list ap;
+
+	va_start(ap, flags);
+	if (flags & (O_CREAT | O_TMPFILE))
+		mode = va_arg(ap, mode_t);
+	va_end(ap);
+	return fake_open(path, flags, mode);
+}
+
+int open64(const char *path, int flags, ...) __attribute__((alias("open")));
+
+int close(int fd)
+{
+	static int (*real)(int);
+	int i;
+
+	for (i = 0; i < nr_fds; i++)
+		if (fake_fd[i] == fd)
+			fake_fd[i] = fake_fd[--nr_fds];
+	if (!real)
+		real = (int (*)(int))dlsym(RTLD_NEXT, "close");
+	return real(fd);
+}
+
+int ioctl(int fd, unsigned long req, ...)
+{
+	static int (*real)(int, unsigned long, ...);
+	va_list ap;
+	void *arg;
+	int ret;
+
+	va_start(ap, req);
+	arg = va_arg(ap, void *);
+	va_end(ap);
+	if (!is_fake(fd)) {
+		if (!real)
+			real = (int (*)(int, unsigned long, ...))dlsym(RTLD_NEXT, "ioctl");
+		return real(fd, req, arg);
+	}
+	ret = fake_ioctl(req, arg);
+	if (ret) {
+		errno = -ret;
+		return -1;
+	}
+	return 0;
+}
