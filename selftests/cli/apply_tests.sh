@@ -8,8 +8,10 @@
 #   apply_rollback     a refused VM undoes everything, "nothing was
 #                      changed" only when the undo worked; each failed
 #                      undo step is named (VM, keys, errno)
+#   read_errors        list -v and status show a parameter block they
+#                      could not read as an error, text and JSON, exit 1
 
-APPLY_TESTS=(apply_declarative apply_rollback)
+APPLY_TESTS=(apply_declarative apply_rollback read_errors)
 
 # fake_begin NAME...: a fake device that knows a fake VM of each NAME; sets
 # FAKE_PID[NAME]
@@ -111,5 +113,36 @@ t_apply_rollback() {
 	expect 1 "policy alpha: the policy refused the values" apply "$TMP/r0.conf"
 	[[ $ERR == *"; nothing was changed"* ]] || fail "$ERR"
 	want_params web '{"weight":9,"cap":50}'
+	fake_end
+}
+
+t_read_errors() {
+	fake_begin web
+	expect 0 "" activate alpha
+	fake_fail "fail params beta 5"
+	run list -v
+	[ "$RC" = 1 ] || fail "list -v with an unread policy: exit $RC"
+	[[ $OUT == *"slice "*"quantum"* ]] && fail "beta's params invented: $OUT"
+	printf '%s\n' "$OUT" | grep -q "^    (parameters not read: Input/output error)$" ||
+		fail "list -v does not say beta's parameters were not read: $OUT"
+	[[ $ERR == *"policy beta: cannot read its parameters: Input/output error"* ]] || fail "$ERR"
+	run -j list -v
+	[ "$RC" = 1 ] || fail "list -v -j: exit $RC"
+	printf '%s' "$OUT" | python3 -c '
+import json, sys
+pol = {p["name"]: p for p in json.load(sys.stdin)}	# one value
+assert len(pol["alpha"]["params"]) == 4, pol["alpha"]
+assert pol["beta"]["params"] is None, pol["beta"]
+assert pol["beta"]["params_error"] == "Input/output error", pol["beta"]
+' || fail "list -v -j: $OUT"
+	fake_fail "fail get 0 5"
+	run status
+	[ "$RC" = 1 ] || fail "status with unread params: exit $RC"
+	printf '%s\n' "$OUT" | grep -Eq '^params: +\(not read: Input/output error\)$' || fail "status: $OUT"
+	[[ $OUT == *"swaps:"* ]] || fail "status stopped at the error: $OUT"
+	run -j status
+	[ "$RC" = 1 ] && [[ $OUT == *'"params":null,"params_error":"Input/output error",'* ]] &&
+		[[ $OUT == *'"error":"cannot read the global parameters of policy alpha: Input/output error"'* ]] ||
+		fail "status -j: $RC $OUT"
 	fake_end
 }

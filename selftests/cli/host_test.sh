@@ -27,7 +27,7 @@
 #   names        VM names from /proc/PID/cmdline (QEMU -name, --name, comm),
 #                ambiguous and unknown names
 #   top_*        vmsched top in an 80x24 tmux terminal, as a person sees it
-#   apply_*      against a fake /dev/vmsched (apply_tests.sh)
+#   apply_*, read_errors   against a fake /dev/vmsched (apply_tests.sh)
 #
 #   host_test.sh BUILD_DIR     (make -C selftests/cli host-test)
 #

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "dev.h"
+#include "json.h"
 #include "main.h"
 #include "output.h"
 #include "params.h"
@@ -29,13 +30,37 @@ static const struct out_col param_cols[] = {
 	{ "help", "", -1, O_STR },
 };
 
-static void list_params(const char *policy)
+/*
+ * a parameter block that could not be read, in place: JSON "params": null
+ * and "params_error"; text @label's line (NULL: an indented line)
+ */
+static void params_not_read(const char *label, int err)
+{
+	char why[256];
+
+	if (out_json()) {
+		jw_null("params");
+		jw_string("params_error", strerror(-err));
+	} else if (label) {
+		snprintf(why, sizeof(why), "(not read: %s)", strerror(-err));
+		out_kv_str(NULL, label, why);
+	} else {
+		out_text("    (parameters not read: %s)", strerror(-err));
+	}
+}
+
+/* the descriptors of @policy as a nested table; 0 or the exit code */
+static int list_params(const char *policy)
 {
 	struct pdesc d;
 	unsigned int i;
+	int ret = pdesc_load(policy, &d);
 
-	if (pdesc_load(policy, &d))
-		return;
+	if (ret) {
+		params_not_read(NULL, ret);
+		return p_err_in_place(EXIT_FAIL, "policy %s: cannot read its parameters: %s",
+				      policy, strerror(-ret));
+	}
 	out_table_begin("params", param_cols, 7, OUT_NOHEADER);
 	for (i = 0; i < d.n; i++) {
 		const struct vmsched_param_info *p = &d.p[i];
@@ -49,6 +74,7 @@ static void list_params(const char *policy)
 	}
 	out_table_end();
 	pdesc_free(&d);
+	return EXIT_OK;
 }
 
 int do_list(int argc, char **argv)
@@ -56,7 +82,7 @@ int do_list(int argc, char **argv)
 	struct vmsched_policy_info *pol;
 	struct out_col cols[3];
 	unsigned int i, n;
-	int ret;
+	int ret, status = EXIT_OK;
 
 	(void)argv;
 	if (argc)
@@ -78,8 +104,8 @@ int do_list(int argc, char **argv)
 		pol[i].name[VMSCHED_NAME_MAX - 1] = '\0';
 		pol[i].description[VMSCHED_DESC_MAX - 1] = '\0';
 		out_row_begin(row);
-		if (opt.verbose)
-			list_params(pol[i].name);
+		if (opt.verbose && list_params(pol[i].name))
+			status = EXIT_FAIL;
 		out_row_end();
 	}
 	out_table_end();
@@ -87,7 +113,7 @@ int do_list(int argc, char **argv)
 		out_text("no policy is loaded (load one with modprobe NAME_sched, "
 			 "e.g. modprobe fair_sched)");
 	free(pol);
-	return EXIT_OK;
+	return status;
 }
 
 int do_activate(int argc, char **argv)
@@ -141,24 +167,30 @@ int do_deactivate(int argc, char **argv)
 	return EXIT_OK;
 }
 
-/* global parameters of the active policy, as a "params" block */
-static void status_params(const char *policy)
+/* global parameters of the active policy, as a "params" block; 0 or the exit code */
+static int status_params(const char *policy)
 {
 	struct vmsched_kv *kv;
 	struct pdesc d;
 	unsigned int n;
+	int ret = pdesc_load(policy, &d);
 
-	if (pdesc_load(policy, &d))
-		return;
-	if (dev_get_params(VMSCHED_SCOPE_GLOBAL, 0, 0, &kv, &n)) {
-		pdesc_free(&d);
-		return;
+	if (!ret) {
+		ret = dev_get_params(VMSCHED_SCOPE_GLOBAL, 0, 0, &kv, &n);
+		if (ret)
+			pdesc_free(&d);
+	}
+	if (ret) {
+		params_not_read("params", ret);
+		return op_err("cannot read the global parameters of policy %s: %s", policy,
+			      strerror(-ret));
 	}
 	out_obj_begin("params", "params:");
 	print_param_values(&d, kv, n);
 	out_obj_end();
 	free(kv);
 	pdesc_free(&d);
+	return EXIT_OK;
 }
 
 int do_status(int argc, char **argv)
@@ -166,7 +198,7 @@ int do_status(int argc, char **argv)
 	static const struct out_col active_col = { "active", "policy", 0, O_STR };
 	static const struct out_col ejected_col = { "last_ejected", "last ejected", 0, O_STR };
 	struct vmsched_status st;
-	int ret;
+	int ret, status = EXIT_OK;
 
 	(void)argv;
 	if (argc)
@@ -179,7 +211,7 @@ int do_status(int argc, char **argv)
 	out_obj_begin(NULL, NULL);
 	if (st.active[0]) {
 		out_kv(&active_col, CELL_STR(st.active));
-		status_params(st.active);
+		status = status_params(st.active);
 	} else if (out_json()) {
 		out_kv(&active_col, (struct out_cell){ 0 });
 	} else {
@@ -200,5 +232,5 @@ int do_status(int argc, char **argv)
 					       : (struct out_cell){ 0 });
 	out_kv_u64("policy_errors", "policy errors", st.policy_errors);
 	out_obj_end();
-	return EXIT_OK;
+	return status;
 }

@@ -19,24 +19,40 @@ void err_init(bool want_json)
 	json = want_json;
 }
 
-int p_err(int code, const char *fmt, ...)
+static void vp_err(bool keep, const char *fmt, va_list ap)
 {
 	char msg[2048], **m;
-	va_list ap;
 
-	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
 	fflush(stdout);		/* what came before, first */
 	fprintf(stderr, "vmsched: %s\n", msg);
-	if (!json)
-		return code;
+	if (!json || !keep)
+		return;
 	m = realloc(msgs, (nr_msgs + 1) * sizeof(*msgs));
 	if (m) {
 		msgs = m;
 		msgs[nr_msgs] = strdup(msg);
 		nr_msgs += !!msgs[nr_msgs];
 	}
+}
+
+int p_err(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vp_err(true, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+int p_err_in_place(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vp_err(false, fmt, ap);
+	va_end(ap);
 	return code;
 }
 

@@ -21,6 +21,11 @@
 void err_init(bool json);
 /* print and keep one message; return @code */
 int p_err(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/*
+ * An error the output shows where it happened (JSON: a member of the value
+ * it concerns, as list -v's "params_error"): on stderr only; return @code
+ */
+int p_err_in_place(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 #define usage_err(...)	p_err(EXIT_USAGE, __VA_ARGS__)
 #define op_err(...)	p_err(EXIT_FAIL, __VA_ARGS__)
 
