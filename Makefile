@@ -70,6 +70,7 @@ clean:
 
 # ---- install, DKMS sources, Debian packages ----------------------------------
 #   make install [DESTDIR=] [PREFIX=/usr/local] [KDIR=] [KVERSION=] [MODSRC=]
+#                [INSTALL_EXAMPLE=1]
 #        modules into /lib/modules/KVERSION/extra (+ depmod), the CLI, its man
 #        page and bash completion, vmsched.service, /etc/vmsched.conf (kept
 #        if present); MODSRC: take the modules built there instead of here
@@ -82,7 +83,10 @@ KVERSION ?= $(or $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' \
 	$(KDIR)/include/generated/utsrelease.h 2>/dev/null), \
 	$(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null))
 VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' $(SRC)/dkms.conf)
+# the modules a host gets: those DKMS installs; example_sched (the policy to
+# copy) only with INSTALL_EXAMPLE=1, as the tests want it
 MODULE_NAMES := $(shell sed -n 's/^BUILT_MODULE_NAME\[[0-9]*\]="\(.*\)"/\1/p' $(SRC)/dkms.conf)
+INSTALL_MODULES = $(MODULE_NAMES) $(if $(filter 1,$(INSTALL_EXAMPLE)),example_sched)
 MODSRC_DIR = $(or $(MODSRC),$(SRC)/kvm_schedswap $(SRC)/sched_plugins)
 MODDIR = $(DESTDIR)/lib/modules/$(KVERSION)/extra
 UNITDIR = $(PREFIX)/lib/systemd/system
@@ -98,7 +102,7 @@ install: install-modules install-tools
 
 install-modules: $(if $(MODSRC),,modules)
 	@test -n "$(KVERSION)" || { echo "no kernel release in $(KDIR): set KVERSION=" >&2; exit 1; }
-	for m in $(MODULE_NAMES); do \
+	for m in $(INSTALL_MODULES); do \
 		install -D -m 0644 $$(find $(MODSRC_DIR) -name $$m.ko) $(MODDIR)/$$m.ko || exit 1; \
 	done
 	$(DEPMOD)
@@ -116,7 +120,7 @@ uninstall-modules:
 ifeq ($(strip $(KVERSION)),)
 	@echo "no kernel release in $(KDIR): modules not removed, no depmod (set KVERSION=)" >&2
 else
-	rm -f $(addprefix $(MODDIR)/,$(addsuffix .ko,$(MODULE_NAMES)))
+	rm -f $(addprefix $(MODDIR)/,$(addsuffix .ko,$(MODULE_NAMES) example_sched))
 	if [ -d $(DESTDIR)/lib/modules/$(KVERSION) ]; then $(DEPMOD); fi
 endif
 

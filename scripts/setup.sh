@@ -59,7 +59,8 @@ apt_update() {
 }
 
 PKGS="gcc make libc6-dev bc kmod cpio gzip xz-utils zstd busybox-static sparse
-      dwarves tmux gnuplot-nox python3 file debhelper dh-dkms dkms valgrind prometheus"
+      dwarves tmux gnuplot-nox python3 file debhelper dh-dkms dkms valgrind prometheus
+      lintian mandoc man-db"
 QEMU_PKG=qemu-system-x86
 
 need_install() {

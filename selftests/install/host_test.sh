@@ -4,15 +4,26 @@
 # Host-side tests of installing vmsched (no module is loaded):
 #   conf_parser     the /etc/vmsched.conf parser (conf_test), shipped files parse
 #   make_install    make install DESTDIR= PREFIX=: every file, mode and
-#                   modules.dep entry where an admin expects it
+#                   modules.dep entry where an admin expects it; example_sched
+#                   only with INSTALL_EXAMPLE=1
 #   reinstall       an edited /etc/vmsched.conf survives install and uninstall;
 #                   uninstall leaves nothing else
-#   consistent      dkms.conf lists every module Kbuild builds; one version in
-#                   dkms.conf, debian/changelog, the CLI and kvm_schedswap.ko
+#   consistent      dkms.conf lists every module Kbuild builds but example_sched;
+#                   one version in dkms.conf, debian/changelog, the CLI and
+#                   kvm_schedswap.ko
 #   make_deb        make deb: both packages, their files, conffile, maintainer
 #                   scripts (systemd unit, DKMS)
-#   dkms_build      DKMS builds every module from the vmsched-dkms package for
-#                   the cached 6.12 kernel (private DKMS trees, nothing installed)
+#   lintian         lintian finds no error in the packages; the CLI is built
+#                   with dpkg-buildflags (fortified, no -Werror)
+#   unit_security   systemd-analyze security rates the packaged vmsched.service
+#                   at most 4.0 ("OK"), with the access it needs still given
+#   postinst        vmsched's postinst starts the service on first install only
+#                   when the file names a policy and the modules are built;
+#                   vmsched-dkms's starts it once they are (stub commands)
+#   dkms_build      DKMS builds the modules from the vmsched-dkms package for
+#                   the cached 6.12 kernel (private DKMS trees, nothing
+#                   installed), not example_sched; none for another
+#                   architecture or a kernel without kprobes
 #
 #   host_test.sh BUILD_DIR     (make -C selftests/install host-test)
 #
@@ -24,9 +35,12 @@ CACHE=${VMSCHED_CACHE:-$SRC/.cache}
 KDIR=$CACHE/kernels/6.12/build
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/vmsched-install.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
-MODULES="kvm_schedswap bvt_sched rr_sched fair_sched example_sched"
+# what a host gets; example_sched, the policy to copy, only on request
+MODULES="kvm_schedswap bvt_sched rr_sched fair_sched"
+EXAMPLE=example_sched
 
-TESTS=(conf_parser make_install reinstall consistent make_deb dkms_build)
+TESTS=(conf_parser make_install reinstall consistent make_deb lintian unit_security postinst
+       dkms_build)
 echo "TAP version 13"
 echo "1..${#TESTS[@]}"
 N=0 PASS=0 FAIL=0 SKIP=0 FAILS=0 SKIPPED=
@@ -88,6 +102,13 @@ t_make_install() {
 		grep -qx "extra/$m.ko: extra/kvm_schedswap.ko" "$DEST/lib/modules/$REL/modules.dep" ||
 			fail "modules.dep: no \"extra/$m.ko: extra/kvm_schedswap.ko\""
 	done
+	[ -e "$DEST/lib/modules/$REL/extra/$EXAMPLE.ko" ] && fail "$EXAMPLE installed by default"
+	make -s -C "$SRC" install-modules DESTDIR="$TMP/dest-ex" KDIR="$KDIR" INSTALL_EXAMPLE=1 \
+		> "$TMP/install-ex.log" 2>&1 || {
+		sed 's/^/# /' "$TMP/install-ex.log"
+		fail "make install-modules INSTALL_EXAMPLE=1 failed"
+	}
+	want_file "$TMP/dest-ex/lib/modules/$REL/extra/$EXAMPLE.ko" 644
 	want_file "$DEST/usr/local/sbin/vmsched" 755
 	want_file "$DEST/usr/local/share/man/man8/vmsched.8" 644
 	want_file "$DEST/usr/local/share/bash-completion/completions/vmsched" 644
@@ -96,7 +117,7 @@ t_make_install() {
 	want_file "$u" 644
 	grep -qx 'ExecStart=/usr/local/sbin/vmsched apply --follow /etc/vmsched.conf' "$u" ||
 		fail "vmsched.service: ExecStart does not run /usr/local/sbin/vmsched"
-	grep -q '@' "$u" && fail "vmsched.service: unsubstituted @...@"
+	grep -q '@[A-Z]*@' "$u" && fail "vmsched.service: unsubstituted @...@"
 	"$DEST/usr/local/sbin/vmsched" help | grep -q 'vmsched apply' ||
 		fail "the installed vmsched has no apply command"
 	if command -v systemd-analyze > /dev/null; then
@@ -133,8 +154,9 @@ t_consistent() {
 		sed -n 's/^obj-m *[:+]\?= *\([a-z_]*\)\.o$/\1/p' | sort | xargs)
 	listed=$(sed -n 's/^BUILT_MODULE_NAME\[[0-9]*\]="\(.*\)"/\1/p' "$SRC/dkms.conf" | sort | xargs)
 	info "modules: $built"
-	[ "$built" = "$listed" ] || fail "dkms.conf lists \"$listed\", Kbuild builds \"$built\""
-	[ "$(echo "$MODULES" | tr ' ' '\n' | sort | xargs)" = "$built" ] ||
+	[ "$(echo "$listed $EXAMPLE" | tr ' ' '\n' | sort | xargs)" = "$built" ] ||
+		fail "dkms.conf lists \"$listed\" (and leaves out $EXAMPLE), Kbuild builds \"$built\""
+	[ "$(echo "$MODULES" | tr ' ' '\n' | sort | xargs)" = "$listed" ] ||
 		fail "this test expects \"$MODULES\""
 	v_dkms=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$SRC/dkms.conf")
 	v_deb=$(sed -n '1s/^vmsched (\([^)-]*\).*/\1/p' "$SRC/debian/changelog")
@@ -187,6 +209,111 @@ t_make_deb() {
 	info "$(cd "$DEBS" && ls ./*.deb | xargs)"
 }
 
+t_lintian() {
+	local v out
+	[ -n "$DEBS" ] || { skip "make_deb did not run"; return; }
+	command -v lintian > /dev/null || { skip "lintian missing (scripts/setup.sh)"; return; }
+	v=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$SRC/dkms.conf")
+	# -I: hardening-no-fortify-functions is an informational tag
+	out=$(lintian -I "$DEBS/vmsched_${v}_amd64.deb" "$DEBS/vmsched-dkms_${v}_all.deb" 2>&1 |
+	      grep -v '^running with root privileges') || true
+	[ -z "$out" ] || printf '%s\n' "$out" | sed 's/^/# lintian: /'
+	printf '%s\n' "$out" | grep -q '^E: ' && fail "lintian reports errors (above)"
+	printf '%s\n' "$out" | grep -q 'hardening-no-fortify-functions' &&
+		fail "vmsched is not built with dpkg-buildflags' CPPFLAGS (_FORTIFY_SOURCE)"
+	# the compiler lines of the package build, as debian/rules runs them
+	(cd "$SRC" && OUTPUT=$TMP/dry make -s -n -f debian/rules override_dh_auto_build) \
+		> "$TMP/dry.out" 2>&1 || { sed 's/^/# /' "$TMP/dry.out"; fail "debian/rules: no build"; }
+	grep -q -- '-D_FORTIFY_SOURCE=2 .* -c -o .*/main.o' "$TMP/dry.out" ||
+		fail "the package build does not compile with CPPFLAGS (-D_FORTIFY_SOURCE=2)"
+	grep -- ' -c -o ' "$TMP/dry.out" | grep -q -- '-Werror\( \|$\)' &&
+		fail "the package build compiles with -Werror"
+	info "lintian: $(printf '%s\n' "$out" | grep -c '^E: ') errors," \
+		"$(printf '%s\n' "$out" | grep -c '^W: ') warnings"
+}
+
+# the unit as the package ships it
+UNIT=
+t_unit_security() {
+	local v score rating
+	[ -n "$DEBS" ] || { skip "make_deb did not run"; return; }
+	v=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$SRC/dkms.conf")
+	dpkg-deb -x "$DEBS/vmsched_${v}_amd64.deb" "$TMP/deb-root"
+	UNIT=$TMP/deb-root/lib/systemd/system/vmsched.service
+	[ -f "$UNIT" ] || { fail "no vmsched.service in vmsched.deb"; return; }
+	systemd-analyze security --offline=true "$UNIT" > "$TMP/security.out" 2>&1 ||
+		{ sed 's/^/# /' "$TMP/security.out"; fail "systemd-analyze security failed"; return; }
+	read -r score rating < <(sed -n 's/.*Overall exposure level for vmsched.service: \([0-9.]*\) \([A-Z]*\).*/\1 \2/p' \
+		"$TMP/security.out")
+	info "systemd-analyze security: $score $rating"
+	awk -v s="${score:-99}" 'BEGIN { exit !(s <= 4.0) }' && [ "$rating" = OK ] ||
+		fail "exposure ${score:-?} ${rating:-?}, want at most 4.0 OK"
+	# what it must still be allowed to do
+	grep -qx 'ExecStartPre=/sbin/modprobe kvm_schedswap' "$UNIT" || fail "no modprobe of the core"
+	grep -qx 'CapabilityBoundingSet=CAP_SYS_MODULE CAP_SYS_NICE' "$UNIT" ||
+		fail "capabilities: want CAP_SYS_MODULE (modprobe) and CAP_SYS_NICE (the ioctls)"
+	grep -qx 'DeviceAllow=char-misc rw' "$UNIT" || fail "/dev/vmsched (a misc device) not allowed"
+	grep -qx 'SystemCallFilter=@system-service @module' "$UNIT" ||
+		fail "system calls: want @system-service and @module (finit_module)"
+	grep -q '^ProtectKernelModules=yes\|^PrivateDevices=yes\|^ProtectProc=invisible\|^PrivateUsers=yes' \
+		"$UNIT" && fail "a setting that hides the modules, /dev/vmsched or the VMs' /proc"
+	grep -qx 'ReadWritePaths=-/var/lib/prometheus/node-exporter' "$UNIT" ||
+		fail "the Prometheus textfile folder is not writable"
+}
+
+# run_postinst SCRIPT ARGS...: with DPKG_ROOT=$TMP/pi, commands stubbed in
+# $TMP/stubs (modinfo exits $MODINFO_RC); what they were asked in $TMP/pi.log
+run_postinst() {
+	local c script=$1
+	shift
+	mkdir -p "$TMP/stubs" "$TMP/pi/run/systemd/system" "$TMP/pi/lib/systemd/system" "$TMP/pi/etc"
+	for c in deb-systemd-helper deb-systemd-invoke systemctl modinfo; do
+		printf '#!/bin/sh\necho "%s $*" >> "%s"\n[ %s != modinfo ] || exit "$MODINFO_RC"\n' \
+			"$c" "$TMP/pi.log" "$c" > "$TMP/stubs/$c"
+		chmod +x "$TMP/stubs/$c"
+	done
+	: > "$TMP/pi.log"
+	DPKG_ROOT=$TMP/pi PATH=$TMP/stubs:$PATH sh "$script" "$@" > "$TMP/pi.out" 2>&1 ||
+		fail "$(basename "$script") $*: exit $?"
+}
+
+# started WANT CASE: whether the last run_postinst started vmsched.service
+started() {
+	local got=no
+	grep -q '^deb-systemd-invoke start vmsched.service' "$TMP/pi.log" && got=yes
+	[ "$got" = "$1" ] || { sed 's/^/# /' "$TMP/pi.out"; fail "$2: started: $got, want $1"; }
+}
+
+t_postinst() {
+	local v ctl=$TMP/postinst
+	[ -n "$DEBS" ] || { skip "make_deb did not run"; return; }
+	v=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$SRC/dkms.conf")
+	dpkg-deb -e "$DEBS/vmsched_${v}_amd64.deb" "$ctl"
+	dpkg-deb -e "$DEBS/vmsched-dkms_${v}_all.deb" "$ctl-dkms"
+	# vmsched-dkms's own part, after the DKMS build that cannot run here
+	sed '1,/^# End automatically added section/d' "$ctl-dkms/postinst" > "$ctl-dkms/tail"
+	grep -q 'deb-systemd-helper enable' "$ctl/postinst" || fail "postinst does not enable the unit"
+	mkdir -p "$TMP/pi/etc"
+	cp "$SRC/packaging/vmsched.conf" "$TMP/pi/etc/vmsched.conf"
+	MODINFO_RC=0 run_postinst "$ctl/postinst" configure ""
+	started no "first install, shipped file (policy none)"
+	grep -q 'policy none' "$TMP/pi.out" || fail "postinst does not say why it did not start"
+	grep -q 'modinfo' "$TMP/pi.log" && fail "postinst looked for modules with policy none"
+	printf 'policy fair slice=10ms\n' > "$TMP/pi/etc/vmsched.conf"
+	MODINFO_RC=1 run_postinst "$ctl/postinst" configure ""
+	started no "first install, policy fair, modules not built"
+	MODINFO_RC=0 run_postinst "$ctl/postinst" configure ""
+	started yes "first install, policy fair, modules built"
+	MODINFO_RC=0 run_postinst "$ctl/postinst" configure "$v"
+	started no "upgrade"
+	touch "$TMP/pi/lib/systemd/system/vmsched.service"
+	MODINFO_RC=0 run_postinst "$ctl-dkms/tail" configure ""
+	started yes "vmsched-dkms first install, policy fair"
+	cp "$SRC/packaging/vmsched.conf" "$TMP/pi/etc/vmsched.conf"
+	MODINFO_RC=0 run_postinst "$ctl-dkms/tail" configure ""
+	started no "vmsched-dkms first install, policy none"
+}
+
 t_dkms_build() {
 	local v m d rel
 	[ -n "$DEBS" ] || { skip "make_deb did not run"; return; }
@@ -210,9 +337,28 @@ t_dkms_build() {
 			ls "$d/tree/vmsched/$v/$rel/x86_64/module/$m.ko"* > /dev/null 2>&1 ||
 			fail "dkms did not build $m for $rel"
 	done
+	ls "$d/tree/vmsched/$v/build/sched_plugins/example/"*.ko > /dev/null 2>&1 &&
+		fail "dkms built $EXAMPLE"
 	grep -i 'warning:' "$d/tree/vmsched/$v/build/make.log" 2>/dev/null | sed 's/^/# /' &&
 		fail "warnings in the DKMS build"
 	info "dkms built $MODULES for $rel"
+	# BUILD_EXCLUSIVE_*: another architecture, a kernel without kprobes
+	dkms_excluded "$d" "$v" "$rel" "-a aarch64 --kernelsourcedir $KDIR" "an arm64 kernel"
+	mkdir -p "$d/nokprobes"
+	grep -v '^CONFIG_KPROBES=' "$KDIR/.config" > "$d/nokprobes/.config"
+	dkms_excluded "$d" "$v" "$rel" "--kernelsourcedir $d/nokprobes" "a kernel without kprobes"
+}
+
+# dkms_excluded DIR VERSION RELEASE "DKMS OPTIONS" WHAT: dkms builds nothing
+dkms_excluded() {
+	local rc=0
+	# shellcheck disable=SC2086  # $4: options
+	dkms build -m vmsched -v "$2" -k "$3" $4 --force --dkmstree "$1/tree" \
+		--sourcetree "$1/root/usr/src" > "$1/excl.log" 2>&1 || rc=$?
+	if [ $rc != 77 ] || ! grep -q 'BUILD_EXCLUSIVE' "$1/excl.log"; then
+		tail -5 "$1/excl.log" | sed 's/^/# /'
+		fail "dkms build for $5: exit $rc, want 77 (BUILD_EXCLUSIVE)"
+	fi
 }
 
 for t in "${TESTS[@]}"; do

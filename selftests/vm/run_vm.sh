@@ -128,8 +128,9 @@ cp -r "$BUILD/user/." "$ROOT/selftests/"
 cp "$SRC/selftests/run_kselftest.sh" "$SRC/selftests/allowed_skips" \
 	"$SRC/selftests/vm/demo_guest.sh" "$ROOT/selftests/"
 cp "$SRC/selftests/vm/init.sh" "$ROOT/init"
-# what make install puts on a host, for selftests/install (copied to / there)
-make -s -C "$SRC" install DESTDIR="$ROOT/selftests/install-root" PREFIX=/usr \
+# what make install puts on a host, for selftests/install (copied to / there),
+# with example_sched, which install_test drives
+make -s -C "$SRC" install DESTDIR="$ROOT/selftests/install-root" PREFIX=/usr INSTALL_EXAMPLE=1 \
 	KDIR="$KDIR/build" MODSRC="$OUT/src" STATIC=1 OUTPUT="$BUILD/install-tools" >&2 ||
 	die "make install for the test VM failed"
 if [ $WITH_QEMU = 1 ]; then
