@@ -60,7 +60,7 @@ apt_update() {
 
 PKGS="gcc make libc6-dev bc kmod cpio gzip xz-utils zstd busybox-static sparse
       dwarves tmux gnuplot-nox python3 file debhelper dh-dkms dkms valgrind prometheus
-      lintian mandoc man-db"
+      lintian mandoc man-db bash-completion"
 QEMU_PKG=qemu-system-x86
 
 need_install() {

@@ -28,6 +28,7 @@
 #                ambiguous and unknown names
 #   top_*        vmsched top in an 80x24 tmux terminal, as a person sees it
 #   apply_*, read_errors   against a fake /dev/vmsched (apply_tests.sh)
+#   completion   bash completion from -j output (completion_tests.sh)
 #
 #   host_test.sh BUILD_DIR     (make -C selftests/cli host-test)
 #
@@ -53,7 +54,10 @@ trap cleanup EXIT
 
 # shellcheck source=apply_tests.sh
 . "$HERE/apply_tests.sh"
-TESTS=(units follow perm usage options abbrev json_errors nomodule version apply_check modprobe sync feed_stats metrics names top_view top_keys top_small_rows "${APPLY_TESTS[@]}")
+# shellcheck source=completion_tests.sh
+. "$HERE/completion_tests.sh"
+TESTS=(units follow perm usage options abbrev json_errors nomodule version apply_check modprobe sync feed_stats metrics names top_view top_keys top_small_rows "${APPLY_TESTS[@]}" \
+	"${COMPLETION_TESTS[@]}")
 echo "TAP version 13"
 echo "1..${#TESTS[@]}"
 N=0 PASS=0 FAIL=0 SKIP=0
