@@ -18,7 +18,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -451,6 +453,126 @@ out:
 }
 
 /* late in the workloads' lives: the kernel's run time against theirs */
+/* ---- metrics --------------------------------------------------------------- */
+
+/* the value of the sample line that starts with @series in @text; -1 if none */
+static double sample(const char *text, const char *series)
+{
+	const char *p = text;
+	size_t n = strlen(series);
+
+	while ((p = strstr(p, series)))
+		if ((p == text || p[-1] == '\n') && p[n] == ' ')
+			return strtod(p + n + 1, NULL);
+		else
+			p += n;
+	return -1;
+}
+
+/* create @path with @text */
+static void put_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	CHECK(f && fputs(text, f) >= 0 && !fclose(f), "cannot write %s", path);
+}
+
+/* promtool's lint of @file says nothing; skipped without promtool */
+static void promtool_ok(const char *file)
+{
+	const char *pt = test_bin("promtool");
+	char out[4096] = "";
+	FILE *f;
+
+	if (access(pt, X_OK)) {
+		ktap_info("no %s: promtool check skipped", pt);
+		return;
+	}
+	CHECK(!run_cmd("%s check metrics < %s > %s.lint 2>&1", pt, file, file),
+	      "promtool check metrics %s failed", file);
+	snprintf(out, sizeof(out), "%s.lint", file);
+	f = fopen(out, "r");
+	out[0] = '\0';
+	if (f) {
+		out[fread(out, 1, sizeof(out) - 1, f)] = '\0';
+		fclose(f);
+	}
+	CHECK(!out[0], "promtool on %s: %s", file, out);
+}
+
+/*
+ * vmsched metrics under t_fifo with alpha and beta running: promtool's
+ * lint, their series, counters that do not go back and are not ahead of
+ * the kernel; apply -f writes them to its metrics-textfile every interval,
+ * atomically, and removes the file when it ends
+ */
+static void t_metrics(const struct workload *a, const struct workload *b)
+{
+	static char first[65536];
+	const char *dir = "/tmp/prom", *file = "/tmp/prom/vmsched.prom";
+	char series[256], conf[] = "/tmp/metrics.conf";
+	struct vmsched_vm_stats *kvm;
+	struct stat st1, st2;
+	double run1, run2;
+	pid_t apply;
+	int i, st;
+
+	cli("metrics");
+	CHECK(r.rc == 0 && strstr(r.out, "\nvmsched_up 1\n") &&
+	      strstr(r.out, "vmsched_pool_policy_info{pool=\"default\",policy=\"t_fifo\"} 1"),
+	      "metrics: %.500s", r.out);
+	snprintf(first, sizeof(first), "%s", r.out);
+	put_file("/tmp/metrics1.prom", r.out);
+	promtool_ok("/tmp/metrics1.prom");
+	snprintf(series, sizeof(series),
+		 "vmsched_vm_run_seconds_total{vm=\"alpha\",pid=\"%d\",pool=\"default\"}", a->pid);
+	run1 = sample(first, series);
+	CHECK(run1 > 0, "%s: %f", series, run1);
+	snprintf(series, sizeof(series),
+		 "vmsched_vcpu_wake_latency_seconds_count{vm=\"beta\",pid=\"%d\",pool=\"default\","
+		 "vcpu=\"0\"}", b->pid);
+	CHECK(sample(first, series) >= 0, "no %s", series);
+	cli("metrics");
+	snprintf(series, sizeof(series),
+		 "vmsched_vm_run_seconds_total{vm=\"alpha\",pid=\"%d\",pool=\"default\"}", a->pid);
+	run2 = sample(r.out, series);
+	CHECK(run2 >= run1, "alpha's run seconds went back: %f then %f", run1, run2);
+	CHECK(!kstats(a->pid, &kvm) && kvm->run_ns >= run2 * 1e9 - 1,
+	      "metrics ahead of the kernel: %f s", run2);
+
+	/* apply -f writes them every metrics-interval */
+	mkdir(dir, 0755);
+	unlink(file);
+	put_file(conf, "policy t_fifo\nmetrics-textfile /tmp/prom/vmsched.prom\n"
+		 "metrics-interval 1s\n");
+	apply = fork();
+	if (!apply) {
+		int null = open("/dev/null", O_WRONLY);
+
+		dup2(null, 1);
+		execl(test_bin("vmsched"), "vmsched", "apply", "-f", conf, (char *)NULL);
+		_exit(127);
+	}
+	for (i = 0; i < 100 * time_scale() && stat(file, &st1); i++)
+		usleep(100000);
+	CHECK(!stat(file, &st1) && (st1.st_mode & 0777) == 0644, "%s: mode %o", file,
+	      st1.st_mode & 0777);
+	for (i = 0; i < 50 * time_scale(); i++) {
+		usleep(100000);
+		if (!stat(file, &st2) && st2.st_ino != st1.st_ino)
+			break;
+	}
+	CHECK(st2.st_ino != st1.st_ino, "%s not replaced within %d s", file, 5 * time_scale());
+	promtool_ok(file);
+	kill(apply, SIGTERM);
+	waitpid(apply, &st, 0);
+	CHECK(WIFEXITED(st) && !WEXITSTATUS(st), "apply -f ended with %#x", st);
+	CHECK(stat(file, &st1) && errno == ENOENT, "%s left after apply -f ended", file);
+	CHECK(!rmdir(dir), "%s: temporary files left (%s)", dir, strerror(errno));
+	unlink(conf);
+	ktap_case_done("metrics");
+}
+
 static void t_stats_vs_workload(struct workload *a, struct workload *b, char *late,
 				double late_age)
 {
@@ -550,7 +672,7 @@ int main(void)
 	if (access(test_bin("vmsched"), X_OK))
 		ktap_skip_all("no %s", test_bin("vmsched"));
 	mod_unload_all();
-	ktap_plan(10);
+	ktap_plan(11);
 
 	t_no_module();
 
@@ -573,6 +695,7 @@ int main(void)
 		ktap_skip("params", "no /dev/kvm");
 		ktap_skip("ambiguous_name", "no /dev/kvm");
 		ktap_skip("stats", "no /dev/kvm");
+		ktap_skip("metrics", "no /dev/kvm");
 		ktap_skip("stats_vs_workload", "no /dev/kvm");
 		ktap_skip("swap_deactivate", "no /dev/kvm");
 		goto out;
@@ -587,6 +710,7 @@ int main(void)
 	t_params(&a, &b);
 	t_ambiguous(&a);
 	t_stats(&a, &b);
+	t_metrics(&a, &b);
 	/*
 	 * a late cumulative snapshot, to compare with what the VMMs measured;
 	 * early enough that the VMs still run for the swap tests after it

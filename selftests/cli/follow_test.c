@@ -2,7 +2,9 @@
 /*
  * Host test of tools/vmsched/follow.c, the bookkeeping of apply --follow:
  * a VM is done only once its parameters are set, one whose setting failed
- * is tried again every round, and its failure is printed once. KTAP output.
+ * is tried again every round, and its failure is printed once; the next
+ * round (or metrics write) is always after now, once per period. KTAP
+ * output.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -38,7 +40,7 @@ static void run(struct vm *vms, unsigned int n)
 
 int main(void)
 {
-	ktap_plan(4);
+	ktap_plan(5);
 
 	{
 		struct vm v = { .pid = 100, .ret = { 0 } };
@@ -85,5 +87,28 @@ int main(void)
 		      v[2].tries, v[2].printed);
 	}
 	ktap_case_done("per_vm");
+
+	{
+		/* on the grid while on time; after a stall, one period from now */
+		uint64_t due = 1000, t;
+		unsigned int runs = 0;
+
+		CHECK(follow_next(1000, 15, 1000) == 1015, "on time: %llu",
+		      (unsigned long long)follow_next(1000, 15, 1000));
+		CHECK(follow_next(1000, 15, 1010) == 1015, "a little late: still 1015");
+		CHECK(follow_next(1000, 15, 1100) == 1115, "after a stall: %llu, want 1115",
+		      (unsigned long long)follow_next(1000, 15, 1100));
+		CHECK(follow_next(1000, 15, 1015) == 1030, "due now: the next one, 1030");
+		/* a loop that wakes at each due time runs once per period */
+		for (t = 1000; t < 1000 + 15 * 100; t = due)
+			if (t >= due) {
+				runs++;
+				due = follow_next(due, 15, t);
+				CHECK(due > t, "next %llu not after now %llu",
+				      (unsigned long long)due, (unsigned long long)t);
+			}
+		CHECK(runs == 100, "%u runs in 100 periods", runs);
+	}
+	ktap_case_done("next_run");
 	return ktap_finish();
 }

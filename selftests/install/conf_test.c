@@ -114,7 +114,8 @@ static const struct {
 	const char *line;
 	const char *msg;
 } bad[] = {
-	{ "vmm x weight=1", "unknown keyword \"vmm\", expected policy or vm" },
+	{ "vmm x weight=1", "unknown keyword \"vmm\", expected policy, vm, metrics-textfile "
+	  "or metrics-interval" },
 	{ "vm", "vm: missing vm name" },
 	{ "vm db", "vm db: missing KEY=VALUE" },
 	{ "vm c weight", "expected KEY=VALUE, got \"weight\"" },
@@ -180,6 +181,56 @@ static void t_no_policy(void)
 	ktap_case_done("policy_line");
 }
 
+/* metrics-textfile and metrics-interval: values, defaults, errors */
+static void t_metrics(void)
+{
+	const char *dflt = CONF_METRICS_DIR "/" CONF_METRICS_FILE;
+	bool have_dir = !access(CONF_METRICS_DIR, F_OK);
+	const char *p;
+	struct conf c;
+
+	CHECK(run("policy none\n", &c) == 0, "%s", errs);
+	CHECK(c.metrics_interval_ns == 15000000000ULL, "default interval %llu",
+	      (unsigned long long)c.metrics_interval_ns);
+	p = conf_metrics_path(&c);
+	CHECK(have_dir ? p && !strcmp(p, dflt) : !p, "default path %s (%s %s)", p ? p : "off",
+	      CONF_METRICS_DIR, have_dir ? "exists" : "does not exist");
+	conf_free(&c);
+	CHECK(run("metrics-textfile /run/m/vmsched.prom\npolicy none\nmetrics-interval 60s\n",
+		  &c) == 0, "%s", errs);
+	p = conf_metrics_path(&c);
+	CHECK(p && !strcmp(p, "/run/m/vmsched.prom"), "path %s", p ? p : "off");
+	CHECK(c.metrics_interval_ns == 60000000000ULL, "interval %llu",
+	      (unsigned long long)c.metrics_interval_ns);
+	conf_free(&c);
+	CHECK(run("policy none\nmetrics-textfile off # here\nmetrics-interval 20\n", &c) == 0,
+	      "%s", errs);
+	CHECK(!conf_metrics_path(&c), "off: %s", conf_metrics_path(&c));
+	CHECK(c.metrics_interval_ns == 20000000000ULL, "a plain number counts seconds");
+	conf_free(&c);
+	CHECK(run("policy none\nmetrics-textfile vmsched.prom\nmetrics-textfile /a/b.txt\n"
+		  "metrics-interval 500ms\nmetrics-interval 5x\nmetrics-textfile\n"
+		  "metrics-interval 1s 2s\nmetrics-textfile /a/.prom\n", &c) == 7, "%s", errs);
+	CHECK(strstr(errs, "t.conf:2: metrics-textfile vmsched.prom: an absolute path, or off"),
+	      "%s", errs);
+	CHECK(strstr(errs, "t.conf:3: a second metrics-textfile line (the first is line 2)"),
+	      "%s", errs);
+	CHECK(strstr(errs, "t.conf:4: metrics-interval 500ms: at least 1s"), "%s", errs);
+	CHECK(strstr(errs, "t.conf:5: a second metrics-interval line"), "%s", errs);
+	CHECK(strstr(errs, "t.conf:6: metrics-textfile takes one value (a path ending in .prom, "
+		     "or off)"), "%s", errs);
+	CHECK(strstr(errs, "t.conf:7: metrics-interval takes one value"), "%s", errs);
+	CHECK(strstr(errs, "t.conf:8: a second metrics-textfile"), "%s", errs);
+	conf_free(&c);
+	CHECK(run("policy none\nmetrics-textfile /a/b.txt\nmetrics-interval 5x\n", &c) == 2,
+	      "%s", errs);
+	CHECK(strstr(errs, "t.conf:2: metrics-textfile /a/b.txt: the name must end in .prom"),
+	      "%s", errs);
+	CHECK(strstr(errs, "t.conf:3: metrics-interval 5x: expected a time"), "%s", errs);
+	conf_free(&c);
+	ktap_case_done("metrics");
+}
+
 static void t_files(int argc, char **argv)
 {
 	struct conf c;
@@ -201,11 +252,12 @@ static void t_files(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	ktap_plan(5);
+	ktap_plan(6);
 	t_good();
 	t_none();
 	t_bad_lines();
 	t_no_policy();
+	t_metrics();
 	t_files(argc, argv);
 	return ktap_finish();
 }

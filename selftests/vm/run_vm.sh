@@ -125,6 +125,13 @@ done
 find "$OUT/src" -name '*.ko' -exec cp {} "$ROOT/selftests/modules/" \;
 # test programs, workload VMM, CLI
 cp -r "$BUILD/user/." "$ROOT/selftests/"
+# promtool (Debian's prometheus) and its libraries: cli_test lints vmsched metrics
+if PROMTOOL=$(command -v promtool); then
+	cp -L "$PROMTOOL" "$ROOT/selftests/bin/promtool"
+	ldd "$PROMTOOL" | awk '/=> \//{ print $3 } /^\t\//{ print $1 }' | while read -r lib; do
+		mkdir -p "$ROOT$(dirname "$lib")" && cp -L "$lib" "$ROOT$lib"
+	done
+fi
 cp "$SRC/selftests/run_kselftest.sh" "$SRC/selftests/allowed_skips" \
 	"$SRC/selftests/vm/demo_guest.sh" "$ROOT/selftests/"
 cp "$SRC/selftests/vm/init.sh" "$ROOT/init"

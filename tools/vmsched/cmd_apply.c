@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * apply: make the host match /etc/vmsched.conf, all or nothing; with
- * --follow, keep applying per-VM parameters to VMs that start later.
+ * --follow, keep applying per-VM parameters to VMs that start later and
+ * write the metrics for the node exporter (metrics-textfile).
  *
  * Order: parse the file, load the modules it needs (kvm_schedswap and
  * NAME_sched, by modprobe; --check loads none and lists them), check every
@@ -16,6 +17,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +32,7 @@
 #include "dev.h"
 #include "follow.h"
 #include "main.h"
+#include "metrics.h"
 #include "output.h"
 #include "params.h"
 #include "perm.h"
@@ -326,29 +329,87 @@ keep:
 	op_err("%s: keeping the configuration read before", path);
 }
 
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
+}
+
+/*
+ * write the metrics to @path; a failure is printed when it differs from
+ * the last one (@last), so a directory that is missing does not fill the
+ * journal, and the recovery is printed too
+ */
+static void metrics_round(const char *path, char *last, size_t len)
+{
+	char why[512];
+	int ret;
+
+	ret = metrics_write(path, why, sizeof(why));
+	if (ret == DEV_REPORTED)
+		snprintf(why, sizeof(why), "cannot use %s", VMSCHED_DEVICE);
+	if (!ret && last[0])
+		printf("vmsched: metrics: writing %s again\n", path);
+	else if (ret && strcmp(why, last))
+		op_err("metrics: %s (trying again every interval)", why);
+	fflush(stdout);
+	snprintf(last, len, "%s", ret ? why : "");
+}
+
+/*
+ * Give VMs that start their parameters every opt.interval_ns and write
+ * the metrics every c->metrics_interval_ns, sleeping until the earlier is
+ * due (a signal ends the sleep early). The metrics file is removed at the
+ * end: old numbers are worse than none.
+ */
 static int follow(const char *path, struct conf *c, struct pdesc *d, struct pidset *done)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct pidset reported = { 0 };
-	struct timespec ts = {
-		.tv_sec = opt.interval_ns / NSEC_PER_SEC,
-		.tv_nsec = opt.interval_ns % NSEC_PER_SEC,
-	};
+	uint64_t now = mono_ns(), next_vms = now, next_metrics = now, wake;
+	const char *mpath = conf_metrics_path(c);
+	char last_err[512] = "", written[PATH_MAX] = "";
 
 	sigaction(SIGHUP, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
-	printf("vmsched: %s: following new VMs every %.3gs\n", path,
+	printf("vmsched: %s: following new VMs every %.3gs; metrics ", path,
 	       (double)opt.interval_ns / NSEC_PER_SEC);
+	if (mpath)
+		printf("to %s every %.3gs\n", mpath, (double)c->metrics_interval_ns / NSEC_PER_SEC);
+	else
+		printf("off\n");
 	fflush(stdout);
 	while (!got_term) {
 		if (got_hup) {
 			got_hup = 0;
 			reload(path, c, d, done, &reported);
+			mpath = conf_metrics_path(c);
 		}
-		follow_round(c, d, done, &reported);
-		nanosleep(&ts, NULL);	/* a signal ends it early */
+		now = mono_ns();
+		if (now >= next_vms) {
+			follow_round(c, d, done, &reported);
+			next_vms = follow_next(next_vms, opt.interval_ns, now);
+		}
+		if (strcmp(mpath ? mpath : "", written)) {	/* another file, or off */
+			if (written[0])
+				unlink(written);
+			snprintf(written, sizeof(written), "%s", mpath ? mpath : "");
+			last_err[0] = '\0';
+			next_metrics = now;
+		}
+		if (mpath && now >= next_metrics) {
+			metrics_round(mpath, last_err, sizeof(last_err));
+			next_metrics = follow_next(next_metrics, c->metrics_interval_ns, now);
+		}
+		wake = mpath && next_metrics < next_vms ? next_metrics : next_vms;
+		clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &(struct timespec){
+				.tv_sec = wake / NSEC_PER_SEC, .tv_nsec = wake % NSEC_PER_SEC }, NULL);
 	}
+	if (written[0])
+		unlink(written);
 	free(reported.pid);
 	return EXIT_OK;
 }

@@ -152,6 +152,7 @@ int conf_parse(struct conf *c, const char *path, FILE *f)
 
 	memset(c, 0, sizeof(*c));
 	c->path = path;
+	conf_metrics_init(c);
 	while (fgets(buf, sizeof(buf), f)) {
 		line++;
 		if (!strchr(buf, '\n') && !feof(f)) {
@@ -168,8 +169,14 @@ int conf_parse(struct conf *c, const char *path, FILE *f)
 			errs++;
 			continue;
 		}
+		if (!strncmp(w[0], "metrics-", 8) && (!strcmp(w[0] + 8, "textfile") ||
+						      !strcmp(w[0] + 8, "interval"))) {
+			errs += conf_metrics_line(c, line, w, n);
+			continue;
+		}
 		if (strcmp(w[0], "policy") && strcmp(w[0], "vm")) {
-			conf_err(c, line, "unknown keyword \"%s\", expected policy or vm", w[0]);
+			conf_err(c, line, "unknown keyword \"%s\", expected policy, vm, "
+				 "metrics-textfile or metrics-interval", w[0]);
 			errs++;
 			continue;
 		}

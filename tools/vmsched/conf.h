@@ -6,6 +6,8 @@
  *   # comment (also after a blank at the end of a line)
  *   policy NAME [KEY=VALUE]...     exactly once; "policy none": host scheduler
  *   vm NAME KEY=VALUE...           at most once per VM name
+ *   metrics-textfile PATH|off      where apply -f writes the metrics
+ *   metrics-interval TIME          how often (conf_metrics.c)
  *
  * Reading is two steps, so that everything is checked before anything is
  * applied: conf_parse() checks the syntax, conf_validate() checks every key
@@ -16,6 +18,8 @@
 #ifndef VMSCHED_CONF_H
 #define VMSCHED_CONF_H
 
+#include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <linux/vmsched.h>
 
@@ -24,6 +28,10 @@
 
 #define VMSCHED_CONF_FILE	"/etc/vmsched.conf"
 #define CONF_NONE		"none"	/* policy none: the host scheduler */
+/* Debian's prometheus-node-exporter reads *.prom files of this directory */
+#define CONF_METRICS_DIR	"/var/lib/prometheus/node-exporter"
+#define CONF_METRICS_FILE	"vmsched.prom"
+#define CONF_METRICS_INTERVAL	(15 * 1000000000ULL)
 
 /* one "policy" or "vm" line */
 struct conf_entry {
@@ -40,6 +48,10 @@ struct conf {
 	struct conf_entry policy;	/* .line 0: no policy line */
 	struct conf_entry *vms;
 	unsigned int nr_vms;
+	unsigned int metrics_line;	/* of metrics-textfile, 0: none */
+	char metrics_path[PATH_MAX];	/* "" with a line: off */
+	unsigned int interval_line;	/* of metrics-interval, 0: none */
+	uint64_t metrics_interval_ns;
 };
 
 int conf_parse(struct conf *c, const char *path, FILE *f);
@@ -48,6 +60,14 @@ int conf_validate(struct conf *c, const struct pdesc *d);
 void conf_free(struct conf *c);
 /* the vm entry for VM @name, or NULL */
 const struct conf_entry *conf_find_vm(const struct conf *c, const char *name);
+/* conf_metrics.c: the defaults; a metrics-* line (@w[0] names it); errors */
+void conf_metrics_init(struct conf *c);
+int conf_metrics_line(struct conf *c, unsigned int line, char **w, int n);
+/*
+ * where apply -f writes the metrics: metrics-textfile, or without that line
+ * CONF_METRICS_DIR/CONF_METRICS_FILE if the directory exists; NULL: nowhere
+ */
+const char *conf_metrics_path(const struct conf *c);
 /* print "vmsched: FILE:LINE: message" (FILE: without a line for @line 0) */
 void conf_err(const struct conf *c, unsigned int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -38,3 +38,8 @@ bool follow_note(struct pidset *done, struct pidset *reported, pid_t pid, int re
 	pidset_add(reported, pid);
 	return true;
 }
+
+uint64_t follow_next(uint64_t due, uint64_t period, uint64_t now)
+{
+	return due + period > now ? due + period : now + period;
+}

@@ -9,6 +9,7 @@
 #define VMSCHED_FOLLOW_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 /* a set of VM pids */
@@ -28,5 +29,13 @@ void pidset_add(struct pidset *ps, pid_t pid);
  * failure other than -ESRCH (it exited, or the core does not know it yet).
  */
 bool follow_note(struct pidset *done, struct pidset *reported, pid_t pid, int ret);
+
+/*
+ * The next run of a job done every @period that was due at @due, now
+ * @now (ns, one clock): @due + @period, or if that has passed already
+ * (the job took longer, the host was suspended) @now + @period: always
+ * after @now, so a late job runs once, not again and again to catch up.
+ */
+uint64_t follow_next(uint64_t due, uint64_t period, uint64_t now);
 
 #endif
