@@ -319,7 +319,7 @@ t_version() {
 	local v a
 	v=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$TOOL/../../dkms.conf")
 	[ -n "$v" ] || fail "no PACKAGE_VERSION in dkms.conf"
-	grep -q "^\.TH VMSCHED 8 \"[0-9]*\" \"vmsched $v\"" "$TOOL/vmsched.8" ||
+	grep -q "^\.TH VMSCHED 8 \"[0-9-]*\" \"vmsched $v\"" "$TOOL/vmsched.8" ||
 		fail "the man page's .TH does not say vmsched $v"
 	for a in -V --version version "-V --json" "version -j"; do
 		run $a

@@ -3,6 +3,9 @@
 #
 # Host-side tests of installing vmsched (no module is loaded):
 #   conf_parser     the /etc/vmsched.conf parser (conf_test), shipped files parse
+#   man_pages       vmsched(8) and vmsched.conf(5): no warning from groff
+#                   (man --warnings) or mandoc -T lint; vmsched.conf(5)'s
+#                   examples parse; the module parameters are those of the core
 #   make_install    make install DESTDIR= PREFIX=: every file, mode and
 #                   modules.dep entry where an admin expects it; example_sched
 #                   only with INSTALL_EXAMPLE=1
@@ -39,7 +42,7 @@ trap 'rm -rf "$TMP"' EXIT
 MODULES="kvm_schedswap bvt_sched rr_sched fair_sched"
 EXAMPLE=example_sched
 
-TESTS=(conf_parser make_install reinstall consistent make_deb lintian unit_security postinst
+TESTS=(conf_parser man_pages make_install reinstall consistent make_deb lintian unit_security postinst
        dkms_build)
 echo "TAP version 13"
 echo "1..${#TESTS[@]}"
@@ -64,6 +67,41 @@ t_conf_parser() {
 	"$BUILD/conf_test" "$SRC/packaging/vmsched.conf" > "$TMP/conf.out" 2>&1 ||
 		fail "conf_test failed"
 	sed 's/^/# /' "$TMP/conf.out"
+}
+
+t_man_pages() {
+	local p out n=0 params doc
+	for p in "$SRC/tools/vmsched/vmsched.8" "$SRC/tools/vmsched/vmsched.conf.5"; do
+		if command -v man > /dev/null; then
+			out=$(MANWIDTH=80 man --warnings -E UTF-8 -l "$p" 2>&1 > /dev/null)
+			[ -z "$out" ] || { printf '%s\n' "$out" | sed 's/^/# man: /'; fail "$p: groff warns"; }
+		else
+			skip "man missing (scripts/setup.sh)"
+		fi
+		if command -v mandoc > /dev/null; then
+			out=$(mandoc -T lint -W warning "$p" 2>&1) ||
+				{ printf '%s\n' "$out" | sed 's/^/# /'; fail "$p: mandoc -T lint"; }
+		else
+			skip "mandoc missing (scripts/setup.sh)"
+		fi
+	done
+	# every example of vmsched.conf(5) is a valid file
+	awk -v dir="$TMP" '/^\.SH EXAMPLES/ { ex = 1 } /^\.SH FILES/ { ex = 0 }
+		ex && /^\.fi/ { on = 0 } on { print > (dir "/example" n ".conf") }
+		ex && /^\.nf/ { on = 1; n++ }' "$SRC/tools/vmsched/vmsched.conf.5"
+	for p in "$TMP"/example*.conf; do
+		[ -f "$p" ] || { fail "no examples in vmsched.conf(5)"; break; }
+		"$BUILD/conf_test" "$p" > "$TMP/ex.out" 2>&1 ||
+			{ sed 's/^/# /' "$TMP/ex.out"; fail "vmsched.conf(5): example $(basename "$p") does not parse"; }
+		n=$((n + 1))
+	done
+	# vmsched(8)'s MODULE PARAMETERS: those kvm_schedswap declares
+	params=$(sed -n 's/^module_param[a-z_]*(\([a-z_]*\),.*/\1/p' "$SRC"/kvm_schedswap/*.c | sort | xargs)
+	doc=$(sed -n '/^\.SH MODULE PARAMETERS/,/^\.SH /s/^\.BI \([a-z_]*\)= .*/\1/p' \
+	      "$SRC/tools/vmsched/vmsched.8" | sort | xargs)
+	[ -n "$params" ] && [ "$params" = "$doc" ] ||
+		fail "module parameters: vmsched(8) has \"$doc\", kvm_schedswap \"$params\""
+	info "$n examples of vmsched.conf(5) parse; module parameters: $doc"
 }
 
 DEST=$TMP/dest
@@ -111,6 +149,7 @@ t_make_install() {
 	want_file "$TMP/dest-ex/lib/modules/$REL/extra/$EXAMPLE.ko" 644
 	want_file "$DEST/usr/local/sbin/vmsched" 755
 	want_file "$DEST/usr/local/share/man/man8/vmsched.8" 644
+	want_file "$DEST/usr/local/share/man/man5/vmsched.conf.5" 644
 	want_file "$DEST/usr/local/share/bash-completion/completions/vmsched" 644
 	want_file "$DEST/etc/vmsched.conf" 644
 	u=$DEST/usr/local/lib/systemd/system/vmsched.service
@@ -187,7 +226,8 @@ t_make_deb() {
 		dpkg-deb -c "$DEBS/$c.deb" | awk '{ print $6 }' > "$TMP/$c.list"
 		dpkg-deb -e "$DEBS/$c.deb" "$TMP/$c.ctl"
 	done
-	for f in ./usr/sbin/vmsched ./usr/share/man/man8/vmsched.8.gz ./etc/vmsched.conf \
+	for f in ./usr/sbin/vmsched ./usr/share/man/man8/vmsched.8.gz \
+		 ./usr/share/man/man5/vmsched.conf.5.gz ./etc/vmsched.conf \
 		 ./usr/share/bash-completion/completions/vmsched ./lib/systemd/system/vmsched.service; do
 		grep -qx "$f" "$TMP/vmsched_${v}_amd64.list" || fail "vmsched.deb lacks $f"
 	done

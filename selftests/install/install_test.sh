@@ -114,6 +114,7 @@ REL=$(uname -r)
 cp -a "$STAGE/." /
 for f in /lib/modules/$REL/extra/kvm_schedswap.ko /lib/modules/$REL/extra/example_sched.ko \
 	 /lib/modules/$REL/modules.dep /usr/sbin/vmsched /usr/share/man/man8/vmsched.8 \
+	 /usr/share/man/man5/vmsched.conf.5 \
 	 /usr/share/bash-completion/completions/vmsched /etc/vmsched.conf \
 	 /usr/lib/systemd/system/vmsched.service; do
 	[ -f "$f" ] || fail "missing $f"
