@@ -87,7 +87,7 @@ t_man_pages() {
 	done
 	# every example of vmsched.conf(5) is a valid file
 	awk -v dir="$TMP" '/^\.SH EXAMPLES/ { ex = 1 } /^\.SH FILES/ { ex = 0 }
-		ex && /^\.fi/ { on = 0 } on { print > (dir "/example" n ".conf") }
+		ex && /^\.fi/ { on = 0 } on { gsub(/\\-/, "-"); print > (dir "/example" n ".conf") }
 		ex && /^\.nf/ { on = 1; n++ }' "$SRC/tools/vmsched/vmsched.conf.5"
 	for p in "$TMP"/example*.conf; do
 		[ -f "$p" ] || { fail "no examples in vmsched.conf(5)"; break; }
