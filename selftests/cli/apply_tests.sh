@@ -41,7 +41,7 @@ fake_fail() { echo "$*" >> "$VMSCHED_FAKE_STATE"; }
 # want_params VM JSON: vmsched -j get vm VM has these params
 want_params() {
 	run -j get vm "$1"
-	[[ $OUT == *"\"params\":$2}" ]] || fail "get vm $1: $OUT, want params $2 ($ERR)"
+	[[ $OUT == *"\"params\":$2"[,}]* ]] || fail "get vm $1: $OUT, want params $2 ($ERR)"
 }
 
 # want_global JSON: the active policy's global parameters in status -j
@@ -68,7 +68,7 @@ t_apply_declarative() {
 	# a VM set by hand and not in the file goes back too
 	expect 0 "" set vm db weight=7
 	run apply "$TMP/a2.conf"
-	printf '%s\n' "$OUT" | grep -Eq "^db +${FAKE_PID[db]} +defaults +weight=256 cap=0%$" ||
+	printf '%s\n' "$OUT" | grep -Eq "^db +${FAKE_PID[db]} +defaults +- +weight=256 cap=0%$" ||
 		fail "apply does not say db went back to the defaults: $OUT"
 	want_params db '{"weight":256,"cap":0}'
 	# --follow's reload (SIGHUP) is the same apply

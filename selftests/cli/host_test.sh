@@ -29,6 +29,7 @@
 #   top_*        vmsched top in an 80x24 tmux terminal, as a person sees it
 #   apply_*, read_errors   against a fake /dev/vmsched (apply_tests.sh)
 #   completion   bash completion from -j output (completion_tests.sh)
+#   libvirt_*    per-VM parameters in libvirt domain metadata (libvirt_tests.sh)
 #
 #   host_test.sh BUILD_DIR     (make -C selftests/cli host-test)
 #
@@ -56,8 +57,10 @@ trap cleanup EXIT
 . "$HERE/apply_tests.sh"
 # shellcheck source=completion_tests.sh
 . "$HERE/completion_tests.sh"
+# shellcheck source=libvirt_tests.sh
+. "$HERE/libvirt_tests.sh"
 TESTS=(units follow perm usage options abbrev json_errors nomodule version apply_check modprobe sync feed_stats metrics names top_view top_keys top_small_rows "${APPLY_TESTS[@]}" \
-	"${COMPLETION_TESTS[@]}")
+	"${COMPLETION_TESTS[@]}" "${LIBVIRT_TESTS[@]}")
 echo "TAP version 13"
 echo "1..${#TESTS[@]}"
 N=0 PASS=0 FAIL=0 SKIP=0

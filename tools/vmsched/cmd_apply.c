@@ -9,8 +9,9 @@
  * key and value against the policy's descriptors (apply_load.c), and only
  * then change anything: activate the policy with its global parameters
  * (one atomic call), then set the parameters of each running VM the file
- * names, and put the other running VMs back to the defaults: the file is
- * the whole configuration (apply_plan.h). If the kernel refuses one of
+ * names or whose libvirt domain carries vmsched metadata (vm_meta.h; the
+ * file wins key by key), and put the other running VMs back to the
+ * defaults: the file is the whole configuration (apply_plan.h). If the kernel refuses one of
  * these (a combination of values the policy does not allow), everything
  * done so far is undone (apply_undo.h): the VMs' previous values, then the
  * previous policy with its previous global parameters.
@@ -38,6 +39,7 @@
 #include "perm.h"
 #include "snap.h"
 #include "units.h"
+#include "vm_meta.h"
 
 static volatile sig_atomic_t got_hup, got_term;
 
@@ -64,14 +66,18 @@ static const struct out_col vm_cols[] = {
 	{ "name", "VM", -16, O_STR },
 	{ "pid", "PID", 8, O_U64 },
 	{ "state", "STATE", -12, O_STR },
+	{ "from", "FROM", -12, O_STR },
 	{ "params", "PARAMS", -1, O_STR },
 };
 
-static void vm_row(const char *name, pid_t pid, const char *state, const char *params)
+/* @from: "file", "libvirt" (domain metadata), "file+libvirt" or NULL (defaults) */
+static void vm_row(const char *name, pid_t pid, const char *state, const char *from,
+		   const char *params)
 {
 	struct out_cell row[] = {
 		CELL_STR(name), pid ? CELL_U64(pid) : (struct out_cell){ 0 },
-		CELL_STR(state), CELL_STR(params),
+		CELL_STR(state), from ? CELL_STR(from) : (struct out_cell){ 0 },
+		CELL_STR(params),
 	};
 
 	out_row(row);
@@ -115,60 +121,64 @@ static int apply_vm(const struct conf *c, const struct pdesc *d, const struct co
 		return EXIT_FAIL;
 	}
 	if (!e)
-		vm_row(name, pid, "defaults", kv_str(d, kv, n, vals, sizeof(vals)));
+		vm_row(name, pid, "defaults", NULL, kv_str(d, kv, n, vals, sizeof(vals)));
 	return 0;
 }
 
+/* a running VM of @s is named @name */
+static bool running(const struct snap *s, const char *name)
+{
+	unsigned int j;
+
+	for (j = 0; j < s->nr_vms; j++)
+		if (!strcmp(s->vms[j].name, name))
+			return true;
+	return false;
+}
+
 /*
- * Set the parameters of every running VM: those the file names to its
- * values (the rest of their keys to the defaults), the others back to the
- * defaults; @dry: only list the VMs of the file. 0 or the exit code.
+ * Set the parameters of every running VM: those the file names or whose
+ * libvirt domain has vmsched metadata to these values (the rest of their
+ * keys to the defaults), the others back to the defaults; @dry: only list
+ * the VMs that have a configuration. 0 or the exit code.
  */
 static int apply_vms(const struct conf *c, const struct pdesc *d, const struct snap *s,
 		     struct undo *u, bool dry, struct pidset *done)
 {
 	struct vmsched_kv kv[VMSCHED_MAX_KV];
-	const struct conf_entry *e;
+	struct conf_entry meta, merged;
+	const char *from, *name;
 	char args[1024];
 	unsigned int i, j, n;
-	int ret;
+	int ret = 0;
 
-	for (i = 0; i < c->nr_vms; i++) {
-		bool found = false;
+	for (j = 0; j < s->nr_vms && !ret; j++) {
+		pid_t pid = s->vms[j].s.pid;
 
-		e = &c->vms[i];
-		conf_args_str(e, args, sizeof(args));
-		if (!dry && plan_values(d, VMSCHED_SCOPE_VM, e, kv, &n))
-			return op_err("policy %s has more per-VM parameters than %d: apply "
-				      "cannot set them in one call", d->policy, VMSCHED_MAX_KV);
-		for (j = 0; j < s->nr_vms; j++) {
-			pid_t pid = s->vms[j].s.pid;
-
-			if (strcmp(s->vms[j].name, e->name))
-				continue;
-			found = true;
-			ret = dry ? 0 : apply_vm(c, d, e, pid, e->name, kv, n, u);
-			if (ret == VM_SKIPPED)
-				continue;
-			if (ret)
-				return ret;
-			if (!dry)
+		name = s->vms[j].name;
+		from = vm_config(c, d, name, &meta, &merged);
+		conf_args_str(&merged, args, sizeof(args));
+		if (dry) {
+			if (from)
+				vm_row(name, pid, "running", from, args);
+		} else if (plan_values(d, VMSCHED_SCOPE_VM, from ? &merged : NULL, kv, &n)) {
+			ret = op_err("policy %s has more per-VM parameters than %d: apply "
+				     "cannot set them in one call", d->policy, VMSCHED_MAX_KV);
+		} else {
+			ret = apply_vm(c, d, from ? &merged : NULL, pid, name, kv, n, u);
+			if (!ret && from) {
 				pidset_add(done, pid);
-			vm_row(e->name, pid, dry ? "running" : "applied", args);
+				vm_row(name, pid, "applied", from, args);
+			}
+			ret = ret == VM_SKIPPED ? 0 : ret;
 		}
-		if (!found)
-			vm_row(e->name, 0, "not running", args);
+		meta_free(&meta);
 	}
-	if (dry || plan_values(d, VMSCHED_SCOPE_VM, NULL, kv, &n))
-		return 0;
-	for (j = 0; j < s->nr_vms; j++) {
-		if (conf_find_vm(c, s->vms[j].name))
-			continue;
-		ret = apply_vm(c, d, NULL, s->vms[j].s.pid, s->vms[j].name, kv, n, u);
-		if (ret && ret != VM_SKIPPED)
-			return ret;
-	}
-	return 0;
+	for (i = 0; i < c->nr_vms && !ret; i++)
+		if (!running(s, c->vms[i].name))
+			vm_row(c->vms[i].name, 0, "not running", "file",
+			       conf_args_str(&c->vms[i], args, sizeof(args)));
+	return ret;
 }
 
 /* after a failure: put back what was changed, say whether that worked */
@@ -242,7 +252,7 @@ static int apply_conf(const struct conf *c, const struct pdesc *d, bool dry,
 		undo_free(&u);
 		return EXIT_FAIL;
 	}
-	out_table_begin("vms", vm_cols, 4, 0);
+	out_table_begin("vms", vm_cols, 5, 0);
 	ret = apply_vms(c, d, &s, &u, dry, done);
 	out_table_end();
 	if (ret)
@@ -265,7 +275,7 @@ static void follow_round(const struct conf *c, const struct pdesc *d, struct pid
 	struct vmsched_kv kv[VMSCHED_MAX_KV];
 	unsigned int n;
 	char policy[VMSCHED_NAME_MAX], args[1024];
-	const struct conf_entry *e;
+	struct conf_entry e, meta;
 	unsigned int i;
 	struct snap s;
 	int ret;
@@ -279,21 +289,28 @@ static void follow_round(const struct conf *c, const struct pdesc *d, struct pid
 	pidset_prune(reported, &s);
 	for (i = 0; i < s.nr_vms; i++) {
 		pid_t pid = s.vms[i].s.pid;
+		const char *name = s.vms[i].name, *from;
 
-		e = conf_find_vm(c, s.vms[i].name);
-		if (!e || pidset_has(done, pid))
+		if (pidset_has(done, pid))
 			continue;
-		ret = plan_values(d, VMSCHED_SCOPE_VM, e, kv, &n);
+		from = vm_config(c, d, name, &meta, &e);
+		if (!from) {	/* nothing to give it: it has the defaults */
+			pidset_add(done, pid);
+			continue;
+		}
+		ret = plan_values(d, VMSCHED_SCOPE_VM, &e, kv, &n);
 		if (!ret)
 			ret = dev_set_params(VMSCHED_SCOPE_VM, pid, 0, kv, n);
-		if (!follow_note(done, reported, pid, ret))
-			continue;
-		if (ret)
-			conf_err(c, e->line, "vm %s (pid %d): %s", e->name, pid, apply_why(ret));
-		else
-			printf("vm %s (pid %d): applied %s\n", e->name, pid,
-			       conf_args_str(e, args, sizeof(args)));
-		fflush(stdout);
+		if (follow_note(done, reported, pid, ret)) {
+			if (ret)
+				conf_err(c, e.line, "vm %s (pid %d): %s", name, pid, apply_why(ret));
+			else
+				printf("vm %s (pid %d): applied %s%s\n", name, pid,
+				       conf_args_str(&e, args, sizeof(args)),
+				       strcmp(from, "file") ? " (libvirt metadata)" : "");
+			fflush(stdout);
+		}
+		meta_free(&meta);
 	}
 	snap_free(&s);
 }

@@ -13,6 +13,7 @@
 #include "params.h"
 #include "units.h"
 #include "vm_lookup.h"
+#include "vm_source.h"
 #include "snap.h"
 
 /* what a set/get names: a VM, or one vCPU of it */
@@ -118,6 +119,45 @@ out:
 	return ret;
 }
 
+/*
+ * get vm: the values and where each comes from (text: after the value;
+ * JSON: "sources" beside "params"), and what libvirt had
+ */
+static void print_vm_values(const struct target *t, const struct pdesc *d,
+			    struct vmsched_kv *kv, unsigned int n)
+{
+	char src[VMSCHED_MAX_KV][SOURCE_LEN], lv[512], val[FMT_LEN], line[FMT_LEN + SOURCE_LEN];
+	const struct vmsched_param_info *p;
+	unsigned int i;
+
+	n = n < VMSCHED_MAX_KV ? n : VMSCHED_MAX_KV;
+	for (i = 0; i < n; i++)
+		kv[i].key[VMSCHED_NAME_MAX - 1] = '\0';
+	vm_sources(t->name, d, kv, n, src, lv, sizeof(lv));
+	if (out_json()) {
+		out_obj_begin("params", NULL);
+		print_param_values(d, kv, n);
+		out_obj_end();
+	} else {
+		out_obj_begin(NULL, "params:");
+		for (i = 0; i < n; i++) {
+			p = pdesc_find(d, kv[i].key);
+			snprintf(line, sizeof(line), "%-10s %.*s",
+				 fmt_value(kv[i].value, p ? p->unit : VMSCHED_UNIT_NONE, val),
+				 SOURCE_LEN, src[i]);
+			out_kv_str(NULL, kv[i].key, line);
+		}
+		out_obj_end();
+	}
+	if (out_json()) {
+		out_obj_begin("sources", NULL);
+		for (i = 0; i < n; i++)
+			out_kv_str(kv[i].key, NULL, src[i]);
+		out_obj_end();
+	}
+	out_kv_str("libvirt", "libvirt", lv);
+}
+
 static int do_get_scope(unsigned int scope, int argc, char **argv)
 {
 	struct vmsched_kv *kv;
@@ -143,11 +183,15 @@ static int do_get_scope(unsigned int scope, int argc, char **argv)
 	if (scope == VMSCHED_SCOPE_VCPU)
 		out_kv_u64("vcpu", "vCPU", t.vcpu);
 	out_kv_str("policy", "policy", t.policy);
-	out_obj_begin("params", "params:");
-	print_param_values(&d, kv, n);
-	if (!n)
-		out_text("(policy %s has no %s parameters)", t.policy, scope_name(scope));
-	out_obj_end();
+	if (scope == VMSCHED_SCOPE_VM && n) {
+		print_vm_values(&t, &d, kv, n);
+	} else {
+		out_obj_begin("params", "params:");
+		print_param_values(&d, kv, n);
+		if (!n)
+			out_text("(policy %s has no %s parameters)", t.policy, scope_name(scope));
+		out_obj_end();
+	}
 	out_obj_end();
 	free(kv);
 	pdesc_free(&d);

@@ -15,11 +15,20 @@
 #include "main.h"
 #include "units.h"
 
+static bool quiet;
+
+void conf_quiet(bool q)
+{
+	quiet = q;
+}
+
 void conf_err(const struct conf *c, unsigned int line, const char *fmt, ...)
 {
 	char msg[1024];
 	va_list ap;
 
+	if (quiet)
+		return;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
@@ -261,7 +270,7 @@ static int check_arg(const struct conf *c, struct conf_entry *e, unsigned int k,
 	return 0;
 }
 
-static int check_entry(const struct conf *c, struct conf_entry *e, const struct pdesc *d)
+int conf_check_entry(const struct conf *c, struct conf_entry *e, const struct pdesc *d)
 {
 	unsigned int k;
 	int errs = 0;
@@ -288,8 +297,8 @@ int conf_validate(struct conf *c, const struct pdesc *d)
 		}
 		return errs;
 	}
-	errs += check_entry(c, &c->policy, d);
+	errs += conf_check_entry(c, &c->policy, d);
 	for (i = 0; i < c->nr_vms; i++)
-		errs += check_entry(c, &c->vms[i], d);
+		errs += conf_check_entry(c, &c->vms[i], d);
 	return errs;
 }

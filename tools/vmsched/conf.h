@@ -19,6 +19,7 @@
 #define VMSCHED_CONF_H
 
 #include <limits.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <linux/vmsched.h>
@@ -57,6 +58,8 @@ struct conf {
 int conf_parse(struct conf *c, const char *path, FILE *f);
 /* @d: descriptors of c->policy.name (unused for "policy none") */
 int conf_validate(struct conf *c, const struct pdesc *d);
+/* check the KEY=VALUE arguments of @e (e->scope) into e->kv; errors */
+int conf_check_entry(const struct conf *c, struct conf_entry *e, const struct pdesc *d);
 void conf_free(struct conf *c);
 /* the vm entry for VM @name, or NULL */
 const struct conf_entry *conf_find_vm(const struct conf *c, const char *name);
@@ -69,6 +72,8 @@ int conf_metrics_line(struct conf *c, unsigned int line, char **w, int n);
  */
 const char *conf_metrics_path(const struct conf *c);
 /* print "vmsched: FILE:LINE: message" (FILE: without a line for @line 0) */
+/* (nothing while conf_quiet(true): a caller that only looks) */
+void conf_quiet(bool quiet);
 void conf_err(const struct conf *c, unsigned int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* "weight=512 cap=150%" of an entry, values as the admin wrote them */
