@@ -350,7 +350,7 @@ static void t_params(const struct workload *a, const struct workload *b)
 	CHECK(r.rc == 0 && strstr(r.out, "weight:") && strstr(r.out, "512"), "%s", r.out);
 	cli("-j get vm %d", a->pid);
 	snprintf(want, sizeof(want), "{\"name\":\"alpha\",\"pid\":%d,\"policy\":\"t_fifo\","
-		 "\"params\":{\"weight\":512}}", a->pid);
+		 "\"params\":{\"weight\":512},\"sources\":{\"weight\":\"set by hand", a->pid);
 	CHECK(r.rc == 0 && strstr(r.out, want), "get -j: %s, want %s", r.out, want);
 
 	cli("set vm alpha nosuch=1");
