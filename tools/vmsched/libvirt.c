@@ -50,7 +50,8 @@ static int lv_connect(char *why, size_t len)
 		return -ENOTCONN;
 	}
 	virSetErrorFunc(NULL, quiet);
-	conn = virConnectOpenReadOnly(NULL);
+	/* the host's VMs: never a user's session daemon, started for asking */
+	conn = virConnectOpenReadOnly(getenv("LIBVIRT_DEFAULT_URI") ? NULL : "qemu:///system");
 	if (!conn) {
 		snprintf(conn_why, sizeof(conn_why), "cannot connect to libvirt: %s",
 			 last_error());

@@ -8,7 +8,7 @@
  *
  * read with virDomainGetMetadata() (libvirt carries it through migration
  * and virsh edit). The connection is read-only, to LIBVIRT_DEFAULT_URI or
- * libvirt's default (qemu:///system for root). libvirt.c links libvirt;
+ * else qemu:///system. libvirt.c links libvirt;
  * without libvirt-dev at build time libvirt_none.c stands in for it.
  */
 #ifndef VMSCHED_LIBVIRT_H
