@@ -3,10 +3,12 @@
  * Host test of tools/vmsched/conf.c, the /etc/vmsched.conf parser, with
  * descriptors of its own (those of sched_plugins/example): good files give
  * the expected values, each malformed line is reported as FILE:LINE with
- * the right message. KTAP output.
+ * the right message; the libvirt metadata parser (vm_meta.c) reads the
+ * same entries from <sched KEY="VALUE".../>. KTAP output.
  *
  *   conf_test [FILE]...   also check that each FILE parses (shipped samples)
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +16,7 @@
 
 #include "conf.h"
 #include "ktap.h"
+#include "vm_meta.h"
 
 static struct vmsched_param_info ex[] = {
 	{ .name = "slice", .scope = VMSCHED_SCOPE_GLOBAL, .unit = VMSCHED_UNIT_NS,
@@ -250,14 +253,67 @@ static void t_files(int argc, char **argv)
 	ktap_case_done("shipped_files_parse");
 }
 
+/* libvirt metadata: <sched KEY="VALUE".../> as a vm line, merged with the file's */
+static void t_metadata(void)
+{
+	static const struct {
+		const char *xml, *args, *why;	/* args: space-separated, or why it fails */
+	} cases[] = {
+		{ "<sched weight=\"300\"/>", "weight=300", NULL },
+		{ " <vmsched:sched xmlns:vmsched=\"urn:vmsched:sched:1\" weight='7' cap=\"5%\" />",
+		  "weight=7 cap=5%", NULL },
+		{ "<sched a=\"x&amp;y&lt;\"></sched>", "a=x&y<", NULL },
+		{ "<sched/>", "", NULL },
+		{ "<other weight=\"1\"/>", NULL, "element <other>, expected <sched" },
+		{ "<sched weight=1/>", NULL, "the value of weight is not quoted" },
+		{ "<sched weight=\"\"/>", NULL, "bad value \"\" for weight" },
+		{ "<sched weight=\"&nbsp;\"/>", NULL, "bad value \"&nbsp;\" for weight" },
+		{ "<sched weight=\"1\" junk/>", NULL, "expected KEY=\"VALUE\" at \"junk/>\"" },
+		{ "weight=1", NULL, "not an XML element" },
+	};
+	struct conf_entry m, merged, file;
+	char why[256], args[512];
+	struct conf c = { .path = "t" };
+	size_t i;
+	int ret;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		why[0] = '\0';
+		ret = meta_parse(cases[i].xml, &m, why, sizeof(why));
+		conf_args_str(&m, args, sizeof(args));
+		if (cases[i].args)
+			CHECK(!ret && !strcmp(args, cases[i].args), "%s: %d \"%s\" %s",
+			      cases[i].xml, ret, args, why);
+		else
+			CHECK(ret == -EINVAL && strstr(why, cases[i].why), "%s: %d, \"%s\"",
+			      cases[i].xml, ret, why);
+		meta_free(&m);
+	}
+	/* checked as a vm line; the file's line wins key by key */
+	CHECK(!meta_parse("<sched weight=\"300\"/>", &m, why, sizeof(why)) &&
+	      !conf_check_entry(&c, &m, &desc) && m.kv[0].value == 300, "weight=300: %s", why);
+	meta_merge(NULL, &m, &merged);
+	CHECK(merged.nr == 1 && merged.kv[0].value == 300, "metadata alone");
+	CHECK(run("policy example\nvm web weight=5\n", &c) == 0, "%s", errs);
+	file = *conf_find_vm(&c, "web");
+	meta_merge(&file, &m, &merged);
+	CHECK(merged.nr == 1 && merged.kv[0].value == 5 && merged.line == 2, "the file wins");
+	meta_merge(&file, NULL, &merged);
+	CHECK(merged.nr == 1 && merged.kv[0].value == 5, "the file alone");
+	conf_free(&c);
+	meta_free(&m);
+	ktap_case_done("libvirt_metadata");
+}
+
 int main(int argc, char **argv)
 {
-	ktap_plan(6);
+	ktap_plan(7);
 	t_good();
 	t_none();
 	t_bad_lines();
 	t_no_policy();
 	t_metrics();
+	t_metadata();
 	t_files(argc, argv);
 	return ktap_finish();
 }
