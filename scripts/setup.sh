@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Prepare a Debian 12 (or Ubuntu) machine to build and test vmsched:
+# Prepare a Debian 12 (bookworm) machine to build and test vmsched (the test
+# kernels are Debian's packages, so other distributions, Ubuntu too, fail):
 #  - install the build and test tools (gcc, make, QEMU 10, busybox-static, cpio, sparse,
 #    debhelper and dkms for make deb...)
 #  - fetch the two test kernels, Debian bookworm 6.1 and 6.12, with their headers, and
@@ -120,7 +121,8 @@ resolve_release() {
 		6.12) img=$(newest_pkg linux-image-6.12. 'linux-image-6\.12\.[0-9]+\+deb12-amd64-unsigned') ;;
 		esac
 	fi
-	[ -n "$img" ] || die "no linux-image package found for $series"
+	[ -n "$img" ] || die "no linux-image package found for $series: the test kernels come" \
+		"from Debian 12 (bookworm)'s archive, and this is ${PRETTY_NAME:-$DISTRO}"
 	img=${img#linux-image-}
 	echo "${img%-unsigned}"
 }
