@@ -6,6 +6,9 @@
 #   man_pages       vmsched(8) and vmsched.conf(5): no warning from groff
 #                   (man --warnings) or mandoc -T lint; vmsched.conf(5)'s
 #                   examples parse; the module parameters are those of the core
+#   readme          README.md's first example loads what it uses by name
+#                   (modprobe, a policy before its activate); the README's
+#                   and docs/'s relative links lead to files
 #   make_install    make install DESTDIR= PREFIX=: every file, mode and
 #                   modules.dep entry where an admin expects it; example_sched
 #                   only with INSTALL_EXAMPLE=1
@@ -42,7 +45,7 @@ trap 'rm -rf "$TMP"' EXIT
 MODULES="kvm_schedswap bvt_sched rr_sched fair_sched"
 EXAMPLE=example_sched
 
-TESTS=(conf_parser man_pages make_install reinstall consistent make_deb lintian unit_security postinst
+TESTS=(conf_parser man_pages readme make_install reinstall consistent make_deb lintian unit_security postinst
        dkms_build)
 echo "TAP version 13"
 echo "1..${#TESTS[@]}"
@@ -102,6 +105,34 @@ t_man_pages() {
 	[ -n "$params" ] && [ "$params" = "$doc" ] ||
 		fail "module parameters: vmsched(8) has \"$doc\", kvm_schedswap \"$params\""
 	info "$n examples of vmsched.conf(5) parse; module parameters: $doc"
+}
+
+t_readme() {
+	local ex line p loaded=" " f link n=0
+	# the first indented block: the example under the title
+	ex=$(awk '/^    / { on = 1; print; next } on { exit }' "$SRC/README.md")
+	[ -n "$ex" ] || { fail "README.md: no example"; return; }
+	printf '%s\n' "$ex" | grep -q 'insmod' && fail "README.md's example uses insmod: modprobe loads by name"
+	printf '%s\n' "$ex" | grep -q '^ *modprobe kvm_schedswap' || fail "README.md's example does not load the core"
+	while read -r line; do
+		case $line in
+		modprobe\ *)
+			p=${line#modprobe }; p=${p%% *}
+			[[ $p != *_sched ]] || loaded="$loaded${p%_sched} " ;;
+		vmsched\ activate\ *)
+			p=${line#vmsched activate }; p=${p%% *}
+			[[ $loaded == *" $p "* ]] ||
+				fail "README.md's example activates $p before it loads ${p}_sched" ;;
+		esac
+	done <<< "$ex"
+	# relative links: [text](path) and ![img](path)
+	for f in "$SRC/README.md" "$SRC"/docs/*.md; do
+		for link in $(grep -o '](\([^)#: ]*\))' "$f" | sed 's/^](\(.*\))$/\1/'); do
+			n=$((n + 1))
+			[ -e "$(dirname "$f")/$link" ] || fail "${f#"$SRC"/}: link to $link, no such file"
+		done
+	done
+	info "example loads:$loaded; $n links"
 }
 
 DEST=$TMP/dest
