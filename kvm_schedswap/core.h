@@ -42,7 +42,8 @@
 
 #include "vmsched_plugin.h"
 
-#define VMS_LAT_BUCKETS		64	/* log2 buckets of wake-to-grant latency */
+/* log2 buckets of wake-to-run latency, as exported (bounds in the uapi) */
+#define VMS_LAT_BUCKETS		VMSCHED_LAT_BUCKETS
 #define VMS_SAVED_POLICIES	4	/* per-VM parameter sets remembered */
 /* how long a vCPU woken with a grant may take to run before it loses it */
 #define VMS_START_ALLOWANCE_NS	(100 * NSEC_PER_MSEC)
@@ -86,7 +87,8 @@ struct vms_stats {
 	u64 preemptions;
 	u64 wakeups;
 	u64 lat_max_ns;
-	u64 lat_hist[VMS_LAT_BUCKETS];	/* wake-to-grant, log2 ns buckets */
+	u64 lat_sum_ns;			/* saturating sum of the samples */
+	u64 lat_hist[VMS_LAT_BUCKETS];	/* wake-to-run, log2 ns buckets */
 };
 
 /* parameters a VM had under a policy, kept across swaps */

@@ -30,8 +30,10 @@ static_assert(sizeof(struct vmsched_kv) == VMSCHED_KV_SIZE_VER0);
 static_assert(sizeof(struct vmsched_activate) == VMSCHED_ACTIVATE_SIZE_VER0);
 static_assert(sizeof(struct vmsched_params) == VMSCHED_PARAMS_SIZE_VER0);
 static_assert(sizeof(struct vmsched_status) == VMSCHED_STATUS_SIZE_VER0);
-static_assert(sizeof(struct vmsched_vcpu_stats) == VMSCHED_VCPU_STATS_SIZE_VER0);
-static_assert(sizeof(struct vmsched_vm_stats) == VMSCHED_VM_STATS_SIZE_VER0);
+static_assert(sizeof(struct vmsched_vcpu_stats) == VMSCHED_VCPU_STATS_SIZE_VER1);
+static_assert(sizeof(struct vmsched_vm_stats) == VMSCHED_VM_STATS_SIZE_VER1);
+static_assert(offsetof(struct vmsched_vcpu_stats, lat_sum_ns) == VMSCHED_VCPU_STATS_SIZE_VER0);
+static_assert(offsetof(struct vmsched_vm_stats, lat_sum_ns) == VMSCHED_VM_STATS_SIZE_VER0);
 static_assert(sizeof(struct vmsched_stats) == VMSCHED_STATS_SIZE_VER0);
 static_assert(VMSCHED_NAME_MAX == VMSCHED_NAME_LEN);
 
@@ -318,6 +320,7 @@ static int vms_cmd_stats(const struct vms_arg *a)
 	int ret;
 
 	ret = vms_copy_in(&s, sizeof(s), a, VMSCHED_STATS_SIZE_VER0);
+	/* elements from the 2.0 size up: an older binary gets what it knows */
 	if (!ret)
 		ret = vms_check_list(&s.vms, VMSCHED_VM_STATS_SIZE_VER0);
 	if (!ret)

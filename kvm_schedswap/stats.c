@@ -2,25 +2,56 @@
 /*
  * kvm_schedswap: statistics helpers. Callers hold vms_lock.
  *
- * Wake-to-grant latency is kept as a histogram of log2(ns) buckets per
- * vCPU (no allocation, constant time per sample); percentiles are the
- * upper bound of the bucket that holds them.
+ * Wake-to-run latency is kept as a histogram of log2(ns) buckets per vCPU
+ * (no allocation, constant time per sample), with the bounds the uapi
+ * exports (VMSCHED_LAT_BUCKETS): bucket i holds 2^(i-1) < ns <= 2^i, the
+ * first everything up to 1 ns, the last everything above. Percentiles are
+ * the upper bound of the bucket that holds them.
  */
 #include <linux/log2.h>
+#include <linux/overflow.h>
 #include <linux/slab.h>
 #include "core.h"
 
+static_assert(VMS_LAT_BUCKETS >= 2 && VMS_LAT_BUCKETS <= 64);
+static_assert(sizeof_field(struct vmsched_vcpu_stats, lat_hist) ==
+	      sizeof_field(struct vms_stats, lat_hist));
+
+/* @a + @b, U64_MAX if that does not fit: a sum that never goes back */
+static u64 vms_add_sat(u64 a, u64 b)
+{
+	u64 sum;
+
+	return check_add_overflow(a, b, &sum) ? U64_MAX : sum;
+}
+
+/**
+ * vms_stats_latency() - record one wake-to-run sample
+ * @st: the vCPU's statistics
+ * @ns: from the end of the halt to running, in ns
+ *
+ * Context: vms_lock held.
+ */
 void vms_stats_latency(struct vms_stats *st, u64 ns)
 {
-	unsigned int b = ns ? ilog2(ns) + 1 : 0;
+	/* fls64(ns - 1): the smallest i with ns <= 2^i */
+	unsigned int b = ns > 1 ? fls64(ns - 1) : 0;
 
 	if (b >= VMS_LAT_BUCKETS)
 		b = VMS_LAT_BUCKETS - 1;
 	st->lat_hist[b]++;
+	st->lat_sum_ns = vms_add_sat(st->lat_sum_ns, ns);
 	if (ns > st->lat_max_ns)
 		st->lat_max_ns = ns;
 }
 
+/**
+ * vms_stats_add() - add the statistics of one vCPU to a sum
+ * @sum: the sum (a VM's vCPUs that ended, or a snapshot's total)
+ * @st: what to add
+ *
+ * Context: vms_lock held, or both private to the caller.
+ */
 void vms_stats_add(struct vms_stats *sum, const struct vms_stats *st)
 {
 	unsigned int i;
@@ -31,6 +62,7 @@ void vms_stats_add(struct vms_stats *sum, const struct vms_stats *st)
 	sum->preemptions += st->preemptions;
 	sum->wakeups += st->wakeups;
 	sum->lat_max_ns = max(sum->lat_max_ns, st->lat_max_ns);
+	sum->lat_sum_ns = vms_add_sat(sum->lat_sum_ns, st->lat_sum_ns);
 	for (i = 0; i < VMS_LAT_BUCKETS; i++)
 		sum->lat_hist[i] += st->lat_hist[i];
 }
@@ -54,10 +86,11 @@ u64 vms_stats_percentile(const struct vms_stats *st, unsigned int pct)
 	if (!n)
 		return 0;
 	want = div_u64(n * pct + 99, 100);
-	for (i = 0; i < VMS_LAT_BUCKETS; i++) {
+	/* the last bucket has no upper bound but the longest sample */
+	for (i = 0; i < VMS_LAT_BUCKETS - 1; i++) {
 		seen += st->lat_hist[i];
 		if (seen >= want)
-			return i ? min(1ULL << i, st->lat_max_ns) : 0;
+			return min(1ULL << i, st->lat_max_ns);
 	}
 	return st->lat_max_ns;
 }
@@ -117,12 +150,19 @@ static void vms_fill_vcpu(struct vmsched_vcpu_stats *o, const struct vms_vm *vm,
 	o->lat_p50_ns = vms_stats_percentile(&st, 50);
 	o->lat_p99_ns = vms_stats_percentile(&st, 99);
 	o->lat_max_ns = st.lat_max_ns;
+	o->lat_sum_ns = st.lat_sum_ns;
+	memcpy(o->lat_hist, st.lat_hist, sizeof(o->lat_hist));
 }
 
+/*
+ * @vm's entry: the sums over its vCPUs and those that ended (vm->gone), so
+ * that its counters and histogram never go back; @tmp: scratch
+ */
 static void vms_fill_vm(struct vmsched_vm_stats *o, const struct vms_vm *vm,
 			struct vmsched_vcpu_stats *tmp, u64 now)
 {
 	const struct vms_vcpu *vc;
+	unsigned int i;
 
 	memset(o, 0, sizeof(*o));
 	o->pid = pid_vnr(vm->tgid);
@@ -134,6 +174,8 @@ static void vms_fill_vm(struct vmsched_vm_stats *o, const struct vms_vm *vm,
 	o->preemptions = vm->gone.preemptions;
 	o->wakeups = vm->gone.wakeups;
 	o->lat_max_ns = vm->gone.lat_max_ns;
+	o->lat_sum_ns = vm->gone.lat_sum_ns;
+	memcpy(o->lat_hist, vm->gone.lat_hist, sizeof(o->lat_hist));
 	list_for_each_entry(vc, &vm->vcpus, vm_node) {
 		vms_fill_vcpu(tmp, vm, vc, now);
 		o->run_ns += tmp->run_ns;
@@ -143,6 +185,9 @@ static void vms_fill_vm(struct vmsched_vm_stats *o, const struct vms_vm *vm,
 		o->wakeups += tmp->wakeups;
 		o->lat_p99_ns = max(o->lat_p99_ns, tmp->lat_p99_ns);
 		o->lat_max_ns = max(o->lat_max_ns, tmp->lat_max_ns);
+		o->lat_sum_ns = vms_add_sat(o->lat_sum_ns, tmp->lat_sum_ns);
+		for (i = 0; i < VMSCHED_LAT_BUCKETS; i++)
+			o->lat_hist[i] += tmp->lat_hist[i];
 	}
 }
 

@@ -328,10 +328,10 @@ t_version() {
 		run $a
 		[ "$RC" = 0 ] || fail "$a: exit $RC: $ERR"
 		case $a in
-		*j*) [ "$OUT" = "{\"version\":\"$v\",\"abi\":\"2.0\",\"module\":null}" ] ||
+		*j*) [ "$OUT" = "{\"version\":\"$v\",\"abi\":\"2.1\",\"module\":null}" ] ||
 			[ -e /sys/module/kvm_schedswap ] || fail "$a: $OUT" ;;
 		*) printf '%s\n' "$OUT" | grep -Eq "^vmsched: +$v\$" &&
-		   printf '%s\n' "$OUT" | grep -Eq '^uapi: +2\.0$' || fail "$a: $OUT"
+		   printf '%s\n' "$OUT" | grep -Eq '^uapi: +2\.1$' || fail "$a: $OUT"
 		   [ -e /sys/module/kvm_schedswap ] ||
 			printf '%s\n' "$OUT" | grep -Eq '^kvm_schedswap: +not loaded$' || fail "$a: $OUT" ;;
 		esac

@@ -16,8 +16,10 @@
  *
  * Arrays (policies, parameters, statistics) are passed as a user pointer, a
  * capacity and the size of one element as userspace knows it; the kernel
- * writes min(its size, element size) bytes per element and returns the total
- * number available, so userspace can size its buffer and ask again.
+ * writes min(its size, element size) bytes per element (and zeroes the rest
+ * of a larger element) and returns the total number available, so
+ * userspace can size its buffer and ask again. An element size from VER0
+ * up is accepted: a binary built against an older header keeps working.
  *
  * Errors
  * ------
@@ -49,7 +51,13 @@
  * not listed).
  */
 #define VMSCHED_ABI_MAJOR	2
-#define VMSCHED_ABI_MINOR	0
+/*
+ * 2.1: struct vmsched_vcpu_stats and struct vmsched_vm_stats gain the
+ * wake-to-run latency's sum and log2 histogram (the *_SIZE_VER1 sizes). A
+ * 2.0 module clears what a caller passes beyond VER0, so a caller that
+ * wants to tell "no sample" from "not exported" reads the minor first.
+ */
+#define VMSCHED_ABI_MINOR	1
 
 #define VMSCHED_NAME_MAX	32	/* names incl. NUL */
 #define VMSCHED_DESC_MAX	96	/* descriptions incl. NUL */
@@ -184,6 +192,19 @@ struct vmsched_status {
 #define VMSCHED_VCPU_BLOCKED	2	/* halted in the guest */
 #define VMSCHED_VCPU_OUTSIDE	3	/* in the VMM, outside KVM_RUN */
 
+/*
+ * Wake-to-run latency histogram (2.1): lat_hist[i] counts the samples of
+ *   i == 0:                         0 <= ns <= 1
+ *   1 <= i <= VMSCHED_LAT_BUCKETS-2: 2^(i-1) < ns <= 2^i
+ *   i == VMSCHED_LAT_BUCKETS-1:      ns > 2^(VMSCHED_LAT_BUCKETS-2)
+ * so 2^i ns is bucket i's inclusive upper bound (a Prometheus "le") and
+ * the last one holds everything above 2^38 ns (about 275 s). The buckets
+ * add up to lat_count; lat_sum_ns is the sum of the samples in ns,
+ * saturating at 2^64-1 (584 years of summed latency, so in practice
+ * exact). Both only ever grow while the VM lives.
+ */
+#define VMSCHED_LAT_BUCKETS	40
+
 struct vmsched_vcpu_stats {
 	__s32 pid;		/* VMM pid */
 	__u32 vcpu_id;
@@ -198,8 +219,12 @@ struct vmsched_vcpu_stats {
 	__u64 lat_p50_ns;	/* upper bound of the p50 bucket */
 	__u64 lat_p99_ns;
 	__u64 lat_max_ns;
+	/* 2.1 */
+	__u64 lat_sum_ns;	/* sum of the wake-to-run samples */
+	__u64 lat_hist[VMSCHED_LAT_BUCKETS];	/* see VMSCHED_LAT_BUCKETS */
 };
 #define VMSCHED_VCPU_STATS_SIZE_VER0	88
+#define VMSCHED_VCPU_STATS_SIZE_VER1	416
 
 struct vmsched_vm_stats {
 	__s32 pid;		/* VMM pid */
@@ -212,8 +237,15 @@ struct vmsched_vm_stats {
 	__u64 wakeups;
 	__u64 lat_p99_ns;	/* worst vCPU */
 	__u64 lat_max_ns;
+	/*
+	 * 2.1: over all its vCPUs, those that ended included, so that they
+	 * never go back; the buckets add up to the VM's wake-to-run samples
+	 */
+	__u64 lat_sum_ns;
+	__u64 lat_hist[VMSCHED_LAT_BUCKETS];
 };
 #define VMSCHED_VM_STATS_SIZE_VER0	80
+#define VMSCHED_VM_STATS_SIZE_VER1	408
 
 /*
  * VMSCHED_IOC_STATS: statistics of one VM (@pid) or all (@pid == 0).
