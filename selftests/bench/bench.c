@@ -16,8 +16,10 @@
  *             and on 2 (pool of 2, 2 vCPUs per VM); max relative error of
  *             the progress shares. host: cgroup v2 cpu.weight 100/200/400.
  *   latency   one latency VM (1,000 wake-ups a second) among N = 1, 3, 7
- *             spinning VMs on 1 pinned pCPU; wake-to-run p50/p99/max and
- *             the histogram, measured in the guest. bvt: warp 20 ms.
+ *             spinning VMs on 1 pinned pCPU; wake-to-run p50/p99/max over
+ *             the periods the VM should have been woken in (lat.h) and the
+ *             histogram, measured in the guest. bvt twice: without warp
+ *             and with warp 20 ms for the latency VM.
  *   swap      1,000 live swaps (fair -> rr -> bvt -> fair ...) among 8, 64
  *             and 256 spinning vCPUs; swap latency and the longest stall
  *             of a vCPU (no progress) during the swaps and, as a baseline,
@@ -30,6 +32,10 @@
  *             and fair active with a VM known on each CPU (10 repeats by
  *             default): what the core's sched_switch probe costs every
  *             process of the host.
+ *
+ * Every activation names every global parameter of the policy (params.h):
+ * the defaults from the policy's descriptors, and in the share scenario
+ * slice=30ms; each measurement records them ("params").
  *
  * Needs root, /dev/kvm and the modules in $VMSCHED_MODDIR; the workload VMM
  * in $VMSCHED_TESTDIR/bin (as the selftests).
@@ -54,6 +60,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lat.h"
+#include "params.h"
 #include "policy_test.h"
 #include "workload_json.h"
 
@@ -61,6 +69,7 @@
 #define SWAP_VCPUS_PER_VM 8
 #define SWAP_MAX_VMS	32
 #define WARP_NS		20000000ULL	/* bvt warp of the latency VM */
+#define LAT_RATE_HZ	1000		/* the latency VM's wake-ups a second */
 /*
  * The swap scenario's watchdog: 256 spinning vCPUs on 2 slots wait 128
  * slices for their turn, longer than the default 2 s once emulation makes
@@ -89,6 +98,7 @@ static const char *policies[NR_POLICIES];
 static int nr_policies;
 static char kernel[65];
 static int vfd = -1;		/* /dev/vmsched */
+static struct bench_params active;	/* of the active policy (n = 0: host) */
 
 /* ---- output ------------------------------------------------------------ */
 
@@ -132,6 +142,40 @@ static void jo_dbl(const char *key, double v)
 static void jo_str(const char *key, const char *v)
 {
 	jo_raw(",\"%s\":\"%s\"", key, v);
+}
+
+/* ,"vm_params":{"@key":[v0,v1,...]}: VM k's value of @key (NULL: none set) */
+static void jo_vm_params(const char *key, const unsigned long long *v, int n)
+{
+	int i;
+
+	jo_raw(",\"vm_params\":{");
+	if (key) {
+		jo_raw("\"%s\":[", key);
+		for (i = 0; i < n; i++)
+			jo_raw("%s%llu", i ? "," : "", v[i]);
+		jo_raw("]");
+	}
+	jo_raw("}");
+}
+
+/* {"name":value,...} */
+static void jo_params_body(const struct bench_params *p)
+{
+	unsigned int i;
+
+	jo_raw("{");
+	for (i = 0; i < p->n; i++)
+		jo_raw("%s\"%s\":%llu", i ? "," : "", p->kv[i].key,
+		       (unsigned long long)p->kv[i].value);
+	jo_raw("}");
+}
+
+/* ,"@key":{"name":value,...} */
+static void jo_params(const char *key, const struct bench_params *p)
+{
+	jo_raw(",\"%s\":", key);
+	jo_params_body(p);
 }
 
 static void jo_dbl_array(const char *key, const double *v, int n)
@@ -193,6 +237,7 @@ static int modules_fresh(void)
 	if (vfd >= 0)
 		close(vfd);
 	vfd = -1;
+	active.n = 0;
 	mod_unload_all();
 	ret = load_core_and_policies();
 	if (ret)
@@ -206,16 +251,22 @@ static void modules_absent(void)
 	if (vfd >= 0)
 		close(vfd);
 	vfd = -1;
+	active.n = 0;
 	mod_unload_all();
 }
 
-/* host: no policy active; else activate @policy on @slots slots */
+/*
+ * host: no policy active; else activate @policy on @slots slots with every
+ * global parameter at its default, @slice (0: the default) for "slice";
+ * the parameters it runs with are in @active then
+ */
 static int policy_select(const char *policy, unsigned int slots, unsigned long long slice)
 {
 	int ret;
 
 	if (vfd < 0 && (ret = modules_fresh()))
 		return ret;
+	active.n = 0;
 	ret = vms_ioctl(vfd, VMSCHED_IOC_DEACTIVATE, NULL);
 	if (ret && ret != -ENOENT && ret != -ENODEV)
 		info("deactivate: %s", strerror(-ret));
@@ -223,8 +274,12 @@ static int policy_select(const char *policy, unsigned int slots, unsigned long l
 		return 0;
 	if ((ret = vms_set_slots(slots)))
 		return ret;
-	return slice ? activate_with(vfd, policy, "slice", slice) :
-		       vms_activate(vfd, policy, NULL, 0);
+	ret = params_defaults(vfd, policy, &active, slice ? "slice" : NULL, slice);
+	if (!ret)
+		ret = params_activate(vfd, policy, &active);
+	if (ret)
+		active.n = 0;
+	return ret;
 }
 
 /* ---- cgroup v2 weights (the host scheduler's shares, as libvirt sets them) */
@@ -287,11 +342,13 @@ static void cg_remove(int nr)
 /* the latency VM: one vCPU pinned to CPU 0, its histogram in the JSON */
 static int latency_vm_spawn(struct workload *w, int duration_s)
 {
-	char dur[16];
+	char dur[16], rate[16];
 	const char *const args[] = { "--name", "latency", "--vcpus", "1", "--duration", dur,
-				     "--profile", "latency", "--pin", "0", "--hist", NULL };
+				     "--profile", "latency", "--rate", rate, "--pin", "0",
+				     "--hist", NULL };
 
 	snprintf(dur, sizeof(dur), "%d", duration_s);
+	snprintf(rate, sizeof(rate), "%d", LAT_RATE_HZ);
 	return workload_start(w, args);
 }
 
@@ -365,6 +422,7 @@ static int share_one(const char *policy, unsigned int pcpus, int rep)
 		{ "share-w4", (int)pcpus, "spin", pin, dur, INTERVAL_MS },
 	};
 	double share[3], run_share[3];
+	unsigned long long vm_weight[3];
 	struct share_errors errs;
 	bool weighted = false, host = is_host(policy);
 	struct vm_set s;
@@ -408,6 +466,10 @@ static int share_one(const char *policy, unsigned int pcpus, int rep)
 	jo_int("pcpus", pcpus);
 	jo_int("vcpus_per_vm", pcpus);
 	jo_int("weighted", weighted);
+	jo_params("params", &active);
+	for (k = 0; k < 3; k++)
+		vm_weight[k] = host ? cg_weight[k] : pol_weight[k];
+	jo_vm_params(!weighted ? NULL : host ? "cpu.weight" : "weight", vm_weight, 3);
 	jo_dbl_array("target", (const double[]){ 1 / 7.0, 2 / 7.0, 4 / 7.0 }, 3);
 	jo_dbl_array("share", share, 3);
 	jo_dbl("err", errs.progress);
@@ -436,40 +498,67 @@ static void scenario_share(void)
 
 /* ---- scenario: wake-up latency ---------------------------------------------- */
 
-/* copy the raw "lat_hist" array of vCPU 0 out of a workload's JSON */
-static void jo_hist(const struct workload *w)
+/* the "lat_hist" array of vCPU 0 of a workload's JSON, or NULL */
+static const char *lat_hist_json(const struct workload *w, int *len)
 {
 	const char *p = wl_json_find(w->json, "lat_hist", 0), *end;
 
 	end = p ? wl_json_skip(p) : NULL;
-	if (!p || !end || *p != '[') {
-		jo_raw(",\"lat_hist\":[]");
-		return;
-	}
-	jo_raw(",\"lat_hist\":%.*s", (int)(end - p), p);
+	if (!p || !end || *p != '[')
+		return NULL;
+	*len = (int)(end - p);
+	return p;
 }
 
-static int latency_one(const char *policy, int spinners, int rep)
+/*
+ * The latency VM's percentiles over the periods it should have been woken
+ * in (lat.h) into @sum; 0 or -errno.
+ */
+static int latency_summary(const struct workload *lat, struct lat_summary *sum)
+{
+	static struct lat_bucket b[WL_HIST_BUCKETS];
+	long long wakeups = workload_get(lat, "wakeups", -1);
+	long long overruns = workload_get(lat, "overruns", -1);
+	long long window = workload_get(lat, "duration_ns", -1);
+	const char *hist;
+	int n, len;
+
+	hist = lat_hist_json(lat, &len);
+	if (!hist || wakeups < 0 || overruns < 0 || window <= 0)
+		return -EPROTO;
+	n = lat_hist_parse(hist, b, WL_HIST_BUCKETS);
+	if (n < 0)
+		return n;
+	return lat_summarize(b, n, workload_get(lat, "lat_max_ns", 0),
+			     lat_missed_periods(window, 1000000000ULL / LAT_RATE_HZ, wakeups,
+						overruns),
+			     1000000000ULL / LAT_RATE_HZ, sum);
+}
+
+/* bvt: @warp_ns for the latency VM (0: no warp), explicitly 0 for the spinners */
+static int latency_one(const char *policy, int spinners, int rep, unsigned long long warp_ns)
 {
 	static const char *const names[] = { "spin-1", "spin-2", "spin-3", "spin-4",
 					     "spin-5", "spin-6", "spin-7" };
 	struct wl_spec a[MAX_VMS];
 	unsigned long long warp[MAX_VMS] = { 0 };
-	bool host = is_host(policy);
+	bool host = is_host(policy), bvt = !strcmp(policy, "bvt");
+	struct lat_summary sum;
 	struct workload *lat;
+	const char *hist;
 	struct vm_set s;
-	int ret, k, st;
+	int ret, k, st, len;
 
 	for (k = 0; k < spinners; k++)
 		a[k] = (struct wl_spec){ names[k], 1, "spin", "0", cfg.latency_s + 10, 0 };
 	a[spinners] = (struct wl_spec){ "latency", 1, "latency", "0", cfg.latency_s, 0 };
-	warp[spinners] = WARP_NS;
+	warp[spinners] = warp_ns;
 
 	ret = policy_select(policy, 1, 0);
 	if (ret)
 		return jo_error("latency", policy, rep, "activate", ret);
 	ret = vms_start(&s, a, spinners + 1, !host);
-	if (!ret && !strcmp(policy, "bvt"))
+	if (!ret && bvt)
 		ret = vm_set_param(&s, vfd, "warp", warp);
 	if (ret) {
 		vms_stop(&s);
@@ -481,26 +570,43 @@ static int latency_one(const char *policy, int spinners, int rep)
 	vms_stop(&s);
 	if (st)
 		return jo_error("latency", policy, rep, "latency VM failed", EIO);
+	ret = latency_summary(lat, &sum);
+	if (ret)
+		return jo_error("latency", policy, rep, "latency VM's histogram", ret);
 
 	jo_begin("latency", policy, rep);
 	jo_int("spinners", spinners);
 	jo_int("pcpus", 1);
-	jo_int("p50_ns", workload_get(lat, "lat_p50_ns", 0));
-	jo_int("p90_ns", workload_get(lat, "lat_p90_ns", 0));
-	jo_int("p99_ns", workload_get(lat, "lat_p99_ns", 0));
-	jo_int("max_ns", workload_get(lat, "lat_max_ns", 0));
+	jo_params("params", &active);
+	jo_vm_params(bvt ? "warp" : NULL, warp, spinners + 1);
+	jo_int("warp_ns", bvt ? (long long)warp_ns : 0);
+	jo_int("period_ns", 1000000000LL / LAT_RATE_HZ);
+	/* over the periods it should have been woken in: missed ones count */
+	jo_int("p50_ns", sum.p50);
+	jo_int("p90_ns", sum.p90);
+	jo_int("p99_ns", sum.p99);
+	jo_int("max_ns", sum.max);
+	jo_int("missed_periods", sum.missed);
+	jo_int("missed_after_late", sum.from_late);
+	/* the workload VMM's own, over the wake-ups that happened */
+	jo_int("woken_p50_ns", workload_get(lat, "lat_p50_ns", 0));
+	jo_int("woken_p90_ns", workload_get(lat, "lat_p90_ns", 0));
+	jo_int("woken_p99_ns", workload_get(lat, "lat_p99_ns", 0));
+	jo_int("woken_max_ns", workload_get(lat, "lat_max_ns", 0));
 	jo_int("wakeups", workload_get(lat, "wakeups", 0));
 	jo_int("overruns", workload_get(lat, "overruns", 0));
 	jo_int("duration_ns", workload_get(lat, "duration_ns", -1));
-	jo_int("warp_ns", !strcmp(policy, "bvt") ? (long long)WARP_NS : 0);
-	jo_hist(lat);
+	hist = lat_hist_json(lat, &len);	/* there: the summary read it */
+	jo_raw(",\"lat_hist\":%.*s", len, hist);
 	jo_end();
-	info("latency/%s N=%d rep %d: p50 %.3f ms p99 %.3f ms max %.3f ms", policy, spinners,
-	     rep, workload_get(lat, "lat_p50_ns", 0) / 1e6,
-	     workload_get(lat, "lat_p99_ns", 0) / 1e6, workload_get(lat, "lat_max_ns", 0) / 1e6);
+	info("latency/%s%s N=%d rep %d: p50 %.3f ms p99 %.3f ms max %.3f ms, %llu periods missed (woken only: p50 %.3f ms p99 %.3f ms)",
+	     policy, bvt && warp_ns ? " warp" : "", spinners, rep, sum.p50 / 1e6, sum.p99 / 1e6,
+	     sum.max / 1e6, (unsigned long long)sum.missed,
+	     workload_get(lat, "lat_p50_ns", 0) / 1e6, workload_get(lat, "lat_p99_ns", 0) / 1e6);
 	return 0;
 }
 
+/* the controls beside bvt with warp: every policy at its defaults, bvt without warp */
 static void scenario_latency(void)
 {
 	static const int spinners[] = { 1, 3, 7 };
@@ -508,8 +614,11 @@ static void scenario_latency(void)
 
 	for (n = 0; n < 3; n++)
 		for (rep = 0; rep < cfg.repeats; rep++)
-			for (p = 0; p < nr_policies; p++)
-				latency_one(policies[p], spinners[n], rep);
+			for (p = 0; p < nr_policies; p++) {
+				latency_one(policies[p], spinners[n], rep, 0);
+				if (!strcmp(policies[p], "bvt"))
+					latency_one(policies[p], spinners[n], rep, WARP_NS);
+			}
 }
 
 /* ---- scenario: live swaps ------------------------------------------------- */
@@ -662,6 +771,7 @@ static int swap_one(int vcpus, int rep)
 	struct vmsched_status st;
 	struct wl_spec a = { "swap", SWAP_VCPUS_PER_VM, "spin", NULL, 3600,
 			     cfg.swap_interval_ms };
+	static struct bench_params cp[3];	/* each policy's, at its defaults */
 	bool reading = false;
 	pthread_t reader;
 	char label[16];
@@ -675,6 +785,8 @@ static int swap_one(int vcpus, int rep)
 	if (!ret && run_cmd("echo %d > /sys/module/" CORE_MODULE "/parameters/watchdog_ms",
 			    SWAP_WATCHDOG_MS))
 		ret = -EIO;
+	for (i = 0; !ret && i < 3; i++)
+		ret = params_defaults(vfd, cycle[i], &cp[i], NULL, 0);
 	dt = calloc(cfg.swaps, sizeof(*dt));
 	live = calloc(cfg.swaps, sizeof(*live));
 	if (ret || !dt || !live) {
@@ -712,7 +824,8 @@ static int swap_one(int vcpus, int rep)
 	for (i = 0; i < cfg.swaps; i++) {
 		long long s0 = now_ns();
 
-		ret = vms_activate(vfd, cycle[(i + 1) % 3], NULL, 0);
+		ret = vms_activate(vfd, cycle[(i + 1) % 3], cp[(i + 1) % 3].kv,
+				   cp[(i + 1) % 3].n);
 		dt[i] = now_ns() - s0;
 		if (!ret)
 			ret = vms_status(vfd, &st);
@@ -725,7 +838,7 @@ static int swap_one(int vcpus, int rep)
 	/* the baseline: as long, the same policies in turn, no swaps but 3 */
 	stall_phase(2);
 	for (i = 0; i < 3; i++) {
-		vms_activate(vfd, cycle[i], NULL, 0);
+		vms_activate(vfd, cycle[i], cp[i].kv, cp[i].n);
 		wait = t_swaps / 3 / 1000;
 		usleep(wait > 100000 ? wait : 100000);
 	}
@@ -749,6 +862,12 @@ out:
 	qsort(live, done, sizeof(*live), cmp_ll);
 	jo_begin("swap", "fair,rr,bvt", rep);
 	jo_int("vcpus", vcpus);
+	jo_raw(",\"params\":{");
+	for (i = 0; i < 3; i++) {
+		jo_raw("%s\"%s\":", i ? "," : "", cycle[i]);
+		jo_params_body(&cp[i]);
+	}
+	jo_raw("}");
 	jo_int("vms", nr);
 	jo_int("swaps", done);
 	jo_int("swaps_ms", t_swaps / 1000000);
@@ -838,6 +957,7 @@ static void scenario_overhead(void)
 			jo_dbl("exits_per_s", rate);
 			jo_dbl("ratio", absent > 0 ? rate / absent : NAN);
 			jo_int("duration_s", cfg.overhead_s);
+			jo_params("params", &active);
 			jo_end();
 			info("overhead/%s rep %d: %.0f exits/s (%.3f of absent)", configs[c], rep,
 			     rate, absent > 0 ? rate / absent : 0);
@@ -1150,6 +1270,7 @@ static void scenario_ctxsw(void)
 				csw = (double)(pp.csw[0] + pp.csw[1]) / pp.all_round_trips;
 				jo_begin("ctxsw", state, rep);
 				jo_str("placement", rows[r].name);
+				jo_params("params", &active);
 				jo_int("cpu_a", rows[r].cpu_a);
 				jo_int("cpu_b", rows[r].cpu_b);
 				jo_int("vms", s.nr);
