@@ -171,11 +171,25 @@ static void jo_params_body(const struct bench_params *p)
 	jo_raw("}");
 }
 
-/* ,"@key":{"name":value,...} */
-static void jo_params(const char *key, const struct bench_params *p)
+/* {"name":"unit",...}: "ns", "%" or "" */
+static void jo_units_body(const struct bench_params *p)
 {
-	jo_raw(",\"%s\":", key);
+	unsigned int i;
+
+	jo_raw("{");
+	for (i = 0; i < p->n; i++)
+		jo_raw("%s\"%s\":\"%s\"", i ? "," : "", p->kv[i].key,
+		       params_unit_name(p->unit[i]));
+	jo_raw("}");
+}
+
+/* ,"params":{"name":value,...},"param_units":{"name":"unit",...} */
+static void jo_params(const struct bench_params *p)
+{
+	jo_raw(",\"params\":");
 	jo_params_body(p);
+	jo_raw(",\"param_units\":");
+	jo_units_body(p);
 }
 
 static void jo_dbl_array(const char *key, const double *v, int n)
@@ -466,7 +480,7 @@ static int share_one(const char *policy, unsigned int pcpus, int rep)
 	jo_int("pcpus", pcpus);
 	jo_int("vcpus_per_vm", pcpus);
 	jo_int("weighted", weighted);
-	jo_params("params", &active);
+	jo_params(&active);
 	for (k = 0; k < 3; k++)
 		vm_weight[k] = host ? cg_weight[k] : pol_weight[k];
 	jo_vm_params(!weighted ? NULL : host ? "cpu.weight" : "weight", vm_weight, 3);
@@ -577,7 +591,7 @@ static int latency_one(const char *policy, int spinners, int rep, unsigned long 
 	jo_begin("latency", policy, rep);
 	jo_int("spinners", spinners);
 	jo_int("pcpus", 1);
-	jo_params("params", &active);
+	jo_params(&active);
 	jo_vm_params(bvt ? "warp" : NULL, warp, spinners + 1);
 	jo_int("warp_ns", bvt ? (long long)warp_ns : 0);
 	jo_int("period_ns", 1000000000LL / LAT_RATE_HZ);
@@ -867,6 +881,11 @@ out:
 		jo_raw("%s\"%s\":", i ? "," : "", cycle[i]);
 		jo_params_body(&cp[i]);
 	}
+	jo_raw("},\"param_units\":{");
+	for (i = 0; i < 3; i++) {
+		jo_raw("%s\"%s\":", i ? "," : "", cycle[i]);
+		jo_units_body(&cp[i]);
+	}
 	jo_raw("}");
 	jo_int("vms", nr);
 	jo_int("swaps", done);
@@ -957,7 +976,7 @@ static void scenario_overhead(void)
 			jo_dbl("exits_per_s", rate);
 			jo_dbl("ratio", absent > 0 ? rate / absent : NAN);
 			jo_int("duration_s", cfg.overhead_s);
-			jo_params("params", &active);
+			jo_params(&active);
 			jo_end();
 			info("overhead/%s rep %d: %.0f exits/s (%.3f of absent)", configs[c], rep,
 			     rate, absent > 0 ? rate / absent : 0);
@@ -1270,7 +1289,7 @@ static void scenario_ctxsw(void)
 				csw = (double)(pp.csw[0] + pp.csw[1]) / pp.all_round_trips;
 				jo_begin("ctxsw", state, rep);
 				jo_str("placement", rows[r].name);
-				jo_params("params", &active);
+				jo_params(&active);
 				jo_int("cpu_a", rows[r].cpu_a);
 				jo_int("cpu_b", rows[r].cpu_b);
 				jo_int("vms", s.nr);

@@ -38,6 +38,7 @@ int params_defaults(int fd, const char *policy, struct bench_params *p, const ch
 		memcpy(p->kv[p->n].key, info[i].name, sizeof(p->kv[p->n].key));
 		p->kv[p->n].key[sizeof(p->kv[p->n].key) - 1] = '\0';
 		p->kv[p->n].value = info[i].def;
+		p->unit[p->n] = info[i].unit;
 		if (key && !strcmp(info[i].name, key)) {
 			p->kv[p->n].value = value;
 			found = true;
@@ -47,15 +48,29 @@ int params_defaults(int fd, const char *policy, struct bench_params *p, const ch
 	return found ? 0 : -ENOENT;
 }
 
+const char *params_unit_name(unsigned int unit)
+{
+	return unit == VMSCHED_UNIT_NS ? "ns" : unit == VMSCHED_UNIT_PERCENT ? "%" : "";
+}
+
 int params_activate(int fd, const char *policy, struct bench_params *p)
 {
+	static struct bench_params asked;
+	unsigned int i, j;
 	int ret = vms_activate(fd, policy, p->kv, p->n);
 
 	if (ret)
 		return ret;
+	asked = *p;
 	ret = vms_get_params(fd, VMSCHED_SCOPE_GLOBAL, 0, 0, p->kv, VMSCHED_MAX_KV);
 	if (ret < 0)
 		return ret;
 	p->n = ret < VMSCHED_MAX_KV ? ret : VMSCHED_MAX_KV;
+	for (i = 0; i < p->n; i++) {
+		p->unit[i] = VMSCHED_UNIT_NONE;
+		for (j = 0; j < asked.n; j++)
+			if (!strcmp(asked.kv[j].key, p->kv[i].key))
+				p->unit[i] = asked.unit[j];
+	}
 	return 0;
 }

@@ -17,7 +17,11 @@
 struct bench_params {
 	unsigned int n;
 	struct vmsched_kv kv[VMSCHED_MAX_KV];
+	unsigned int unit[VMSCHED_MAX_KV];	/* VMSCHED_UNIT_* of kv[i] */
 };
+
+/* "ns", "%" or "" for a VMSCHED_UNIT_* */
+const char *params_unit_name(unsigned int unit);
 
 /*
  * Every global parameter of @policy at its default, then @key (NULL: none)
@@ -29,7 +33,7 @@ int params_defaults(int fd, const char *policy, struct bench_params *p, const ch
 
 /*
  * Activate @policy with exactly @p, then read the active global parameters
- * back into @p (what the results record). 0 or -errno.
+ * back into @p (what the results record; units kept by name). 0 or -errno.
  */
 int params_activate(int fd, const char *policy, struct bench_params *p);
 
