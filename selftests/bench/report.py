@@ -19,6 +19,9 @@ import subprocess
 import sys
 
 POLICIES = ["host", "fair", "rr", "bvt"]
+# the latency scenario's columns: bvt runs without warp (a control) and with
+LAT_COLUMNS = [("host", "host", None), ("fair", "fair", None), ("rr", "rr", None),
+               ("bvt", "bvt", False), ("bvt warp", "bvt", True)]
 OVERHEAD = ["absent", "idle", "fair", "rr", "bvt"]
 CTXSW = [("absent", "module absent"), ("idle", "core loaded, no policy"),
          ("fair", "fair active, a VM on each CPU")]
@@ -80,6 +83,42 @@ def kernels(rows):
                   key=lambda k: [int(x) if x.isdigit() else x for x in re.split(r"[.+-]", k)])
 
 
+def fmt_param(value, unit):
+    """A parameter value as the CLI writes it: 10ms, 500us, 25%, 7."""
+    if unit == "ns":
+        for div, suffix in ((10**9, "s"), (10**6, "ms"), (10**3, "us")):
+            if value >= div and value % div == 0:
+                return f"{value // div}{suffix}"
+        return f"{value}ns"
+    return f"{value}{unit}"
+
+
+def fmt_params(params, units):
+    return " ".join(f"{k}={fmt_param(v, units.get(k, ''))}" for k, v in params.items()) \
+        or "no global parameters"
+
+
+def params_caption(rs):
+    """The global parameters each policy ran with in rows @rs, for a caption."""
+    seen = {}
+    for r in rs:
+        params, units = r.get("params"), r.get("param_units", {})
+        if params is None or r["policy"] in ("host", "absent", "idle"):
+            continue
+        if r["bench"] == "swap":  # one object per policy of the cycle
+            items = [(p, fmt_params(params[p], units.get(p, {}))) for p in params]
+        else:
+            items = [(r["policy"], fmt_params(params, units))]
+        for policy, text in items:
+            seen.setdefault(policy, [])
+            if text not in seen[policy]:
+                seen[policy].append(text)
+    if not seen:
+        return ""
+    order = sorted(seen, key=lambda p: POLICIES.index(p) if p in POLICIES else len(POLICIES))
+    return ". Parameters: " + "; ".join(f"{p} " + " or ".join(seen[p]) for p in order)
+
+
 def table(head, body):
     if not body:
         return "(no measurements)"
@@ -99,29 +138,49 @@ def md_share(rows, k):
     return ("Share accuracy: max relative error (%) of the shares of 3 spinning VMs weighted "
             "1:2:4: of the progress the guests made, and of the run time the core granted "
             "(policies only). host: cgroup v2 cpu.weight 100/200/400; rr has no weights, so "
-            "its row shows how far equal shares are from 1:2:4\n\n" +
+            "its row shows how far equal shares are from 1:2:4" +
+            params_caption(pick(rows, bench="share", kernel=k)) + "\n\n" +
             table(["pCPUs", "share of", "host", "fair", "rr", "bvt"], body))
+
+
+def lat_rows(rows, k, n, policy, warp):
+    """Latency rows of one column: bvt with warp (True), without (False)."""
+    rs = pick(rows, bench="latency", kernel=k, policy=policy, spinners=n)
+    if warp is None:
+        return rs
+    return [r for r in rs if (r.get("warp_ns", 0) > 0) == warp]
+
+
+def per_s(key):
+    """@key of a row per second of its window (None: not measured)."""
+    return lambda r: (r[key] * 1e9 / r["duration_ns"]
+                      if key in r and r.get("duration_ns", 0) > 0 else None)
 
 
 def md_latency(rows, k):
     body = []
     for n in (1, 3, 7):
-        for key, name in (("p50_ns", "p50"), ("p99_ns", "p99"), ("max_ns", "max")):
-            cells = [spread([r[key] for r in pick(rows, bench="latency", kernel=k,
-                                                   policy=p, spinners=n)], "{:.2f}", 1e-6)
-                     for p in POLICIES]
+        for key, name, scale, fmt in (("p50_ns", "p50", 1e-6, "{:.2f}"),
+                                      ("p99_ns", "p99", 1e-6, "{:.2f}"),
+                                      ("max_ns", "max", 1e-6, "{:.2f}"),
+                                      (per_s("wakeups"), "wake-ups/s", 1, "{:.0f}"),
+                                      (per_s("missed_periods"), "missed periods/s", 1, "{:.0f}")):
+            get = key if callable(key) else (lambda r, key=key: r.get(key))
+            cells = [spread([get(r) for r in lat_rows(rows, k, n, p, w)], fmt, scale)
+                     for _, p, w in LAT_COLUMNS]
             body.append([f"{n}", name] + cells)
-        cells = [spread([r["wakeups"] * 1e9 / r["duration_ns"]
-                         for r in pick(rows, bench="latency", kernel=k, policy=p, spinners=n)
-                         if r.get("duration_ns", 0) > 0], "{:.0f}")
-                 for p in POLICIES]
-        body.append([f"{n}", "wake-ups/s"] + cells)
+    rs = pick(rows, bench="latency", kernel=k)
+    warp = next((r["warp_ns"] for r in rs if r.get("warp_ns", 0) > 0), 0)
+    period = next((r["period_ns"] for r in rs if r.get("period_ns")), 0)
     return ("Wake-to-run latency (ms) of a VM woken 1,000 times a second among N spinning "
-            "VMs on 1 pCPU, measured in the guest (bvt: warp 20 ms for the latency VM). "
-            "A wake-up that comes after the next deadline skips periods, so wake-ups/s "
-            "below 1,000 means the VM missed timer periods; percentiles are over the "
-            "wake-ups that happened\n\n" +
-            table(["N", "", "host", "fair", "rr", "bvt"], body))
+            "VMs on 1 pCPU, measured in the guest; bvt without warp, and bvt warp: "
+            f"warp {fmt_param(warp, 'ns')} for the latency VM. Percentiles are over the "
+            f"periods the VM should have been woken in ({fmt_param(period, 'ns')} each): "
+            "a wake-up later than the next deadline skips periods, and every missed "
+            "period counts as a sample at least one period long (selftests/bench/lat.h). "
+            "wake-ups/s: those that happened; missed periods/s: those that did not" +
+            params_caption(rs) + "\n\n" +
+            table(["N", ""] + [c for c, _, _ in LAT_COLUMNS], body))
 
 
 def md_swap(rows, k):
@@ -145,7 +204,7 @@ def md_swap(rows, k):
             "time of the whole swap ioctl (ms, adds the RCU grace period and the old "
             "instance's teardown); and the longest time a vCPU made no "
             f"progress (ms, in {iv} ms samples) during the swaps and during as long a time "
-            "without swaps\n\n" +
+            "without swaps" + params_caption(pick(rows, bench="swap", kernel=k)) + "\n\n" +
             table(["vCPUs", "swaps", "live p50 (us)", "live max (us)", "ioctl p50 (ms)",
                    "ioctl max (ms)", "longest stall", "stall without swaps", "watchdog"],
                   body))
@@ -160,7 +219,8 @@ def md_overhead(rows, k):
         body.append([c, spread([r["exits_per_s"] for r in rs], "{:.0f}"),
                      spread([r["ratio"] for r in rs], "{:.3f}")])
     return ("Overhead: exit-heavy guest loop (one vCPU, an I/O port exit per iteration), "
-            "module absent, loaded with no policy, each policy active\n\n" +
+            "module absent, loaded with no policy, each policy active" +
+            params_caption(pick(rows, bench="overhead", kernel=k)) + "\n\n" +
             table(["config", "exits/s", "ratio to absent"], body))
 
 
@@ -186,7 +246,8 @@ def md_ctxsw(rows, k):
             "16 of each in turn, median over these pairs. Ratio: round trips/s over the "
             "module-absent run's in the same repeat; normalized: the same from the cost, which "
             "cancels the emulator's changes of speed (below 1: slower than absent). Under "
-            "emulation read the normalized ratio and its spread only\n\n" +
+            "emulation read the normalized ratio and its spread only" +
+            params_caption(pick(rows, bench="ctxsw", kernel=k)) + "\n\n" +
             table(["CPUs", "state", "round trips/s", "switches", "cost", "ratio to absent",
                    "normalized ratio"], body))
 
@@ -240,28 +301,28 @@ def plot_latency(out, rows, k):
     panels = []
     for n in (1, 3, 7):
         curves = []
-        for p in POLICIES:
+        for title, p, warp in LAT_COLUMNS:
             hist = {}
-            for r in pick(rows, bench="latency", kernel=k, policy=p, spinners=n):
+            for r in lat_rows(rows, k, n, p, warp):
                 for lo, c in r.get("lat_hist", []):
                     hist[lo] = hist.get(lo, 0) + c
             if not hist:
                 continue
             total, seen = sum(hist.values()), 0
-            dat = os.path.join(out, f"latency-{short(k)}-n{n}-{p}.dat")
+            dat = os.path.join(out, f"latency-{short(k)}-n{n}-{title.replace(' ', '-')}.dat")
             with open(dat, "w") as f:
                 # below 10 us is "on time" here: the axis starts there
                 f.write(f"{max(min(hist), 10000) / 1e6:.6f} 0\n")
                 for lo in sorted(hist):
                     seen += hist[lo]
                     f.write(f"{max(lo, 10000) / 1e6:.6f} {seen / total:.6f}\n")
-            title = p + (" (warp)" if p == "bvt" else "")
             curves.append(f"'{dat}' using 1:2 with steps lw 2 title '{title}'")
         if curves:
             panels.append(f"set title 'N = {n} spinning VMs'\nplot " + ", ".join(curves))
     if not panels:
         return []
-    script = ("set multiplot layout 1,%d title 'wake-to-run latency CDF, kernel %s'\n"
+    script = ("set multiplot layout 1,%d title 'wake-to-run latency CDF of the wake-ups that "
+              "happened (missed periods: see the table), kernel %s'\n"
               "set logscale x\nset xrange [0.01:*]\nset xlabel 'latency (ms)'\nset ylabel 'fraction of wake-ups'\n"
               "set yrange [0:1.02]\nset key bottom right\nset grid\n" % (len(panels), k) +
               "\n".join(panels) + "\nunset multiplot")
