@@ -46,8 +46,8 @@ mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 START=$(date +%s)
 FAILED=
-# the commit the numbers come from, as it is when the run starts
-COMMIT=$(git -C "$SRC" rev-parse --short=12 HEAD 2>/dev/null || echo unknown)$(
+# the commit the numbers come from, as it is when the run starts (the full id)
+COMMIT=$(git -C "$SRC" rev-parse HEAD 2>/dev/null || echo unknown)$(
 	git -C "$SRC" diff --quiet HEAD -- 2>/dev/null || echo -dirty)
 
 guest_args=""
