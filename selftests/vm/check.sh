@@ -139,7 +139,7 @@ if [ $HOST = 1 ]; then
 fi
 
 # host-side test groups: folders with a "host-test" (or "test") make target
-for d in sched_plugins/sim selftests/workload selftests/cli selftests/install; do
+for d in sched_plugins/sim selftests/workload selftests/cli selftests/install selftests/bench; do
 	[ $HOST = 1 ] || break
 	[ -f "$SRC/$d/Makefile" ] || continue
 	target=$(grep -o '^host-test:\|^test:' "$SRC/$d/Makefile" | head -1 | tr -d :)
