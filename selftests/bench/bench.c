@@ -557,6 +557,7 @@ static int latency_one(const char *policy, int spinners, int rep, unsigned long 
 	struct wl_spec a[MAX_VMS];
 	unsigned long long warp[MAX_VMS] = { 0 };
 	bool host = is_host(policy), bvt = !strcmp(policy, "bvt");
+	const char *label = bvt && warp_ns ? "bvt warp" : policy;	/* errors, progress */
 	struct lat_summary sum;
 	struct workload *lat;
 	const char *hist;
@@ -570,23 +571,23 @@ static int latency_one(const char *policy, int spinners, int rep, unsigned long 
 
 	ret = policy_select(policy, 1, 0);
 	if (ret)
-		return jo_error("latency", policy, rep, "activate", ret);
+		return jo_error("latency", label, rep, "activate", ret);
 	ret = vms_start(&s, a, spinners + 1, !host);
 	if (!ret && bvt)
 		ret = vm_set_param(&s, vfd, "warp", warp);
 	if (ret) {
 		vms_stop(&s);
-		return jo_error("latency", policy, rep, "start VMs", ret);
+		return jo_error("latency", label, rep, "start VMs", ret);
 	}
 	lat = &s.w[spinners];
 	st = workload_wait(lat);
 	lat->pid = 0;
 	vms_stop(&s);
 	if (st)
-		return jo_error("latency", policy, rep, "latency VM failed", EIO);
+		return jo_error("latency", label, rep, "latency VM failed", EIO);
 	ret = latency_summary(lat, &sum);
 	if (ret)
-		return jo_error("latency", policy, rep, "latency VM's histogram", ret);
+		return jo_error("latency", label, rep, "latency VM's histogram", ret);
 
 	jo_begin("latency", policy, rep);
 	jo_int("spinners", spinners);
@@ -613,8 +614,8 @@ static int latency_one(const char *policy, int spinners, int rep, unsigned long 
 	hist = lat_hist_json(lat, &len);	/* there: the summary read it */
 	jo_raw(",\"lat_hist\":%.*s", len, hist);
 	jo_end();
-	info("latency/%s%s N=%d rep %d: p50 %.3f ms p99 %.3f ms max %.3f ms, %llu periods missed (woken only: p50 %.3f ms p99 %.3f ms)",
-	     policy, bvt && warp_ns ? " warp" : "", spinners, rep, sum.p50 / 1e6, sum.p99 / 1e6,
+	info("latency/%s N=%d rep %d: p50 %.3f ms p99 %.3f ms max %.3f ms, %llu periods missed (woken only: p50 %.3f ms p99 %.3f ms)",
+	     label, spinners, rep, sum.p50 / 1e6, sum.p99 / 1e6,
 	     sum.max / 1e6, (unsigned long long)sum.missed,
 	     workload_get(lat, "lat_p50_ns", 0) / 1e6, workload_get(lat, "lat_p99_ns", 0) / 1e6);
 	return 0;
