@@ -11,7 +11,8 @@
  *   active NAME            the active policy (none: no line)
  *   g KEY VALUE            a global value of the active policy
  *   v PID KEY VALUE        a per-VM value of the active policy
- *   pid PID                a VM the core knows (one vCPU)
+ *   pid PID [TID...]      a VM the core knows: one vCPU per TID (vCPU 0, 1, ...
+ *                          with that thread id), or one vCPU of unknown thread
  *   fail OP WHO ERRNO      OP fails with ERRNO: set/get (WHO: a pid, 0 for
  *                          global), activate/params (WHO: a policy name)
  *   failnth OP N ERRNO     the Nth call of OP from now fails once
@@ -218,7 +219,8 @@ static bool known_vm(int pid)
 
 	snprintf(pfx, sizeof(pfx), "pid %d", pid);
 	for (i = 0; i < nr_lines; i++)
-		if (!strcmp(lines[i], pfx))
+		if (!strncmp(lines[i], pfx, strlen(pfx)) &&
+		    (!lines[i][strlen(pfx)] || lines[i][strlen(pfx)] == ' '))
 			return true;
 	return false;
 }
@@ -401,20 +403,32 @@ static int do_stats(struct vmsched_stats *s)
 {
 	struct vmsched_vm_stats vms[64];
 	struct vmsched_vcpu_stats vcpus[64];
-	unsigned int i, n = 0;
+	unsigned int i, n = 0, nv = 0;
 
 	memset(vms, 0, sizeof(vms));
 	memset(vcpus, 0, sizeof(vcpus));
 	for (i = 0; i < nr_lines && n < 64; i++) {
+		char *p, *end;
+		long tid;
+
 		if (strncmp(lines[i], "pid ", 4))
 			continue;
-		vms[n].pid = vcpus[n].pid = atoi(lines[i] + 4);
-		vms[n].nr_vcpus = 1;
-		vcpus[n].state = VMSCHED_VCPU_BLOCKED;
+		vms[n].pid = strtol(lines[i] + 4, &end, 10);
+		do {
+			p = end;
+			tid = strtol(p, &end, 10);
+			if (nv == 64 || (end == p && vms[n].nr_vcpus))
+				break;
+			vcpus[nv].pid = vms[n].pid;
+			vcpus[nv].vcpu_id = vms[n].nr_vcpus++;
+			vcpus[nv].tid = tid;
+			vcpus[nv].state = VMSCHED_VCPU_BLOCKED;
+			nv++;
+		} while (*end);
 		n++;
 	}
 	copy_list(&s->vms, vms, n, sizeof(vms[0]));
-	copy_list(&s->vcpus, vcpus, n, sizeof(vcpus[0]));
+	copy_list(&s->vcpus, vcpus, nv, sizeof(vcpus[0]));
 	s->now_ns = 1000 * MS;
 	return 0;
 }

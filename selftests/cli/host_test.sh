@@ -30,8 +30,11 @@
 #   apply_*, read_errors   against a fake /dev/vmsched (apply_tests.sh)
 #   completion   bash completion from -j output (completion_tests.sh)
 #   libvirt_*    per-VM parameters in libvirt domain metadata (libvirt_tests.sh)
+#   host_*       VMs under the host scheduler: the vCPU threads' schedstat
+#                (host_view_tests.sh)
 #
-#   host_test.sh BUILD_DIR     (make -C selftests/cli host-test)
+#   host_test.sh BUILD_DIR [TEST...]   (make -C selftests/cli host-test);
+#                                      TESTs: only these, by name
 #
 # KTAP output, ending with "N passed, N failed".
 set -u
@@ -59,8 +62,11 @@ trap cleanup EXIT
 . "$HERE/completion_tests.sh"
 # shellcheck source=libvirt_tests.sh
 . "$HERE/libvirt_tests.sh"
+# shellcheck source=host_view_tests.sh
+. "$HERE/host_view_tests.sh"
 TESTS=(units follow perm usage options abbrev json_errors nomodule version apply_check modprobe sync feed_stats metrics names top_view top_keys top_small_rows "${APPLY_TESTS[@]}" \
-	"${COMPLETION_TESTS[@]}" "${LIBVIRT_TESTS[@]}")
+	"${COMPLETION_TESTS[@]}" "${LIBVIRT_TESTS[@]}" "${HOST_VIEW_TESTS[@]}")
+[ $# -gt 1 ] && TESTS=("${@:2}")
 echo "TAP version 13"
 echo "1..${#TESTS[@]}"
 N=0 PASS=0 FAIL=0 SKIP=0
@@ -486,7 +492,7 @@ t_feed_stats() {
 	awk 'length($0) > 80 { exit 1 }' "$TMP/out" || fail "stats lines longer than 80"
 	run -j stats db
 	[ "$RC" = 0 ] || fail "stats -j db: $RC $ERR"
-	[[ $OUT == '{"now_ns":12000000000,"interval_ns":1000000000,"vms":[{"name":"db","pid":200,"cpu_pct":50.00,"run_ns":500000000,'* ]] ||
+	[[ $OUT == '{"now_ns":12000000000,"interval_ns":1000000000,"policy":"fair","stats_from":"vmsched","vms":[{"name":"db","pid":200,"cpu_pct":50.00,"run_ns":500000000,'* ]] ||
 		fail "stats -j db: $OUT"
 	[[ $OUT == *'"vcpus":[{"tid":2001,"cpu_pct":50.00,'*'"vcpu":0,"state":"blocked"'* ]] ||
 		fail "stats -j db vcpus: $OUT"

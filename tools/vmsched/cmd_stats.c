@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * stats [VM]: per VM and per vCPU run time, wait time, share of CPU,
- * grants, preemptions and wake-to-run latency.
+ * grants, preemptions and wake-to-run latency; with no policy active, what
+ * the host scheduler gives the vCPU threads (their schedstat).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@
 #include "main.h"
 #include "output.h"
 #include "rates.h"
+#include "stats.h"
 #include "units.h"
 #include "vm_lookup.h"
 
@@ -40,16 +42,19 @@ const char *vcpu_state_name(unsigned int state)
 	{ "total_preemptions", NULL, 0, O_U64 }
 #define NR_RATE_COLS	17
 
+/* under a policy, the run-queue wait of the threads' schedstat: JSON only */
 static const struct out_col vm_cols[] = {
 	RATE_COLS("name", "NAME", -11, "pid", "PID"),
 	{ "comm", NULL, 0, O_STR }, { "nr_vcpus", NULL, 0, O_U64 },
+	{ "rq_wait_ns", NULL, 0, O_U64 },
 };
 
 static const struct out_col vcpu_cols[] = {
 	RATE_COLS(NULL, "", -7, "tid", "TID"),
 	{ "vcpu", NULL, 0, O_U64 }, { "state", NULL, 0, O_STR },
-	{ "lat_count", NULL, 0, O_U64 },
+	{ "lat_count", NULL, 0, O_U64 }, { "rq_wait_ns", NULL, 0, O_U64 },
 };
+
 
 static void rate_cells(struct out_cell *c, const struct rate *r, uint64_t p50, bool has_p50,
 		       uint64_t p99, uint64_t max, uint64_t tot_run, uint64_t tot_wait,
@@ -72,26 +77,20 @@ static void rate_cells(struct out_cell *c, const struct rate *r, uint64_t p50, b
 	c[16] = CELL_U64(tot_preempt);
 }
 
-void print_stats(const struct snap *prev, const struct snap *cur)
+static struct out_cell rq_wait_cell(const struct rate *host)
+{
+	return host->unknown ? (struct out_cell){ 0 } : CELL_U64(host->wait_ns);
+}
+
+static void print_core_vms(const struct snap *prev, const struct snap *cur)
 {
 	unsigned int i, j;
-	char buf[FMT_LEN];
 
-	out_obj_begin(NULL, NULL);
-	if (out_json()) {
-		out_kv_u64("now_ns", "now", cur->now_ns);
-		out_kv_u64("interval_ns", "interval", prev ? cur->now_ns - prev->now_ns : 0);
-	} else if (prev) {
-		out_text("over %s: CPU%% = run/wall time (100 = one CPU); latency since start",
-			 fmt_time_short(cur->now_ns - prev->now_ns, buf));
-	} else {
-		out_text("since each VM started: CPU%% = run/wall time (100 = one CPU)");
-	}
-	out_table_begin("vms", vm_cols, NR_RATE_COLS + 2, 0);
+	out_table_begin("vms", vm_cols, NR_RATE_COLS + 3, 0);
 	for (i = 0; i < cur->nr_vms; i++) {
 		const struct snap_vm *vm = &cur->vms[i];
-		struct out_cell c[NR_RATE_COLS + 3];
-		struct rate r;
+		struct out_cell c[NR_RATE_COLS + 4];
+		struct rate r, h;
 
 		vm_rate(prev, cur, vm, &r);
 		c[0] = CELL_STR(vm->name);
@@ -100,13 +99,17 @@ void print_stats(const struct snap *prev, const struct snap *cur)
 			   vm->s.wait_ns, vm->s.grants, vm->s.preemptions);
 		c[NR_RATE_COLS] = CELL_STR(vm->s.comm);
 		c[NR_RATE_COLS + 1] = CELL_U64(vm->s.nr_vcpus);
+		vm_host_rate(prev, cur, vm, &h);
+		c[NR_RATE_COLS + 2] = rq_wait_cell(&h);
 		out_row_begin(c);
-		out_table_begin("vcpus", vcpu_cols, NR_RATE_COLS + 3, OUT_NOHEADER);
+		out_table_begin("vcpus", vcpu_cols, NR_RATE_COLS + 4, OUT_NOHEADER);
 		for (j = 0; j < vm->nr_vcpus; j++) {
-			const struct vmsched_vcpu_stats *v = &cur->vcpus[vm->first_vcpu + j];
+			const struct snap_vcpu *sv = &cur->vcpus[vm->first_vcpu + j];
+			const struct vmsched_vcpu_stats *v = &sv->s;
 			char label[16];
 
-			vcpu_rate(prev, cur, vm, v, &r);
+			vcpu_rate(prev, cur, vm, sv, &r);
+			vcpu_host_rate(prev, cur, vm, sv, &h);
 			snprintf(label, sizeof(label), "vcpu%u", v->vcpu_id);
 			c[0] = CELL_STR(label);
 			c[1] = v->tid ? CELL_U64(v->tid) : (struct out_cell){ 0 };
@@ -115,12 +118,46 @@ void print_stats(const struct snap *prev, const struct snap *cur)
 			c[NR_RATE_COLS] = CELL_U64(v->vcpu_id);
 			c[NR_RATE_COLS + 1] = CELL_STR(vcpu_state_name(v->state));
 			c[NR_RATE_COLS + 2] = CELL_U64(v->lat_count);
+			c[NR_RATE_COLS + 3] = rq_wait_cell(&h);
 			out_row(c);
 		}
 		out_table_end();
 		out_row_end();
 	}
 	out_table_end();
+}
+
+void print_stats(const struct snap *prev, const struct snap *cur)
+{
+	bool host = snap_host_view(cur);
+	char buf[FMT_LEN];
+
+	out_obj_begin(NULL, NULL);
+	if (out_json()) {
+		out_kv_u64("now_ns", "now", cur->now_ns);
+		out_kv_u64("interval_ns", "interval", prev ? cur->now_ns - prev->now_ns : 0);
+		if (cur->have_status)
+			out_kv((struct out_col[]){ { "policy", NULL, 0, O_STR } },
+			       host ? (struct out_cell){ 0 } : CELL_STR(cur->st.active));
+		out_kv_str("stats_from", NULL, host ? "schedstat" : "vmsched");
+	} else if (host) {
+		out_text("%s", HOST_NOTE);
+		if (prev)
+			out_text("over %s: CPU%% = run/wall time (100 = one CPU); WAIT: on a run queue",
+				 fmt_time_short(cur->now_ns - prev->now_ns, buf));
+		else
+			out_text("since each VM started: CPU%% = run/wall time (100 = one CPU); "
+				 "WAIT: on a run queue");
+	} else if (prev) {
+		out_text("over %s: CPU%% = run/wall time (100 = one CPU); latency since start",
+			 fmt_time_short(cur->now_ns - prev->now_ns, buf));
+	} else {
+		out_text("since each VM started: CPU%% = run/wall time (100 = one CPU)");
+	}
+	if (host)
+		print_host_vms(prev, cur);
+	else
+		print_core_vms(prev, cur);
 	if (!cur->nr_vms)
 		out_text("no VMs are running");
 	out_obj_end();

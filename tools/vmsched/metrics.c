@@ -135,8 +135,8 @@ static void pool_vcpus(FILE *f, const struct snap *s, const char *pool)
 	char sl[64];
 
 	for (i = 0; i < s->nr_vcpus; i++)
-		if (s->vcpus[i].state < NR_STATES)
-			n[s->vcpus[i].state]++;
+		if (s->vcpus[i].s.state < NR_STATES)
+			n[s->vcpus[i].s.state]++;
 	prom_family(f, "vmsched_pool_vms", "gauge", "VMs known to kvm_schedswap.");
 	prom_u64(f, "vmsched_pool_vms", pool, NULL, s->nr_vms);
 	prom_family(f, "vmsched_pool_vcpus", "gauge",
@@ -181,7 +181,7 @@ static void vcpu_latency(FILE *f, const struct snap *s)
 		vm_labels(labels, PROM_LABELS_LEN, vm);
 		end = labels + strlen(labels);
 		for (j = 0; j < vm->nr_vcpus; j++) {
-			const struct vmsched_vcpu_stats *v = &s->vcpus[vm->first_vcpu + j];
+			const struct vmsched_vcpu_stats *v = &s->vcpus[vm->first_vcpu + j].s;
 
 			const uint64_t qv[] = { v->lat_p50_ns, v->lat_p99_ns, v->lat_max_ns };
 

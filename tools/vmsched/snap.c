@@ -17,7 +17,7 @@
 
 /* ---- feed format: one table of keys per record type -------------------- */
 
-enum { K_U64, K_U32, K_S32, K_STR };
+enum { K_U64, K_U32, K_S32, K_STR, K_SCHED };	/* K_SCHED: struct sched_times */
 
 struct feed_key {
 	const char *name;
@@ -27,7 +27,7 @@ struct feed_key {
 };
 
 #define VMK(n, f, k)	{ n, offsetof(struct snap_vm, f), k, sizeof(((struct snap_vm *)0)->f) }
-#define VCK(n, f, k)	{ n, offsetof(struct vmsched_vcpu_stats, f), k, 0 }
+#define VCK(n, f, k)	{ n, offsetof(struct snap_vcpu, f), k, 0 }
 #define STK(n, f, k)	{ n, offsetof(struct vmsched_status, f), k, \
 			  sizeof(((struct vmsched_status *)0)->f) }
 
@@ -41,12 +41,12 @@ static const struct feed_key vm_keys[] = {
 };
 
 static const struct feed_key vcpu_keys[] = {
-	VCK("pid", pid, K_S32), VCK("id", vcpu_id, K_U32), VCK("tid", tid, K_S32),
-	VCK("state", state, K_U32), VCK("run", run_ns, K_U64), VCK("wait", wait_ns, K_U64),
-	VCK("grants", grants, K_U64), VCK("preempt", preemptions, K_U64),
-	VCK("wakeups", wakeups, K_U64), VCK("lat_count", lat_count, K_U64),
-	VCK("p50", lat_p50_ns, K_U64), VCK("p99", lat_p99_ns, K_U64),
-	VCK("max", lat_max_ns, K_U64), { NULL, 0, 0, 0 }
+	VCK("pid", s.pid, K_S32), VCK("id", s.vcpu_id, K_U32), VCK("tid", s.tid, K_S32),
+	VCK("state", s.state, K_U32), VCK("run", s.run_ns, K_U64), VCK("wait", s.wait_ns, K_U64),
+	VCK("grants", s.grants, K_U64), VCK("preempt", s.preemptions, K_U64),
+	VCK("wakeups", s.wakeups, K_U64), VCK("lat_count", s.lat_count, K_U64),
+	VCK("p50", s.lat_p50_ns, K_U64), VCK("p99", s.lat_p99_ns, K_U64),
+	VCK("max", s.lat_max_ns, K_U64), VCK("sched", host, K_SCHED), { NULL, 0, 0, 0 }
 };
 
 static const struct feed_key status_keys[] = {
@@ -85,6 +85,15 @@ static int feed_set(const struct feed_key *keys, void *obj, const char *k, const
 		case K_STR:
 			snprintf(p + keys->off, keys->len, "%s", v);
 			break;
+		case K_SCHED: {
+			struct sched_times *t = (struct sched_times *)(p + keys->off);
+			unsigned long long r, w, n;
+
+			if (sscanf(v, "%llu/%llu/%llu", &r, &w, &n) != 3)
+				return -EINVAL;
+			*t = (struct sched_times){ true, r, w, n };
+			break;
+		}
 		}
 		return 0;
 	}
@@ -101,6 +110,8 @@ static void feed_put(FILE *f, const char *type, const struct feed_key *keys, con
 		const char *sep = first ? ":" : ",";
 
 		if (keys->kind == K_STR && !p[keys->off])
+			continue;
+		if (keys->kind == K_SCHED && !((const struct sched_times *)(p + keys->off))->ok)
 			continue;
 		first = false;
 		switch (keys->kind) {
@@ -120,6 +131,14 @@ static void feed_put(FILE *f, const char *type, const struct feed_key *keys, con
 			for (const char *c = p + keys->off; *c; c++)
 				fputc(*c == ' ' || *c == ',' ? '_' : *c, f);
 			break;
+		case K_SCHED: {
+			const struct sched_times *t = (const void *)(p + keys->off);
+
+			fprintf(f, "%s%s=%llu/%llu/%llu", sep, keys->name,
+				(unsigned long long)t->run_ns, (unsigned long long)t->wait_ns,
+				(unsigned long long)t->slices);
+			break;
+		}
 		}
 	}
 	fputc(' ', f);
@@ -265,22 +284,31 @@ static uint64_t proc_start_ns(pid_t pid)
 static int dev_take(struct snap *s, pid_t pid)
 {
 	struct vmsched_vm_stats *vms;
+	struct vmsched_vcpu_stats *vcpus;
 	unsigned int i;
 	int ret;
 
-	ret = dev_stats(pid, &s->now_ns, &vms, &s->nr_vms, &s->vcpus, &s->nr_vcpus);
+	ret = dev_stats(pid, &s->now_ns, &vms, &s->nr_vms, &vcpus, &s->nr_vcpus);
 	if (ret)
 		return ret;
 	s->vms = calloc(s->nr_vms ? s->nr_vms : 1, sizeof(*s->vms));
-	if (!s->vms) {
+	s->vcpus = calloc(s->nr_vcpus ? s->nr_vcpus : 1, sizeof(*s->vcpus));
+	if (!s->vms || !s->vcpus) {
 		free(vms);
+		free(vcpus);
 		return -ENOMEM;
 	}
 	for (i = 0; i < s->nr_vms; i++) {
 		s->vms[i].s = vms[i];
 		s->vms[i].start_ns = proc_start_ns(vms[i].pid);
 	}
+	/* right after the kernel's snapshot, on the same clock reading */
+	for (i = 0; i < s->nr_vcpus; i++) {
+		s->vcpus[i].s = vcpus[i];
+		schedstat_read(vcpus[i].pid, vcpus[i].tid, &s->vcpus[i].host);
+	}
 	free(vms);
+	free(vcpus);
 	s->have_status = !dev_status(&s->st);
 	s->have_version = !dev_version(&s->ver);
 	return 0;
@@ -319,7 +347,8 @@ static int cmp_vm(const void *a, const void *b)
 
 static int cmp_vcpu(const void *a, const void *b)
 {
-	const struct vmsched_vcpu_stats *x = a, *y = b;
+	const struct vmsched_vcpu_stats *x = &((const struct snap_vcpu *)a)->s;
+	const struct vmsched_vcpu_stats *y = &((const struct snap_vcpu *)b)->s;
 
 	if (x->pid != y->pid)
 		return (x->pid > y->pid) - (x->pid < y->pid);
@@ -338,7 +367,7 @@ static int filter_pid(struct snap *s, pid_t pid)
 		return -ESRCH;
 	s->nr_vms = n;
 	for (i = 0, n = 0; i < s->nr_vcpus; i++)
-		if (s->vcpus[i].pid == pid)
+		if (s->vcpus[i].s.pid == pid)
 			s->vcpus[n++] = s->vcpus[i];
 	s->nr_vcpus = n;
 	return 0;
@@ -368,10 +397,10 @@ int snap_take(struct snap *s, pid_t pid)
 	for (i = 0, j = 0; i < s->nr_vms; i++) {
 		struct snap_vm *vm = &s->vms[i];
 
-		while (j < s->nr_vcpus && s->vcpus[j].pid < vm->s.pid)
+		while (j < s->nr_vcpus && s->vcpus[j].s.pid < vm->s.pid)
 			j++;
 		vm->first_vcpu = j;
-		while (j < s->nr_vcpus && s->vcpus[j].pid == vm->s.pid)
+		while (j < s->nr_vcpus && s->vcpus[j].s.pid == vm->s.pid)
 			j++;
 		vm->nr_vcpus = j - vm->first_vcpu;
 		if (!vm->name[0])
@@ -397,4 +426,9 @@ const struct snap_vm *snap_find(const struct snap *s, pid_t pid)
 		if (s->vms[i].s.pid == pid)
 			return &s->vms[i];
 	return NULL;
+}
+
+bool snap_host_view(const struct snap *s)
+{
+	return s->have_status && !s->st.active[0];
 }

@@ -13,10 +13,11 @@
  *   vm:pid=N,name=NAME,comm=COMM,vcpus=N,run=N,wait=N,grants=N,preempt=N,
  *      wakeups=N,p99=N,max=N,start=N
  *   vcpu:pid=N,id=N,tid=N,state=N,run=N,wait=N,grants=N,preempt=N,
- *        wakeups=N,lat_count=N,p50=N,p99=N,max=N
+ *        wakeups=N,lat_count=N,p50=N,p99=N,max=N,sched=RUN/WAIT/SLICES
  *
  * Times are ns (CLOCK_MONOTONIC for now/start); keys left out are 0. A vm
- * without name= is named from /proc like a live one. Each snapshot taken
+ * without name= is named from /proc like a live one. sched= is the vCPU
+ * thread's schedstat (schedstat.h); without it the thread's was not read. Each snapshot taken
  * reads the next line; at the end of the file there are no more.
  * VMSCHED_STATS_RECORD=FILE appends every live snapshot in this format.
  */
@@ -28,6 +29,8 @@
 #include <sys/types.h>
 #include <linux/vmsched.h>
 
+#include "schedstat.h"
+
 #define VM_NAME_LEN	64
 
 struct snap_vm {
@@ -38,11 +41,16 @@ struct snap_vm {
 	unsigned int nr_vcpus;
 };
 
+struct snap_vcpu {
+	struct vmsched_vcpu_stats s;	/* the core's */
+	struct sched_times host;	/* its thread's schedstat, read with s */
+};
+
 struct snap {
 	uint64_t now_ns;
 	struct snap_vm *vms;		/* sorted by pid */
 	unsigned int nr_vms;
-	struct vmsched_vcpu_stats *vcpus;	/* sorted by pid, vcpu_id */
+	struct snap_vcpu *vcpus;	/* sorted by pid, vcpu_id */
 	unsigned int nr_vcpus;
 	bool have_status;
 	struct vmsched_status st;
@@ -54,6 +62,8 @@ struct snap {
 int snap_take(struct snap *s, pid_t pid);
 void snap_free(struct snap *s);
 const struct snap_vm *snap_find(const struct snap *s, pid_t pid);
+/* no policy is active: the host scheduler decides, its schedstat tells */
+bool snap_host_view(const struct snap *s);
 bool snap_feed_mode(void);
 /* read a feed from its start again (nothing for the kernel) */
 void snap_rewind(void);

@@ -20,13 +20,12 @@
 #include "dev.h"
 #include "main.h"
 #include "rates.h"
+#include "stats.h"
 #include "units.h"
 
 #define MAX_LINES	200
 #define LINE_LEN	256
 
-const char *vcpu_state_name(unsigned int state);
-void print_stats(const struct snap *prev, const struct snap *cur);
 
 struct screen {
 	int w, h;
@@ -126,6 +125,34 @@ static uint64_t per_sec(uint64_t n, uint64_t wall_ns)
 }
 
 #define ROW_FMT "%7s %-16.16s %5s %6s %6s %8s %9s %7s %7s"
+#define HOST_FMT "%7s %-16.16s %5s %6s %6s %8s %8s"
+
+/* "%.1f" of a share, "-" if it is not known */
+static char *pct(char *buf, size_t len, const struct rate *r, double v)
+{
+	if (r->unknown || !r->wall_ns)
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, "%.1f", v);
+	return buf;
+}
+
+/* no policy: CPU and run-queue wait shares, timeslices/s, wait per slice */
+static void host_row(struct screen *s, const char *id, const char *label, const char *nv,
+		     const struct rate *r)
+{
+	char cpu[16], wait[16], sl[24], ws[FMT_LEN];
+
+	snprintf(sl, sizeof(sl), "-");
+	snprintf(ws, sizeof(ws), "-");
+	if (!r->unknown && r->wall_ns)
+		snprintf(sl, sizeof(sl), "%llu",
+			 (unsigned long long)per_sec(r->slices, r->wall_ns));
+	if (!r->unknown && r->slices)
+		fmt_time_short(r->wait_ns / r->slices, ws);
+	add(s, HOST_FMT, id, label, nv, pct(cpu, sizeof(cpu), r, r->cpu_pct),
+	    pct(wait, sizeof(wait), r, r->wait_pct), sl, ws);
+}
 
 static void render(struct screen *s, const struct snap *prev, const struct snap *cur,
 		   bool show_vcpus, const char *note)
@@ -135,6 +162,7 @@ static void render(struct screen *s, const struct snap *prev, const struct snap 
 	struct rate *rates, r;
 	const struct vmsched_status *st = &cur->st;
 	time_t now = time(NULL);
+	bool host = snap_host_view(cur);
 	int room;
 
 	s->n = 0;
@@ -154,10 +182,15 @@ static void render(struct screen *s, const struct snap *prev, const struct snap 
 		    prev ? "interval" : "since start",
 		    prev ? fmt_time_short(cur->now_ns - prev->now_ns, t2) : "");
 	}
+	if (host)
+		add(s, "%s", HOST_NOTE);
 	add(s, "%s", note ? note : "");
 	s->reverse = s->n;
-	add(s, ROW_FMT, "PID", "NAME", "VCPUS", "CPU%", "WAIT%", "GRANTS/s", "PREEMPT/s",
-	    "P99", "MAX");
+	if (host)
+		add(s, HOST_FMT, "PID", "NAME", "VCPUS", "CPU%", "WAIT%", "SLICES/s", "WAIT/SL");
+	else
+		add(s, ROW_FMT, "PID", "NAME", "VCPUS", "CPU%", "WAIT%", "GRANTS/s", "PREEMPT/s",
+		    "P99", "MAX");
 
 	order = calloc(cur->nr_vms + 1, sizeof(*order));
 	rates = calloc(cur->nr_vms + 1, sizeof(*rates));
@@ -168,7 +201,10 @@ static void render(struct screen *s, const struct snap *prev, const struct snap 
 	}
 	for (i = 0; i < cur->nr_vms; i++) {
 		order[i] = i;
-		vm_rate(prev, cur, &cur->vms[i], &rates[i]);
+		if (host)
+			vm_host_rate(prev, cur, &cur->vms[i], &rates[i]);
+		else
+			vm_rate(prev, cur, &cur->vms[i], &rates[i]);
 	}
 	sort_snap = cur;
 	sort_rates = rates;
@@ -187,6 +223,22 @@ static void render(struct screen *s, const struct snap *prev, const struct snap 
 		}
 		snprintf(pid, sizeof(pid), "%d", vm->s.pid);
 		snprintf(nv, sizeof(nv), "%u", vm->s.nr_vcpus);
+		room--;
+		shown++;
+		if (host) {
+			host_row(s, pid, vm->name, nv, vr);
+			for (j = 0; show_vcpus && j < vm->nr_vcpus; j++) {
+				const struct snap_vcpu *v = &cur->vcpus[vm->first_vcpu + j];
+				char label[40];
+
+				vcpu_host_rate(prev, cur, vm, v, &r);
+				snprintf(pid, sizeof(pid), "%d", v->s.tid);
+				snprintf(label, sizeof(label), "  vcpu%u", v->s.vcpu_id);
+				host_row(s, v->s.tid ? pid : "-", label, "", &r);
+				room--;
+			}
+			continue;
+		}
 		snprintf(cpu, sizeof(cpu), "%.1f", vr->cpu_pct);
 		snprintf(wait, sizeof(wait), "%.1f", vr->wait_pct);
 		snprintf(g, sizeof(g), "%llu", (unsigned long long)per_sec(vr->grants, vr->wall_ns));
@@ -194,13 +246,11 @@ static void render(struct screen *s, const struct snap *prev, const struct snap 
 			 (unsigned long long)per_sec(vr->preemptions, vr->wall_ns));
 		add(s, ROW_FMT, pid, vm->name, nv, cpu, wait, g, p,
 		    fmt_time_short(vm->s.lat_p99_ns, t1), fmt_time_short(vm->s.lat_max_ns, t2));
-		room--;
-		shown++;
 		for (j = 0; show_vcpus && j < vm->nr_vcpus; j++) {
-			const struct vmsched_vcpu_stats *v = &cur->vcpus[vm->first_vcpu + j];
+			const struct vmsched_vcpu_stats *v = &cur->vcpus[vm->first_vcpu + j].s;
 			char label[40];
 
-			vcpu_rate(prev, cur, vm, v, &r);
+			vcpu_rate(prev, cur, vm, &cur->vcpus[vm->first_vcpu + j], &r);
 			snprintf(pid, sizeof(pid), "%d", v->tid);
 			snprintf(label, sizeof(label), "  vcpu%u %s", v->vcpu_id,
 				 vcpu_state_name(v->state));
@@ -219,8 +269,8 @@ static void render(struct screen *s, const struct snap *prev, const struct snap 
 		add(s, "  no VMs are running");
 	while (s->n < s->h - 1)
 		add(s, "%s", "");
-	add(s, "q quit  v %s vCPUs  (CPU%%: 100 = one CPU; P99/MAX: wake-to-run latency)",
-	    show_vcpus ? "hide" : "show");
+	add(s, "q quit  v %s vCPUs  (CPU%%: 100 = one CPU; %s)", show_vcpus ? "hide" : "show",
+	    host ? "WAIT/SL: run-queue wait per slice" : "P99/MAX: wake-to-run latency");
 	free(order);
 	free(rates);
 }
