@@ -4,7 +4,8 @@
  * command, JSON output checked against the kernel's own numbers and the
  * workload VMM's, and every error path (no module, no permission, unknown
  * policy, bad key, bad value, VM not found, ambiguous name) checked for
- * exit code and message.
+ * exit code and message. With no policy active, VMs are listed with their
+ * vCPU threads' schedstat.
  *
  * Policies come from the test module vmsched_test_policies (t_fifo has a
  * global "slice" 100us..1s, a per-VM "weight" 1..65535 and a per-vCPU
@@ -656,6 +657,50 @@ static void t_swap_deactivate(const struct workload *a)
 	ktap_case_done("swap_deactivate");
 }
 
+/*
+ * no policy active: a VM started now is listed all the same, with what
+ * Linux gives its vCPU threads (their schedstat)
+ */
+static void t_host_view(void)
+{
+	const char *args[] = { "--name", "gamma", "--vcpus", "2", "--duration", "4",
+			       "--profile", "spin", NULL };
+	struct vmsched_status st;
+	struct workload c;
+	const char *vm, *vc;
+	long long host;
+	double run, tid;
+	int v;
+
+	CHECK(!vms_status(fd, &st) && !st.active[0], "a policy is active: %s", st.active);
+	CHECK(workload_start(&c, args) == 0, "start gamma");
+	CHECK(wait_vm(c.pid, 2), "gamma never showed up without a policy");
+	cli("-j stats -i 0.5s gamma");
+	CHECK(r.rc == 0 && strstr(r.out, "\"policy\":null,\"stats_from\":\"schedstat\""),
+	      "stats -j: %s", r.out);
+	vm = jvm(r.out, c.pid);
+	CHECK(vm && !strncmp(vm, "{\"name\":\"gamma\"", 15), "gamma in %s", r.out);
+	CHECK(jnum(vm, "nr_vcpus") == 2, "nr_vcpus %f", jnum(vm, "nr_vcpus"));
+	CHECK(jnum(vm, "total_run_ns") > 0 && jnum(vm, "cpu_pct") > 0, "gamma: %.300s", vm);
+	for (v = 0; vm && v < 2; v++) {
+		vc = jvcpu(vm, v);
+		tid = jnum(vc, "tid");
+		run = jnum(vc, "total_run_ns");
+		CHECK(vc && jnum(vc, "vcpu") == v && tid > 0, "vcpu %d: %.200s", v, vc);
+		/* the thread's own schedstat, read later, has at least as much */
+		host = thread_cpu_ns(c.pid, tid);
+		CHECK(run > 0 && host >= run, "vcpu %d: total_run_ns %.0f, schedstat %lld", v,
+		      run, host);
+	}
+	cli("stats gamma");
+	CHECK(r.rc == 0 && strstr(r.out, "no policy active: Linux schedules these vCPUs") &&
+	      strstr(r.out, "vcpu1"), "stats: %s", r.out);
+	cli("top -b -n 1");
+	CHECK(r.rc == 0 && strstr(r.out, "gamma") && strstr(r.out, "SLICES/s"), "top: %s", r.out);
+	workload_kill(&c);
+	ktap_case_done("host_view");
+}
+
 int main(void)
 {
 	const char *aa[] = { "--name", "alpha", "--vcpus", "2", "--duration", WL_SECONDS,
@@ -672,7 +717,7 @@ int main(void)
 	if (access(test_bin("vmsched"), X_OK))
 		ktap_skip_all("no %s", test_bin("vmsched"));
 	mod_unload_all();
-	ktap_plan(11);
+	ktap_plan(12);
 
 	t_no_module();
 
@@ -698,6 +743,7 @@ int main(void)
 		ktap_skip("metrics", "no /dev/kvm");
 		ktap_skip("stats_vs_workload", "no /dev/kvm");
 		ktap_skip("swap_deactivate", "no /dev/kvm");
+		ktap_skip("host_view", "no /dev/kvm");
 		goto out;
 	}
 	t0 = now_ns();
@@ -720,6 +766,7 @@ int main(void)
 	cli("-j stats -s");
 	snprintf(late, sizeof(late), "%s", r.out);
 	t_swap_deactivate(&a);
+	t_host_view();
 	t_stats_vs_workload(&a, &b, late, age);
 out:
 	close(fd);
