@@ -9,8 +9,18 @@
 #                     with the domain's name and ignored for that VM only;
 #                     get vm says where each value came from; apply -f
 #                     gives a VM that starts later its metadata
+#   libvirt_lazy      vmsched is not linked with libvirt: only a command that
+#                     reads metadata loads libvirt.so.0; without libvirt
+#                     installed (an empty file in its place, in a mount
+#                     namespace of its own) apply goes on and get vm says why
 
-LIBVIRT_TESTS=(libvirt_metadata)
+LIBVIRT_TESTS=(libvirt_metadata libvirt_lazy)
+
+# can libvirt.so.0 be loaded here (libvirt0)?
+have_libvirt() {
+	ldconfig -p | grep -q 'libvirt\.so\.0 ' ||
+		{ info "libvirt.so.0 is not installed (libvirt0)"; return 1; }
+}
 
 # lv_domain NAME [ATTRIBUTES]: a running test domain, with vmsched metadata
 # when ATTRIBUTES are given
@@ -24,7 +34,7 @@ lv_domain() {
 
 t_libvirt_metadata() {
 	local f
-	pkg-config --exists libvirt 2>/dev/null || { info "vmsched built without libvirt (no libvirt-dev)"; return 2; }
+	have_libvirt || return 2
 	{
 		echo "<node>"
 		lv_domain web 'weight="512" cap="50%"'
@@ -87,6 +97,55 @@ t_libvirt_metadata() {
 	LIBVIRT_DEFAULT_URI=test:///nonexistent/node.xml run apply "$TMP/l2.conf"
 	[ "$RC" = 0 ] || fail "apply without libvirt: exit $RC: $ERR"
 	want_params web '{"weight":7,"cap":0}'
+	fake_end
+	unset LIBVIRT_DEFAULT_URI
+}
+
+# without_libvirt SO ARGS...: vmsched ARGS with an empty file in place of
+# libvirt's SO, in a mount namespace of its own
+without_libvirt() {
+	local so=$1
+	shift
+	: > "$TMP/empty.so"
+	unshare -m sh -c 'mount --bind "$1" "$2" && shift 2 && exec "$@"' sh \
+		"$TMP/empty.so" "$so" "$VMSCHED" "$@" > "$TMP/out" 2> "$TMP/err"
+}
+
+# loads VMSCHED ARGS...: does that command load libvirt.so.0?
+loads() {
+	LD_DEBUG=files "$VMSCHED" "$@" 2>&1 < /dev/null | grep -q 'file=libvirt\.so\.0 '
+}
+
+t_libvirt_lazy() {
+	local so
+	have_libvirt || return 2
+	ldd "$VMSCHED" | grep -q libvirt && fail "vmsched is linked with libvirt: $(ldd "$VMSCHED")"
+	loads version && fail "version loads libvirt"
+	loads help && fail "help loads libvirt"
+	echo "<node>$(lv_domain web 'weight="512"')</node>" > "$TMP/node.xml"
+	export LIBVIRT_DEFAULT_URI=test://$TMP/node.xml
+	fake_begin web
+	printf 'policy alpha\n' > "$TMP/lazy.conf"
+	expect 0 "" apply "$TMP/lazy.conf"
+	loads list && fail "list loads libvirt"
+	loads stats -s && fail "stats loads libvirt"
+	loads apply "$TMP/lazy.conf" || fail "apply does not load libvirt"
+	want_params web '{"weight":512,"cap":0}'
+	# libvirt not installed: an empty file where libvirt.so.0 is
+	so=$(readlink -f "$(ldconfig -p | sed -n 's/.*libvirt\.so\.0 .*=> //p' | head -1)")
+	if ! unshare -m true 2> /dev/null; then
+		info "no mount namespace here (unshare -m): libvirt not installed is not tested"
+	else
+		printf 'policy alpha\nvm web cap=5\n' > "$TMP/lazy.conf"
+		without_libvirt "$so" apply "$TMP/lazy.conf"
+		[ $? = 0 ] || fail "apply without libvirt: $(cat "$TMP/err")"
+		grep -Eq "^web +${FAKE_PID[web]} +applied +file +cap=5$" "$TMP/out" ||
+			fail "apply without libvirt: $(cat "$TMP/out")"
+		want_params web '{"weight":256,"cap":5}'
+		VMSCHED_CONF=$TMP/lazy.conf without_libvirt "$so" get vm web
+		grep -Eq "^libvirt: +libvirt is not installed \(.*libvirt\.so\.0: .*\), no domain metadata$" "$TMP/out" ||
+			fail "get vm without libvirt: $(cat "$TMP/out" "$TMP/err")"
+	fi
 	fake_end
 	unset LIBVIRT_DEFAULT_URI
 }

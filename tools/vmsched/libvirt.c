@@ -1,24 +1,43 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Domain metadata through libvirt (libvirt.h). One read-only connection
- * per process, opened at the first question; when it cannot be opened the
- * next try waits RETRY_S (apply --follow asks every round).
+ * Domain metadata through libvirt (libvirt.h), loaded at run time: the
+ * first question dlopen()s libvirt.so.0, so that the commands that do not
+ * ask (all but apply and get vm) do not pay for loading it. Without
+ * libvirt installed there is no metadata, said once in @why. One
+ * read-only connection per process, opened at the first question; when it
+ * cannot be opened the next try waits RETRY_S (apply --follow asks every
+ * round).
  */
+#include <dlfcn.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <libvirt/libvirt.h>
-#include <libvirt/virterror.h>
 
 #include "libvirt.h"
+#include "libvirt_api.h"
 
 #define RETRY_S		10
 
+static struct libvirt_api lv;
+static int loaded;		/* 0: not tried, 1: loaded, -1: failed (lv_why) */
+static char lv_why[256];
 static virConnectPtr conn;
 static char conn_why[256];
 static time_t next_try;
+
+#define SYM(name)	{ #name, offsetof(struct libvirt_api, name) }
+
+static const struct {
+	const char *name;
+	size_t off;
+} syms[] = {
+	SYM(virConnectOpenReadOnly), SYM(virConnectIsAlive), SYM(virConnectClose),
+	SYM(virSetErrorFunc), SYM(virGetLastError), SYM(virDomainLookupByName),
+	SYM(virDomainGetMetadata), SYM(virDomainFree),
+};
 
 /* libvirt's errors are ours to report, not printed by its default handler */
 static void quiet(void *data, virErrorPtr err)
@@ -27,9 +46,43 @@ static void quiet(void *data, virErrorPtr err)
 	(void)err;
 }
 
+static int lv_load(char *why, size_t len)
+{
+	void *h;
+	size_t i;
+
+	if (!loaded) {
+		loaded = -1;
+		h = dlopen(LIBVIRT_SONAME, RTLD_NOW | RTLD_LOCAL);
+		if (!h) {
+			snprintf(lv_why, sizeof(lv_why),
+				 "libvirt is not installed (%s), no domain metadata", dlerror());
+			goto out;
+		}
+		for (i = 0; i < sizeof(syms) / sizeof(syms[0]); i++) {
+			void *f = dlsym(h, syms[i].name);
+
+			if (!f) {
+				snprintf(lv_why, sizeof(lv_why), "%s lacks %s, no domain metadata",
+					 LIBVIRT_SONAME, syms[i].name);
+				dlclose(h);
+				goto out;
+			}
+			memcpy((char *)&lv + syms[i].off, &f, sizeof(f));
+		}
+		lv.virSetErrorFunc(NULL, quiet);
+		loaded = 1;
+	}
+out:
+	if (loaded > 0)
+		return 0;
+	snprintf(why, len, "%s", lv_why);
+	return -ENOTSUP;
+}
+
 static const char *last_error(void)
 {
-	const virError *e = virGetLastError();
+	const virError *e = lv.virGetLastError();
 
 	return e && e->message ? e->message : "unknown libvirt error";
 }
@@ -37,11 +90,14 @@ static const char *last_error(void)
 static int lv_connect(char *why, size_t len)
 {
 	struct timespec now;
+	int ret = lv_load(why, len);
 
-	if (conn && virConnectIsAlive(conn) == 1)
+	if (ret)
+		return ret;
+	if (conn && lv.virConnectIsAlive(conn) == 1)
 		return 0;
 	if (conn) {
-		virConnectClose(conn);
+		lv.virConnectClose(conn);
 		conn = NULL;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &now);
@@ -49,9 +105,8 @@ static int lv_connect(char *why, size_t len)
 		snprintf(why, len, "%s", conn_why);
 		return -ENOTCONN;
 	}
-	virSetErrorFunc(NULL, quiet);
 	/* the host's VMs: never a user's session daemon, started for asking */
-	conn = virConnectOpenReadOnly(getenv("LIBVIRT_DEFAULT_URI") ? NULL : "qemu:///system");
+	conn = lv.virConnectOpenReadOnly(getenv("LIBVIRT_DEFAULT_URI") ? NULL : "qemu:///system");
 	if (!conn) {
 		snprintf(conn_why, sizeof(conn_why), "cannot connect to libvirt: %s",
 			 last_error());
@@ -71,10 +126,10 @@ int lv_metadata(const char *name, char **xml, char *why, size_t len)
 	*xml = NULL;
 	if (ret)
 		return ret;
-	dom = virDomainLookupByName(conn, name);
+	dom = lv.virDomainLookupByName(conn, name);
 	if (!dom)
 		return -ENOENT;
-	*xml = virDomainGetMetadata(dom, VIR_DOMAIN_METADATA_ELEMENT, VMSCHED_XMLNS, 0);
-	virDomainFree(dom);
+	*xml = lv.virDomainGetMetadata(dom, VIR_DOMAIN_METADATA_ELEMENT, VMSCHED_XMLNS, 0);
+	lv.virDomainFree(dom);
 	return *xml ? 0 : -ENOENT;
 }

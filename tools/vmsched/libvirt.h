@@ -8,8 +8,8 @@
  *
  * read with virDomainGetMetadata() (libvirt carries it through migration
  * and virsh edit). The connection is read-only, to LIBVIRT_DEFAULT_URI or
- * else qemu:///system. libvirt.c links libvirt;
- * without libvirt-dev at build time libvirt_none.c stands in for it.
+ * else qemu:///system. libvirt.c loads libvirt.so.0 at the first question;
+ * in a static build (or LIBVIRT=0) libvirt_none.c stands in for it.
  */
 #ifndef VMSCHED_LIBVIRT_H
 #define VMSCHED_LIBVIRT_H
@@ -22,7 +22,7 @@
  * The vmsched element of domain @name's metadata, as XML in *@xml (free
  * it). 0; -ENOENT: no such domain, or no vmsched metadata; -ENOTCONN:
  * libvirt is not reachable, -ENOTSUP: vmsched was built without libvirt
- * (both with the reason in @why).
+ * or libvirt is not installed (both with the reason in @why).
  */
 int lv_metadata(const char *name, char **xml, char *why, size_t len);
 

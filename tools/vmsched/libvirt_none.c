@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * libvirt.h when vmsched is built without libvirt (no libvirt-dev, or a
- * static build): there is no domain metadata to read.
+ * libvirt.h when vmsched is built without libvirt (a static build, or
+ * LIBVIRT=0): there is no domain metadata to read.
  */
 #include <errno.h>
 #include <stdio.h>
