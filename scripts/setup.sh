@@ -61,7 +61,7 @@ apt_update() {
 
 PKGS="gcc make libc6-dev bc kmod cpio gzip xz-utils zstd busybox-static sparse
       dwarves tmux gnuplot-nox python3 file debhelper dh-dkms dkms valgrind prometheus
-      lintian mandoc man-db bash-completion libvirt-dev pkg-config"
+      lintian mandoc man-db bash-completion libvirt0"
 QEMU_PKG=qemu-system-x86
 
 need_install() {

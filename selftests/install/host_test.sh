@@ -18,7 +18,7 @@
 #                   one version in dkms.conf, debian/changelog, the CLI and
 #                   kvm_schedswap.ko
 #   make_deb        make deb: both packages, their files, conffile, maintainer
-#                   scripts (systemd unit, DKMS)
+#                   scripts (systemd unit, DKMS), libvirt0 suggested, not needed
 #   lintian         lintian finds no error in the packages; the CLI is built
 #                   with dpkg-buildflags (fortified, no -Werror)
 #   unit_security   systemd-analyze security rates the packaged vmsched.service
@@ -277,6 +277,11 @@ t_make_deb() {
 		fail "vmsched-dkms postinst does not run DKMS"
 	dpkg-deb -f "$DEBS/vmsched-dkms_${v}_all.deb" Depends | grep -q dkms ||
 		fail "vmsched-dkms does not depend on dkms"
+	# libvirt is loaded at run time, for metadata only: suggested, not needed
+	dpkg-deb -f "$DEBS/vmsched_${v}_amd64.deb" Depends | grep -q libvirt &&
+		fail "vmsched depends on libvirt"
+	dpkg-deb -f "$DEBS/vmsched_${v}_amd64.deb" Suggests | grep -qw libvirt0 ||
+		fail "vmsched does not suggest libvirt0"
 	info "$(cd "$DEBS" && ls ./*.deb | xargs)"
 }
 
