@@ -527,8 +527,8 @@ assert d["interval_ns"] == 0
 metrics_feed() {
 	printf '%s version:release=1.0-test,major=2,minor=0 ' \
 		"$(feed_line $((10000000000 + $1 * 1000000000)) "$1")"
-	printf 'vm:pid=400,name=%s,vcpus=1,run=%d vcpu:pid=400,id=0,state=3,lat_count=%d,p50=1024,p99=2048,max=3000\n' \
-		'we"b\x'$'\xff' "$1" "$1"
+	printf 'vm:pid=400,name=%s,vcpus=1,run=%d vcpu:pid=400,id=0,state=3,lat_count=%d,p50=1024,p99=2048,max=3000,sched=%d/%d/%d\n' \
+		'we"b\x'$'\xff' "$1" "$1" $(($1 * 1500000)) $(($1 * 250)) $(($1 * 3))
 }
 
 # promtool_ok FILE: promtool's lint says nothing about it
@@ -594,9 +594,14 @@ t_metrics() {
 		"${sum}_count{vm=\"web\",pid=\"100\",pool=\"default\",vcpu=\"1\"} 0" \
 		"$sum{vm=\"we\\\"b\\\\x"$'\xef\xbf\xbd'"\",pid=\"400\",pool=\"default\",vcpu=\"0\",quantile=\"0.5\"} 0.000001024" \
 		"$sum{vm=\"we\\\"b\\\\x"$'\xef\xbf\xbd'"\",pid=\"400\",pool=\"default\",vcpu=\"0\",quantile=\"1\"} 0.000003" \
-		"${sum}_count{vm=\"we\\\"b\\\\x"$'\xef\xbf\xbd'"\",pid=\"400\",pool=\"default\",vcpu=\"0\"} 1"; do
+		"${sum}_count{vm=\"we\\\"b\\\\x"$'\xef\xbf\xbd'"\",pid=\"400\",pool=\"default\",vcpu=\"0\"} 1" \
+		"vmsched_vcpu_host_run_seconds_total{vm=\"we\\\"b\\\\x"$'\xef\xbf\xbd'"\",pid=\"400\",pool=\"default\",vcpu=\"0\"} 0.0015" \
+		"vmsched_vcpu_host_runqueue_wait_seconds_total{vm=\"we\\\"b\\\\x"$'\xef\xbf\xbd'"\",pid=\"400\",pool=\"default\",vcpu=\"0\"} 0.00000025" \
+		"vmsched_vcpu_host_timeslices_total{vm=\"we\\\"b\\\\x"$'\xef\xbf\xbd'"\",pid=\"400\",pool=\"default\",vcpu=\"0\"} 3"; do
 		grep -qxF "$want" "$TMP/m1" || fail "not in the metrics: $want"
 	done
+	# a vCPU thread whose schedstat was not read has no host series
+	grep -q '^vmsched_vcpu_host_.*vm="web"' "$TMP/m1" && fail "host series of web, whose schedstat was not read"
 	grep -q 'vm="idle"' "$TMP/m1" || fail "VM idle missing from the first snapshot"
 	grep -q 'vm="idle"' "$TMP/m2" && fail "VM idle ended but still has series"
 	grep -qxF 'vmsched_pool_vms{pool="default"} 3' "$TMP/m2" || fail "VMs after idle ended"

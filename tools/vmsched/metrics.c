@@ -5,7 +5,8 @@
  * counters, what varies in labels. Every sample of a family follows its
  * HELP and TYPE lines; a VM that ended is in no family (each call prints
  * one snapshot), and the counters are the kernel's, monotonic for the
- * lifetime of a VM and across swaps.
+ * lifetime of a VM and across swaps, but vmsched_vcpu_host_*: the vCPU
+ * threads' schedstat, with or without a policy.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -161,6 +162,60 @@ static void vms(FILE *f, const struct snap *s)
 	}
 }
 
+/* @vm's labels and vCPU @v's; @labels holds PROM_LABELS_LEN + 32 */
+static char *vcpu_labels(char *labels, const struct snap_vm *vm, const struct snap_vcpu *v)
+{
+	vm_labels(labels, PROM_LABELS_LEN, vm);
+	snprintf(labels + strlen(labels), 32, ",vcpu=\"%u\"", v->s.vcpu_id);
+	return labels;
+}
+
+/*
+ * What the host scheduler gave each vCPU thread (its schedstat), under a
+ * policy or not; a thread whose schedstat was not read has no sample
+ */
+static void vcpu_host(FILE *f, const struct snap *s)
+{
+	static const struct {
+		const char *name, *help;
+		size_t off;
+		bool ns;
+	} fams[] = {
+		{ "vmsched_vcpu_host_run_seconds_total",
+		  "CPU time of the vCPU thread (its schedstat: under a policy or the host "
+		  "scheduler).", offsetof(struct sched_times, run_ns), true },
+		{ "vmsched_vcpu_host_runqueue_wait_seconds_total",
+		  "Time the vCPU thread was runnable on a run queue of the host scheduler "
+		  "(its schedstat).", offsetof(struct sched_times, wait_ns), true },
+		{ "vmsched_vcpu_host_timeslices_total",
+		  "Timeslices the vCPU thread ran (its schedstat).",
+		  offsetof(struct sched_times, slices), false },
+	};
+	char labels[PROM_LABELS_LEN + 32];
+	unsigned int k, i, j;
+
+	for (k = 0; k < ARRAY_LEN(fams); k++) {
+		prom_family(f, fams[k].name, "counter", fams[k].help);
+		for (i = 0; i < s->nr_vms; i++) {
+			const struct snap_vm *vm = &s->vms[i];
+
+			for (j = 0; j < vm->nr_vcpus; j++) {
+				const struct snap_vcpu *v = &s->vcpus[vm->first_vcpu + j];
+				uint64_t x;
+
+				if (!v->host.ok)
+					continue;
+				memcpy(&x, (const char *)&v->host + fams[k].off, sizeof(x));
+				vcpu_labels(labels, vm, v);
+				if (fams[k].ns)
+					prom_seconds(f, fams[k].name, labels, NULL, x);
+				else
+					prom_u64(f, fams[k].name, labels, NULL, x);
+			}
+		}
+	}
+}
+
 /* wake-to-run latency of each vCPU: quantiles are log2 bucket upper bounds */
 static void vcpu_latency(FILE *f, const struct snap *s)
 {
@@ -168,7 +223,7 @@ static void vcpu_latency(FILE *f, const struct snap *s)
 	static const char *const quantiles[] = {
 		"quantile=\"0.5\"", "quantile=\"0.99\"", "quantile=\"1\"",
 	};
-	char labels[PROM_LABELS_LEN + 32], *end;
+	char labels[PROM_LABELS_LEN + 32];
 	unsigned int i, j, k;
 
 	prom_family(f, name, "summary",
@@ -178,14 +233,11 @@ static void vcpu_latency(FILE *f, const struct snap *s)
 	for (i = 0; i < s->nr_vms; i++) {
 		const struct snap_vm *vm = &s->vms[i];
 
-		vm_labels(labels, PROM_LABELS_LEN, vm);
-		end = labels + strlen(labels);
 		for (j = 0; j < vm->nr_vcpus; j++) {
 			const struct vmsched_vcpu_stats *v = &s->vcpus[vm->first_vcpu + j].s;
-
 			const uint64_t qv[] = { v->lat_p50_ns, v->lat_p99_ns, v->lat_max_ns };
 
-			snprintf(end, 32, ",vcpu=\"%u\"", v->vcpu_id);
+			vcpu_labels(labels, vm, &s->vcpus[vm->first_vcpu + j]);
 			for (k = 0; k < 3; k++)	/* no sample: no quantile (NaN) */
 				if (v->lat_count)
 					prom_seconds(f, name, labels, quantiles[k], qv[k]);
@@ -210,4 +262,5 @@ void metrics_print(FILE *f, const struct snap *s, const char *version)
 	pool_vcpus(f, s, pool);
 	vms(f, s);
 	vcpu_latency(f, s);
+	vcpu_host(f, s);
 }

@@ -3,7 +3,8 @@
  * vmsched's metrics in the Prometheus text format, from one statistics
  * snapshot: the pool (the active policy, swaps, watchdog ejections, policy
  * errors, vCPUs by state), every VM (CPU time, wait, grants, preemptions)
- * and every vCPU (wake-to-run latency). Nothing here reads the kernel: the
+ * and every vCPU (wake-to-run latency; its thread's schedstat: CPU time,
+ * run-queue wait, timeslices). Nothing here reads the kernel: the
  * snapshot may come from a feed (snap.h), so the format is tested without
  * the module.
  */
