@@ -15,10 +15,11 @@
 
 HOST_VIEW_TESTS=(host_feed host_proc)
 
-# host_feed_line NOW K [STATUS]: web's vCPU 0 runs 90% of a CPU and waits
-# 10% on a run queue, vCPU 1 20% and 20%; db's vCPU thread is not read
+# host_feed_line NOW K [STATUS [DB]]: web's vCPU 0 runs 90% of a CPU and
+# waits 10% on a run queue, vCPU 1 20% and 20%; db's vCPU thread is not
+# read, or has schedstat DB (RUN/WAIT/SLICES)
 host_feed_line() {
-	local now=$1 k=$2 st=${3:-status:swaps=0}
+	local now=$1 k=$2 st=${3:-status:swaps=0} db=${4:+,sched=$4}
 	printf 'now:ns=%d %s ' "$now" "$st"
 	printf 'vm:pid=100,name=web,comm=qemu-system-x86,vcpus=2,run=%d,start=1000000000 ' $((k * 7))
 	printf 'vcpu:pid=100,id=0,tid=1001,state=0,run=%d,sched=%d/%d/%d ' $((k * 7)) \
@@ -26,7 +27,7 @@ host_feed_line() {
 	printf 'vcpu:pid=100,id=1,tid=1002,state=2,sched=%d/%d/%d ' \
 		$((800000000 + k * 200000000)) $((300000000 + k * 200000000)) $((50 + k * 50))
 	printf 'vm:pid=200,name=db,comm=qemu-system-x86,vcpus=1,start=1000000000 '
-	printf 'vcpu:pid=200,id=0,tid=2001,state=2\n'
+	printf 'vcpu:pid=200,id=0,tid=2001,state=2%s\n' "$db"
 }
 
 t_host_feed() {
@@ -85,6 +86,15 @@ $OUT"
 	run top -b -j -n 1
 	[[ $OUT == '{"now_ns":11000000000,"interval_ns":0,"policy":null,"stats_from":"schedstat","vms":[{"name":"web","pid":100,"cpu_pct":50.00,'* ]] ||
 		fail "top -b -j without a policy: $OUT"
+	# db's thread read now but not before: the vCPU since it started, the VM
+	# has no share of the interval
+	{
+		host_feed_line 11000000000 1
+		host_feed_line 12000000000 2 status:swaps=0 1100000000/0/10
+	} > "$TMP/hfeed"
+	run -j stats
+	[[ $OUT == *'{"name":"db","pid":200,"cpu_pct":null,"run_ns":null,'*'"nr_vcpus":1,"vcpus":[{"tid":2001,"cpu_pct":10.00,"run_ns":1100000000,'* ]] ||
+		fail "stats -j, a thread read for the first time: $OUT"
 	# under a policy: the core's numbers, the run-queue wait beside them
 	{
 		host_feed_line 11000000000 1 status:policy=fair,swaps=1
