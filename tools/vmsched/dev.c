@@ -18,6 +18,7 @@
 #define MAX_TRIES	8	/* the kernel's arrays may grow between calls */
 
 static int fd = -1;
+static unsigned int abi_minor;	/* of the module behind fd */
 
 int dev_try_open(void)
 {
@@ -39,7 +40,13 @@ int dev_try_open(void)
 		fd = -1;
 		return -EPROTO;
 	}
+	abi_minor = v.minor;
 	return fd;
+}
+
+unsigned int dev_abi_minor(void)
+{
+	return fd >= 0 ? abi_minor : 0;
 }
 
 int dev_fd(void)
@@ -247,14 +254,36 @@ int dev_get_params(unsigned int scope, pid_t pid, unsigned int vcpu,
 	return -EAGAIN;
 }
 
+/*
+ * @n elements the kernel wrote @esz bytes apart in @buf moved to @full
+ * bytes apart, what it did not write zeroed
+ */
+static void spread(void *buf, unsigned int n, size_t esz, size_t full)
+{
+	char *p = buf;
+
+	while (n--) {
+		memmove(p + n * full, p + n * esz, esz);
+		memset(p + n * full + esz, 0, full - esz);
+	}
+}
+
 int dev_stats(pid_t pid, uint64_t *now_ns, struct vmsched_vm_stats **vms, unsigned int *nr_vms,
 	      struct vmsched_vcpu_stats **vcpus, unsigned int *nr_vcpus)
 {
 	unsigned int cap_vm = 32, cap_vcpu = 128;
+	size_t vm_sz = sizeof(**vms), vcpu_sz = sizeof(**vcpus);
 	int tries, ret;
 
 	*vms = NULL;
 	*vcpus = NULL;
+	if (dev_fd() < 0)
+		return DEV_REPORTED;
+	/* the 2.1 elements only from a module that fills them (see the uapi) */
+	if (dev_abi_minor() < 1) {
+		vm_sz = VMSCHED_VM_STATS_SIZE_VER0;
+		vcpu_sz = VMSCHED_VCPU_STATS_SIZE_VER0;
+	}
 	for (tries = 0; tries < MAX_TRIES; tries++) {
 		struct vmsched_stats s = { .pid = pid };
 
@@ -264,12 +293,14 @@ int dev_stats(pid_t pid, uint64_t *now_ns, struct vmsched_vm_stats **vms, unsign
 		*vcpus = calloc(cap_vcpu, sizeof(**vcpus));
 		if (!*vms || !*vcpus)
 			return -ENOMEM;
-		s.vms = (struct vmsched_list){ (uintptr_t)*vms, cap_vm, sizeof(**vms) };
-		s.vcpus = (struct vmsched_list){ (uintptr_t)*vcpus, cap_vcpu, sizeof(**vcpus) };
+		s.vms = (struct vmsched_list){ (uintptr_t)*vms, cap_vm, vm_sz };
+		s.vcpus = (struct vmsched_list){ (uintptr_t)*vcpus, cap_vcpu, vcpu_sz };
 		ret = xioctl(VMSCHED_IOC_STATS, &s);
 		if (ret)
 			break;
 		if (s.vms.count <= cap_vm && s.vcpus.count <= cap_vcpu) {
+			spread(*vms, s.vms.count, vm_sz, sizeof(**vms));
+			spread(*vcpus, s.vcpus.count, vcpu_sz, sizeof(**vcpus));
 			*nr_vms = s.vms.count;
 			*nr_vcpus = s.vcpus.count;
 			*now_ns = s.now_ns;

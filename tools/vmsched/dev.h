@@ -17,6 +17,8 @@
 int dev_fd(void);
 /* open without printing anything: fd or -errno */
 int dev_try_open(void);
+/* the uapi minor version of the module opened (0 if none is) */
+unsigned int dev_abi_minor(void);
 
 /* VMSCHED_IOC_VERSION on a device of its own, whatever uapi the module speaks */
 int dev_read_version(struct vmsched_version *v);
@@ -32,6 +34,7 @@ int dev_set_params(unsigned int scope, pid_t pid, unsigned int vcpu,
 		   const struct vmsched_kv *kv, unsigned int n);
 int dev_get_params(unsigned int scope, pid_t pid, unsigned int vcpu,
 		   struct vmsched_kv **out, unsigned int *n);
+/* entries of the size vmsched knows, the fields a 2.0 module lacks zeroed */
 int dev_stats(pid_t pid, uint64_t *now_ns, struct vmsched_vm_stats **vms, unsigned int *nr_vms,
 	      struct vmsched_vcpu_stats **vcpus, unsigned int *nr_vcpus);
 

@@ -17,7 +17,8 @@
 
 /* ---- feed format: one table of keys per record type -------------------- */
 
-enum { K_U64, K_U32, K_S32, K_STR, K_SCHED };	/* K_SCHED: struct sched_times */
+/* K_SCHED: struct sched_times; K_HIST: lat_hist[] */
+enum { K_U64, K_U32, K_S32, K_STR, K_SCHED, K_HIST };
 
 struct feed_key {
 	const char *name;
@@ -37,6 +38,7 @@ static const struct feed_key vm_keys[] = {
 	VMK("wait", s.wait_ns, K_U64), VMK("grants", s.grants, K_U64),
 	VMK("preempt", s.preemptions, K_U64), VMK("wakeups", s.wakeups, K_U64),
 	VMK("p99", s.lat_p99_ns, K_U64), VMK("max", s.lat_max_ns, K_U64),
+	VMK("sum", s.lat_sum_ns, K_U64), VMK("hist", s.lat_hist, K_HIST),
 	VMK("start", start_ns, K_U64), { NULL, 0, 0, 0 }
 };
 
@@ -46,7 +48,8 @@ static const struct feed_key vcpu_keys[] = {
 	VCK("grants", s.grants, K_U64), VCK("preempt", s.preemptions, K_U64),
 	VCK("wakeups", s.wakeups, K_U64), VCK("lat_count", s.lat_count, K_U64),
 	VCK("p50", s.lat_p50_ns, K_U64), VCK("p99", s.lat_p99_ns, K_U64),
-	VCK("max", s.lat_max_ns, K_U64), VCK("sched", host, K_SCHED), { NULL, 0, 0, 0 }
+	VCK("max", s.lat_max_ns, K_U64), VCK("sum", s.lat_sum_ns, K_U64),
+	VCK("hist", s.lat_hist, K_HIST), VCK("sched", host, K_SCHED), { NULL, 0, 0, 0 }
 };
 
 static const struct feed_key status_keys[] = {
@@ -64,6 +67,50 @@ static const struct feed_key version_keys[] = {
 	VRK("release", release, K_STR), VRK("major", major, K_U32),
 	VRK("minor", minor, K_U32), { NULL, 0, 0, 0 }
 };
+
+/* "B:N;B:N": bucket B holds N; a bucket out of range or a bad number fails */
+static int hist_set(uint64_t *hist, const char *v)
+{
+	unsigned long b;
+	char *end;
+
+	while (*v) {
+		errno = 0;
+		b = strtoul(v, &end, 10);
+		if (end == v || *end != ':' || b >= VMSCHED_LAT_BUCKETS)
+			return -EINVAL;
+		v = end + 1;
+		hist[b] = strtoull(v, &end, 10);
+		if (end == v || errno || (*end && *end != ';'))
+			return -EINVAL;
+		v = *end ? end + 1 : end;
+	}
+	return 0;
+}
+
+static void hist_put(FILE *f, const char *sep, const char *name, const uint64_t *hist)
+{
+	unsigned int b;
+
+	for (b = 0; b < VMSCHED_LAT_BUCKETS; b++)
+		if (hist[b]) {
+			fprintf(f, "%s%s=%u:%llu", sep, name, b, (unsigned long long)hist[b]);
+			break;
+		}
+	for (b++; b < VMSCHED_LAT_BUCKETS; b++)
+		if (hist[b])
+			fprintf(f, ";%u:%llu", b, (unsigned long long)hist[b]);
+}
+
+static bool hist_empty(const uint64_t *hist)
+{
+	unsigned int b;
+
+	for (b = 0; b < VMSCHED_LAT_BUCKETS; b++)
+		if (hist[b])
+			return false;
+	return true;
+}
 
 static int feed_set(const struct feed_key *keys, void *obj, const char *k, const char *v)
 {
@@ -94,6 +141,8 @@ static int feed_set(const struct feed_key *keys, void *obj, const char *k, const
 			*t = (struct sched_times){ true, r, w, n };
 			break;
 		}
+		case K_HIST:
+			return hist_set((uint64_t *)(p + keys->off), v);
 		}
 		return 0;
 	}
@@ -109,7 +158,8 @@ static void feed_put(FILE *f, const char *type, const struct feed_key *keys, con
 	for (; keys->name; keys++) {
 		const char *sep = first ? ":" : ",";
 
-		if (keys->kind == K_STR && !p[keys->off])
+		if ((keys->kind == K_STR && !p[keys->off]) ||
+		    (keys->kind == K_HIST && hist_empty((const uint64_t *)(p + keys->off))))
 			continue;
 		if (keys->kind == K_SCHED && !((const struct sched_times *)(p + keys->off))->ok)
 			continue;
@@ -139,6 +189,9 @@ static void feed_put(FILE *f, const char *type, const struct feed_key *keys, con
 				(unsigned long long)t->slices);
 			break;
 		}
+		case K_HIST:
+			hist_put(f, sep, keys->name, (const uint64_t *)(p + keys->off));
+			break;
 		}
 	}
 	fputc(' ', f);
@@ -392,6 +445,7 @@ int snap_take(struct snap *s, pid_t pid)
 		snap_free(s);
 		return ret;
 	}
+	s->have_hist = s->have_version && s->ver.minor >= 1;
 	qsort(s->vms, s->nr_vms, sizeof(*s->vms), cmp_vm);
 	qsort(s->vcpus, s->nr_vcpus, sizeof(*s->vcpus), cmp_vcpu);
 	for (i = 0, j = 0; i < s->nr_vms; i++) {

@@ -11,9 +11,14 @@
  *          watchdog=N,errors=N
  *   version:release=STRING,major=N,minor=N
  *   vm:pid=N,name=NAME,comm=COMM,vcpus=N,run=N,wait=N,grants=N,preempt=N,
- *      wakeups=N,p99=N,max=N,start=N
+ *      wakeups=N,p99=N,max=N,sum=N,hist=B:N;B:N...,start=N
  *   vcpu:pid=N,id=N,tid=N,state=N,run=N,wait=N,grants=N,preempt=N,
- *        wakeups=N,lat_count=N,p50=N,p99=N,max=N,sched=RUN/WAIT/SLICES
+ *        wakeups=N,lat_count=N,p50=N,p99=N,max=N,sum=N,hist=B:N;B:N...,
+ *        sched=RUN/WAIT/SLICES
+ *
+ * sum and hist are the latency's lat_sum_ns and lat_hist[] (2.1): hist
+ * lists the buckets B (0..VMSCHED_LAT_BUCKETS-1) that are not empty. They
+ * count only if the version record says 2.1 or later, as with the module.
  *
  * Times are ns (CLOCK_MONOTONIC for now/start); keys left out are 0. A vm
  * without name= is named from /proc like a live one. sched= is the vCPU
@@ -56,6 +61,7 @@ struct snap {
 	struct vmsched_status st;
 	bool have_version;		/* the module's, VMSCHED_IOC_VERSION */
 	struct vmsched_version ver;
+	bool have_hist;			/* lat_sum_ns and lat_hist[] (uapi 2.1) */
 };
 
 /* all VMs (@pid 0) or one; 0, -ENODATA at the end of a feed, or -errno */
