@@ -16,8 +16,15 @@
  *   fail OP WHO ERRNO      OP fails with ERRNO: set/get (WHO: a pid, 0 for
  *                          global), activate/params (WHO: a policy name)
  *   failnth OP N ERRNO     the Nth call of OP from now fails once
+ *   abi MINOR              the uapi minor version it speaks (default: the
+ *                          header's); 0 writes only the 2.0 part of each
+ *                          statistics entry and zeroes the rest, as a 2.0
+ *                          module does
+ *   hist PID BUCKET N      VM PID's (and its first vCPU's) latency bucket holds N
+ *   latsum PID NS          VM PID's (and its first vCPU's) latency sum
  *   log OP ...             appended by each changing call (set, activate,
- *                          deactivate), for tests to read
+ *                          deactivate) and by stats (the element sizes
+ *                          passed), for tests to read
  * Policies: "alpha" (global slice, per-VM weight and cap, per-vCPU boost)
  * and "beta" (global quantum, per-VM prio).
  */
@@ -399,11 +406,54 @@ static int do_status(struct vmsched_status *st)
 	return 0;
 }
 
+static unsigned int abi_minor(void)
+{
+	unsigned int i, m;
+
+	for (i = 0; i < nr_lines; i++)
+		if (sscanf(lines[i], "abi %u", &m) == 1)
+			return m;
+	return VMSCHED_ABI_MINOR;
+}
+
+/* the hist and latsum lines of VM @pid into its entry and its vCPU's */
+static void lat_lines(int pid, struct vmsched_vm_stats *vm, struct vmsched_vcpu_stats *vc)
+{
+	unsigned long long v;
+	unsigned int i, b;
+	int p;
+
+	for (i = 0; i < nr_lines; i++) {
+		if (sscanf(lines[i], "hist %d %u %llu", &p, &b, &v) == 3 && p == pid &&
+		    b < VMSCHED_LAT_BUCKETS) {
+			vm->lat_hist[b] = vc->lat_hist[b] = v;
+			vc->lat_count += v;
+		} else if (sscanf(lines[i], "latsum %d %llu", &p, &v) == 2 && p == pid) {
+			vm->lat_sum_ns = vc->lat_sum_ns = v;
+		}
+	}
+}
+
+/* a 2.0 module: the 2.0 part of each element of @esz bytes, the rest zeroed */
+static void copy_list_ver0(struct vmsched_list *l, const void *src, unsigned int n,
+			   size_t esz, size_t ver0)
+{
+	char *dst = (char *)(uintptr_t)l->buf;
+	unsigned int i;
+
+	for (i = 0; i < n && i < l->count; i++) {
+		memset(dst + i * l->entry_size, 0, l->entry_size);
+		memcpy(dst + i * l->entry_size, (const char *)src + i * esz,
+		       l->entry_size < ver0 ? l->entry_size : ver0);
+	}
+	l->count = n;
+}
+
 static int do_stats(struct vmsched_stats *s)
 {
 	struct vmsched_vm_stats vms[64];
 	struct vmsched_vcpu_stats vcpus[64];
-	unsigned int i, n = 0, nv = 0;
+	unsigned int i, n = 0, nv = 0, first;
 
 	memset(vms, 0, sizeof(vms));
 	memset(vcpus, 0, sizeof(vcpus));
@@ -414,6 +464,7 @@ static int do_stats(struct vmsched_stats *s)
 		if (strncmp(lines[i], "pid ", 4))
 			continue;
 		vms[n].pid = strtol(lines[i] + 4, &end, 10);
+		first = nv;
 		do {
 			p = end;
 			tid = strtol(p, &end, 10);
@@ -425,10 +476,18 @@ static int do_stats(struct vmsched_stats *s)
 			vcpus[nv].state = VMSCHED_VCPU_BLOCKED;
 			nv++;
 		} while (*end);
+		lat_lines(vms[n].pid, &vms[n], &vcpus[first]);
 		n++;
 	}
-	copy_list(&s->vms, vms, n, sizeof(vms[0]));
-	copy_list(&s->vcpus, vcpus, nv, sizeof(vcpus[0]));
+	add("log stats %u %u", s->vms.entry_size, s->vcpus.entry_size);
+	if (abi_minor() < 1) {
+		copy_list_ver0(&s->vms, vms, n, sizeof(vms[0]), VMSCHED_VM_STATS_SIZE_VER0);
+		copy_list_ver0(&s->vcpus, vcpus, nv, sizeof(vcpus[0]),
+			       VMSCHED_VCPU_STATS_SIZE_VER0);
+	} else {
+		copy_list(&s->vms, vms, n, sizeof(vms[0]));
+		copy_list(&s->vcpus, vcpus, nv, sizeof(vcpus[0]));
+	}
 	s->now_ns = 1000 * MS;
 	return 0;
 }
@@ -437,16 +496,16 @@ static int fake_ioctl(unsigned long req, void *arg)
 {
 	int ret;
 
+	load();
 	if (req == VMSCHED_IOC_VERSION) {
 		struct vmsched_version *v = arg;
 
 		memset(v, 0, sizeof(*v));
 		v->major = VMSCHED_ABI_MAJOR;
-		v->minor = VMSCHED_ABI_MINOR;
+		v->minor = abi_minor();
 		snprintf(v->release, sizeof(v->release), "fake");
 		return 0;
 	}
-	load();
 	switch (req) {
 	case VMSCHED_IOC_LIST_POLICIES: ret = do_list(arg); break;
 	case VMSCHED_IOC_POLICY_PARAMS: ret = do_params(arg); break;

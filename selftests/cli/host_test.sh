@@ -28,6 +28,8 @@
 #                ambiguous and unknown names
 #   top_*        vmsched top in an 80x24 tmux terminal, as a person sees it
 #   apply_*, read_errors   against a fake /dev/vmsched (apply_tests.sh)
+#   metrics_*    the latency histogram of uapi 2.1, from a feed and from the
+#                fake /dev/vmsched against 2.0 and 2.1 (metrics_tests.sh)
 #   completion   bash completion from -j output (completion_tests.sh)
 #   libvirt_*    per-VM parameters in libvirt domain metadata (libvirt_tests.sh)
 #   host_*       VMs under the host scheduler: the vCPU threads' schedstat
@@ -58,13 +60,15 @@ trap cleanup EXIT
 
 # shellcheck source=apply_tests.sh
 . "$HERE/apply_tests.sh"
+# shellcheck source=metrics_tests.sh
+. "$HERE/metrics_tests.sh"
 # shellcheck source=completion_tests.sh
 . "$HERE/completion_tests.sh"
 # shellcheck source=libvirt_tests.sh
 . "$HERE/libvirt_tests.sh"
 # shellcheck source=host_view_tests.sh
 . "$HERE/host_view_tests.sh"
-TESTS=(units follow perm usage options abbrev json_errors nomodule version apply_check modprobe sync feed_stats metrics names top_view top_keys top_small_rows "${APPLY_TESTS[@]}" \
+TESTS=(units follow perm usage options abbrev json_errors nomodule version apply_check modprobe sync feed_stats metrics "${METRICS_TESTS[@]}" names top_view top_keys top_small_rows "${APPLY_TESTS[@]}" \
 	"${COMPLETION_TESTS[@]}" "${LIBVIRT_TESTS[@]}" "${HOST_VIEW_TESTS[@]}")
 [ $# -gt 1 ] && TESTS=("${@:2}")
 echo "TAP version 13"
@@ -522,13 +526,17 @@ assert d["interval_ns"] == 0
 }
 
 # ---- metrics in the Prometheus format --------------------------------------
-# metrics_feed K: feed_line at second K plus the module's version and VM
-# "we"b\x<0xff>" (a quote, a backslash, a byte that is not UTF-8)
+# metrics_feed K [MINOR]: feed_line at second K plus the module's version
+# (2.MINOR, 0 if not given) and VM "we"b\x<0xff>" (a quote, a backslash, a
+# byte that is not UTF-8); with MINOR 1 web's latency buckets: K samples in
+# bucket 9 (<= 512 ns), 2K in 12 (<= 4096 ns), one in the last (300 s)
 metrics_feed() {
-	printf '%s version:release=1.0-test,major=2,minor=0 ' \
-		"$(feed_line $((10000000000 + $1 * 1000000000)) "$1")"
+	local k=$1 minor=${2:-0}
+	printf '%s version:release=1.0-test,major=2,minor=%d ' \
+		"$(feed_line $((10000000000 + k * 1000000000)) "$k")" "$minor" |
+		sed "s/ vm:pid=100,[^ ]*/&,sum=$((k * 10000 + 300000000000)),hist=9:$k;12:$((k * 2));39:1/"
 	printf 'vm:pid=400,name=%s,vcpus=1,run=%d vcpu:pid=400,id=0,state=3,lat_count=%d,p50=1024,p99=2048,max=3000,sched=%d/%d/%d\n' \
-		'we"b\x'$'\xff' "$1" "$1" $(($1 * 1500000)) $(($1 * 250)) $(($1 * 3))
+		'we"b\x'$'\xff' "$k" "$k" $((k * 1500000)) $((k * 250)) $((k * 3))
 }
 
 # promtool_ok FILE: promtool's lint says nothing about it
@@ -536,6 +544,25 @@ promtool_ok() {
 	local out
 	out=$(promtool check metrics < "$1" 2>&1) && [ -z "$out" ] ||
 		fail "promtool check metrics $1: $out"
+}
+
+# metrics_pair MINOR PREFIX: the metrics of two feeds of 2.MINOR, at seconds
+# 1 and 2 (VM idle, pid 300, ended between them), in $TMP/PREFIX1 and
+# PREFIX2; both lint clean, and no counter went back from the one to the other
+metrics_pair() {
+	local k
+	metrics_feed 1 "$1" > "$TMP/$2feed1"
+	metrics_feed 2 "$1" | sed 's/ vm:pid=300[^ ]*//; s/ vcpu:pid=300[^ ]*//' > "$TMP/$2feed2"
+	for k in 1 2; do
+		VMSCHED_STATS_FEED=$TMP/$2feed$k run metrics
+		[ "$RC" = 0 ] || fail "metrics from a 2.$1 feed: exit $RC: $ERR"
+		printf '%s\n' "$OUT" > "$TMP/$2$k"
+		promtool_ok "$TMP/$2$k"
+	done
+	"$HERE/metrics_check.py" "$TMP/${2}1" | sed 's/^/# /'
+	[ "${PIPESTATUS[0]}" = 0 ] || fail "metrics_check.py ${2}1"
+	"$HERE/metrics_check.py" "$TMP/${2}2" "$TMP/${2}1" | sed 's/^/# /'
+	[ "${PIPESTATUS[0]}" = 0 ] || fail "metrics_check.py ${2}2 after ${2}1"
 }
 
 t_metrics() {
@@ -554,20 +581,7 @@ t_metrics() {
 		[ "$(grep -vc '^#' "$TMP/m0")" = 2 ] || fail "more than 2 samples without the module"
 		promtool_ok "$TMP/m0"
 	fi
-	# VM idle (pid 300) ends between the two snapshots
-	metrics_feed 1 > "$TMP/feed1"
-	metrics_feed 2 | sed 's/ vm:pid=300[^ ]*//; s/ vcpu:pid=300[^ ]*//' > "$TMP/feed2"
-	VMSCHED_STATS_FEED=$TMP/feed1 run metrics
-	[ "$RC" = 0 ] || fail "metrics from a feed: exit $RC: $ERR"
-	printf '%s\n' "$OUT" > "$TMP/m1"
-	VMSCHED_STATS_FEED=$TMP/feed2 run metrics
-	printf '%s\n' "$OUT" > "$TMP/m2"
-	promtool_ok "$TMP/m1"
-	promtool_ok "$TMP/m2"
-	"$HERE/metrics_check.py" "$TMP/m1" | sed 's/^/# /'
-	[ "${PIPESTATUS[0]}" = 0 ] || fail "metrics_check.py m1"
-	"$HERE/metrics_check.py" "$TMP/m2" "$TMP/m1" | sed 's/^/# /'
-	[ "${PIPESTATUS[0]}" = 0 ] || fail "metrics_check.py m2 after m1"
+	metrics_pair 0 m
 	# the check can fail: the same pair the other way round goes back
 	"$HERE/metrics_check.py" "$TMP/m1" "$TMP/m2" > "$TMP/back" &&
 		fail "metrics_check.py passes counters going back"
@@ -607,28 +621,32 @@ t_metrics() {
 	grep -qxF 'vmsched_pool_vms{pool="default"} 3' "$TMP/m2" || fail "VMs after idle ended"
 	# --textfile: mode 0644 whatever the umask, the same text, replaced atomically
 	mkdir -p "$d"
-	(umask 077; VMSCHED_STATS_FEED=$TMP/feed1 "$VMSCHED" metrics -t "$d/vmsched.prom") ||
+	(umask 077; VMSCHED_STATS_FEED=$TMP/mfeed1 "$VMSCHED" metrics -t "$d/vmsched.prom") ||
 		fail "metrics -t failed"
 	[ "$(stat -c %a "$d/vmsched.prom")" = 644 ] || fail "textfile mode $(stat -c %a "$d/vmsched.prom")"
 	cmp -s "$d/vmsched.prom" "$TMP/m1" || fail "textfile differs from stdout"
 	exec 3< "$d/vmsched.prom"
-	VMSCHED_STATS_FEED=$TMP/feed2 "$VMSCHED" metrics --textfile "$d/vmsched.prom" || fail "second -t"
+	VMSCHED_STATS_FEED=$TMP/mfeed2 "$VMSCHED" metrics --textfile "$d/vmsched.prom" || fail "second -t"
 	cmp -s "$d/vmsched.prom" "$TMP/m2" || fail "textfile not replaced"
 	cmp -s /dev/fd/3 "$TMP/m1" || fail "the old file was changed in place, not replaced"
 	exec 3<&-
 	mkdir "$d/dir.prom"
-	VMSCHED_STATS_FEED=$TMP/feed1 expect 1 "vmsched: cannot write $d/dir.prom: cannot rename the temporary file over it: Is a directory" metrics -t "$d/dir.prom"
-	VMSCHED_STATS_FEED=$TMP/feed1 expect 1 "vmsched: cannot write $d/no/x.prom: cannot create a temporary file beside it: No such file or directory" metrics -t "$d/no/x.prom"
+	VMSCHED_STATS_FEED=$TMP/mfeed1 expect 1 "vmsched: cannot write $d/dir.prom: cannot rename the temporary file over it: Is a directory" metrics -t "$d/dir.prom"
+	VMSCHED_STATS_FEED=$TMP/mfeed1 expect 1 "vmsched: cannot write $d/no/x.prom: cannot create a temporary file beside it: No such file or directory" metrics -t "$d/no/x.prom"
 	[ "$(ls -A "$d" | xargs)" = "dir.prom vmsched.prom" ] || fail "left in $d: $(ls -A "$d" | xargs)"
 	[ -z "$(ls -A "$d/dir.prom")" ] || fail "wrote into the directory"
-	VMSCHED_STATS_FEED=$TMP/feed1 expect 2 "metrics takes no arguments" metrics web
+	VMSCHED_STATS_FEED=$TMP/mfeed1 expect 2 "metrics takes no arguments" metrics web
 	expect 2 "--textfile needs a file name" metrics --textfile=
 	expect 2 'option -j does not apply to "metrics"' metrics -j
 	# the dashboard: JSON, and every metric it queries is one vmsched has
+	# (from a 2.0 module or a 2.1 one: the one or the other latency family)
 	python3 -m json.tool "$dash" > /dev/null || fail "$dash is not JSON"
-	local m
+	metrics_pair 1 h
+	local m f
 	for m in $(grep -o 'vmsched_[a-z_]*' "$dash" | sort -u); do
-		grep -q "^# TYPE ${m%_count} " "$TMP/m1" || fail "dashboard queries $m, which does not exist"
+		f=${m%_count}
+		f=${f%_bucket}
+		grep -q "^# TYPE $f " "$TMP/m1" "$TMP/h1" || fail "dashboard queries $m, which does not exist"
 	done
 }
 

@@ -7,8 +7,11 @@
 #   - counters end in _total; seconds are never negative
 #   - a summary's quantiles rise with the quantile (NaN only all together)
 #     and each label set has its _count
-#   - with PREV (an earlier output): no counter and no _count went back
-#     for a series present in both
+#   - a histogram's buckets of a label set are cumulative: their counts do
+#     not fall as le rises, the last is le="+Inf" and equals _count, and
+#     _sum is there
+#   - with PREV (an earlier output): no counter, no _count, no histogram's
+#     _bucket or _sum went back for a series present in both
 #
 #   metrics_check.py FILE [PREV]      exit 1 and one line per problem
 import math
@@ -89,16 +92,53 @@ def check_summaries(series, types, errs):
             errs.append(f'{name}{dict(rest)}: no _count')
 
 
+def check_histograms(series, types, errs):
+    groups = {}
+    for (name, lab), val in series.items():
+        fam = name[:-len('_bucket')]
+        if not name.endswith('_bucket') or types.get(fam) != 'histogram':
+            continue
+        le = dict(lab).get('le')
+        if le is None:
+            errs.append(f'{name}{dict(lab)}: no le')
+            continue
+        rest = tuple(kv for kv in lab if kv[0] != 'le')
+        groups.setdefault((fam, rest), []).append((float(le), val))
+    for (fam, rest), bs in groups.items():
+        bs.sort()
+        falls = [(a, b) for a, b in zip(bs, bs[1:]) if b[1] < a[1]]
+        if falls:
+            (le0, n0), (le1, n1) = falls[0]
+            errs.append(f'{fam}{dict(rest)}: not cumulative: le={le0} has {n0}, '
+                        f'le={le1} {n1}')
+        if not math.isinf(bs[-1][0]):
+            errs.append(f'{fam}{dict(rest)}: no le="+Inf" bucket')
+        elif series.get((fam + '_count', rest)) != bs[-1][1]:
+            errs.append(f'{fam}{dict(rest)}: +Inf bucket {bs[-1][1]} is not _count '
+                        f'{series.get((fam + "_count", rest))}')
+        if (fam + '_sum', rest) not in series:
+            errs.append(f'{fam}{dict(rest)}: no _sum')
+
+
+def monotonic(name, types):
+    if types.get(name) == 'counter' or name.endswith('_count'):
+        return True
+    for suf in ('_bucket', '_sum'):
+        if name.endswith(suf) and types.get(name[:-len(suf)]) == 'histogram':
+            return True
+    return False
+
+
 def main():
     errs = []
     cur, types = parse(sys.argv[1], errs)
     check_summaries(cur, types, errs)
+    check_histograms(cur, types, errs)
     if len(sys.argv) > 2:
         prev, _ = parse(sys.argv[2], errs)
         for key, val in cur.items():
             name = key[0]
-            monotonic = types.get(name) == 'counter' or name.endswith('_count')
-            if monotonic and key in prev and val < prev[key]:
+            if monotonic(name, types) and key in prev and val < prev[key]:
                 errs.append(f'{name}{dict(key[1])}: {prev[key]} then {val}: went back')
     for e in errs:
         print(e)

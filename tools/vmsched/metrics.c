@@ -216,7 +216,7 @@ static void vcpu_host(FILE *f, const struct snap *s)
 	}
 }
 
-/* wake-to-run latency of each vCPU: quantiles are log2 bucket upper bounds */
+/* wake-to-run latency of each vCPU: quantiles are log2 bucket upper bounds (2.0) */
 static void vcpu_latency(FILE *f, const struct snap *s)
 {
 	static const char *const name = "vmsched_vcpu_wake_latency_seconds";
@@ -249,6 +249,42 @@ static void vcpu_latency(FILE *f, const struct snap *s)
 	}
 }
 
+/* the lowest bucket printed, le 2^10 ns (1.024 us), holds all below it */
+#define HIST_FIRST	10
+
+/*
+ * wake-to-run latency of each VM, its vCPUs that ended included, as a
+ * histogram of the kernel's log2 buckets (uapi 2.1): le="2^i ns"
+ */
+static void vm_latency(FILE *f, const struct snap *s)
+{
+	static const char *const name = "vmsched_vm_wake_latency_seconds";
+	char labels[PROM_LABELS_LEN], le[64], sec[32];
+	unsigned int i, b;
+
+	prom_family(f, name, "histogram",
+		    "Wake-to-run latency of the VM's vCPUs, those that ended included: from "
+		    "the end of a halt to running (buckets of the kernel's: le is 2^i ns).");
+	for (i = 0; i < s->nr_vms; i++) {
+		const struct vmsched_vm_stats *v = &s->vms[i].s;
+		uint64_t n = 0;
+
+		vm_labels(labels, sizeof(labels), &s->vms[i]);
+		for (b = 0; b < VMSCHED_LAT_BUCKETS - 1; b++) {
+			n += v->lat_hist[b];
+			if (b < HIST_FIRST)
+				continue;
+			snprintf(le, sizeof(le), "le=\"%s\"",
+				 prom_fmt_seconds(1ULL << b, sec, sizeof(sec)));
+			prom_u64(f, "vmsched_vm_wake_latency_seconds_bucket", labels, le, n);
+		}
+		n += v->lat_hist[VMSCHED_LAT_BUCKETS - 1];
+		prom_u64(f, "vmsched_vm_wake_latency_seconds_bucket", labels, "le=\"+Inf\"", n);
+		prom_seconds(f, "vmsched_vm_wake_latency_seconds_sum", labels, NULL, v->lat_sum_ns);
+		prom_u64(f, "vmsched_vm_wake_latency_seconds_count", labels, NULL, n);
+	}
+}
+
 void metrics_print(FILE *f, const struct snap *s, const char *version)
 {
 	char pool[64];
@@ -261,6 +297,10 @@ void metrics_print(FILE *f, const struct snap *s, const char *version)
 		pool_status(f, &s->st, pool);
 	pool_vcpus(f, s, pool);
 	vms(f, s);
-	vcpu_latency(f, s);
+	/* a 2.0 module exports no buckets: the quantiles of each vCPU */
+	if (s->have_hist)
+		vm_latency(f, s);
+	else
+		vcpu_latency(f, s);
 	vcpu_host(f, s);
 }

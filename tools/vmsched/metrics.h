@@ -2,11 +2,12 @@
 /*
  * vmsched's metrics in the Prometheus text format, from one statistics
  * snapshot: the pool (the active policy, swaps, watchdog ejections, policy
- * errors, vCPUs by state), every VM (CPU time, wait, grants, preemptions)
- * and every vCPU (wake-to-run latency; its thread's schedstat: CPU time,
- * run-queue wait, timeslices). Nothing here reads the kernel: the
- * snapshot may come from a feed (snap.h), so the format is tested without
- * the module.
+ * errors, vCPUs by state), every VM (CPU time, wait, grants, preemptions,
+ * a histogram of its wake-to-run latency) and every vCPU (its thread's
+ * schedstat: CPU time, run-queue wait, timeslices; from a module of uapi
+ * 2.0, which exports no buckets, a summary of its wake-to-run latency).
+ * Nothing here reads the kernel: the snapshot may come from a feed
+ * (snap.h), so the format is tested without the module.
  */
 #ifndef VMSCHED_METRICS_H
 #define VMSCHED_METRICS_H
