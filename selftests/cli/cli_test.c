@@ -15,7 +15,9 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <linux/capability.h>
+#include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -470,6 +472,53 @@ static double sample(const char *text, const char *series)
 	return -1;
 }
 
+#define HIST	"vmsched_vm_wake_latency_seconds"
+
+/* samples of a VM's latency histogram in @k (what the buckets add up to) */
+static uint64_t khist_count(const struct vmsched_vm_stats *k)
+{
+	uint64_t n = 0;
+	unsigned int i;
+
+	for (i = 0; i < VMSCHED_LAT_BUCKETS; i++)
+		n += k->lat_hist[i];
+	return n;
+}
+
+/*
+ * The histogram of the VM with @labels in @text: its buckets rise with le
+ * from 2^10 ns to le="+Inf", which is _count; _count into @count, _sum
+ * into @sum; false (and why, checked) if it is not so
+ */
+static bool hist_of(const char *text, const char *labels, double *count, double *sum)
+{
+	char pfx[320], series[320];
+	const char *p = text;
+	double prev = 0, v, le = 0;
+	int n = 0;
+
+	snprintf(pfx, sizeof(pfx), HIST "_bucket{%s,le=\"", labels);
+	while ((p = strstr(p, pfx))) {
+		p += strlen(pfx);
+		v = strtod(strchr(p, ' ') + 1, NULL);
+		CHECK(v >= prev, "%s: bucket le=%.12s %f below the one before, %f", labels, p,
+		      v, prev);
+		if (v < prev)
+			return false;
+		prev = v;
+		le = strncmp(p, "+Inf\"", 5) ? strtod(p, NULL) : INFINITY;
+		n++;
+	}
+	snprintf(series, sizeof(series), HIST "_count{%s}", labels);
+	*count = sample(text, series);
+	snprintf(series, sizeof(series), HIST "_sum{%s}", labels);
+	*sum = sample(text, series);
+	CHECK(n == 30 && isinf(le) && prev == *count && *sum >= 0,
+	      "%s: %d buckets, the last le %g holds %f, _count %f, _sum %f", labels, n, le, prev,
+	      *count, *sum);
+	return n == 30 && isinf(le) && prev == *count && *sum >= 0;
+}
+
 /* create @path with @text */
 static void put_file(const char *path, const char *text)
 {
@@ -504,8 +553,10 @@ static void promtool_ok(const char *file)
 /*
  * vmsched metrics under t_fifo with alpha and beta running: promtool's
  * lint, their series, counters that do not go back and are not ahead of
- * the kernel; apply -f writes them to its metrics-textfile every interval,
- * atomically, and removes the file when it ends
+ * the kernel; each VM's latency histogram is cumulative, ends in +Inf ==
+ * _count, and its count and sum lie between the kernel's before and after;
+ * apply -f writes them to its metrics-textfile every interval, atomically,
+ * and removes the file when it ends
  */
 static void t_metrics(const struct workload *a, const struct workload *b)
 {
@@ -513,11 +564,16 @@ static void t_metrics(const struct workload *a, const struct workload *b)
 	const char *dir = "/tmp/prom", *file = "/tmp/prom/vmsched.prom";
 	char series[256], conf[] = "/tmp/metrics.conf";
 	struct vmsched_vm_stats *kvm;
+	uint64_t kcount = 0, ksum = 0;
 	struct stat st1, st2;
-	double run1, run2;
+	double run1, run2, count, sum;
 	pid_t apply;
 	int i, st;
 
+	if (!kstats(b->pid, &kvm)) {
+		kcount = khist_count(kvm);
+		ksum = kvm->lat_sum_ns;
+	}
 	cli("metrics");
 	CHECK(r.rc == 0 && strstr(r.out, "\nvmsched_up 1\n") &&
 	      strstr(r.out, "vmsched_pool_policy_info{pool=\"default\",policy=\"t_fifo\"} 1"),
@@ -529,10 +585,20 @@ static void t_metrics(const struct workload *a, const struct workload *b)
 		 "vmsched_vm_run_seconds_total{vm=\"alpha\",pid=\"%d\",pool=\"default\"}", a->pid);
 	run1 = sample(first, series);
 	CHECK(run1 > 0, "%s: %f", series, run1);
-	snprintf(series, sizeof(series),
-		 "vmsched_vcpu_wake_latency_seconds_count{vm=\"beta\",pid=\"%d\",pool=\"default\","
-		 "vcpu=\"0\"}", b->pid);
-	CHECK(sample(first, series) >= 0, "no %s", series);
+	CHECK(strstr(first, "\n# TYPE " HIST " histogram\n") &&
+	      !strstr(first, "vmsched_vcpu_wake_latency_seconds"),
+	      "a 2.1 module: no histogram, or still the summary");
+	snprintf(series, sizeof(series), "vm=\"beta\",pid=\"%d\",pool=\"default\"", b->pid);
+	if (hist_of(first, series, &count, &sum)) {
+		CHECK(!kstats(b->pid, &kvm), "beta's statistics");
+		CHECK(kvm && count >= kcount && count <= khist_count(kvm),
+		      "beta: %f samples in the metrics, the kernel's %llu before, %llu after",
+		      count, (unsigned long long)kcount,
+		      kvm ? (unsigned long long)khist_count(kvm) : 0ULL);
+		CHECK(kvm && sum * 1e9 >= (double)ksum - 1 && sum * 1e9 <= (double)kvm->lat_sum_ns + 1,
+		      "beta: _sum %f s, the kernel's %llu ns before, %llu after", sum,
+		      (unsigned long long)ksum, kvm ? (unsigned long long)kvm->lat_sum_ns : 0ULL);
+	}
 	cli("metrics");
 	snprintf(series, sizeof(series),
 		 "vmsched_vm_run_seconds_total{vm=\"alpha\",pid=\"%d\",pool=\"default\"}", a->pid);
