@@ -5,16 +5,20 @@
  * Design
  * ------
  * A probe on KVM's kvm_entry tracepoint runs in every vCPU thread before
- * each guest entry. An unknown vCPU is discovered
- * there: the core takes a reference on its VM (kvm_get_kvm_safe, so the
- * struct kvm and all its vCPUs stay valid) and on its thread, and attaches
- * it to the active policy. A kprobe on kvm_vcpu_halt() tells the core that
- * a vCPU halts, so that it gives its slot back at once.
+ * each guest entry. An unknown vCPU is discovered there, whether a policy
+ * is active or not (an admin sees the host's VMs and what Linux gives them
+ * before choosing a policy): the core takes a reference on its VM
+ * (kvm_get_kvm_safe, so the struct kvm and all its vCPUs stay valid) and
+ * on its thread, and attaches it to the active policy if there is one. A
+ * kprobe on kvm_vcpu_halt() tells the core that a vCPU halts, so that it
+ * gives its slot back at once.
  *
  * Both hooks are registered while the core is loaded: registering them
  * patches kernel text, which stalled a loaded host for seconds in our tests,
- * so activation must not do it. With no policy active the probe returns
- * after one load of the active pointer; the benchmark measures that cost.
+ * so activation must not do it. With no policy active the probe looks the
+ * vCPU up (an RCU hash lookup by address) and returns; the halt probe
+ * returns after one load of the active pointer. The benchmark's overhead
+ * scenario measures that cost.
  *
  * VMs end when their VMM closes the VM and vCPU file descriptors (normally
  * or by dying): then the core's reference is the last one. The reaper, a
@@ -232,9 +236,10 @@ static void vms_probe_entry(void *data, VMS_KVM_ENTRY_PROTO)
 	struct vms_vcpu *vc;
 	bool granted;
 
-	/* no policy: the host scheduler decides, nothing to do */
-	if (likely(!rcu_access_pointer(vms_active)))
-		return;
+	/*
+	 * Every vCPU is known from its first entry, a policy active or not,
+	 * so that an admin sees the host's VMs before choosing one
+	 */
 	vc = vms_lookup(vcpu);
 	if (unlikely(!vc)) {
 		vc = vms_discover(vcpu);
@@ -243,6 +248,9 @@ static void vms_probe_entry(void *data, VMS_KVM_ENTRY_PROTO)
 	}
 	if (unlikely(vc->task != current))
 		vms_track_rethread(vc);
+	/* no policy: the host scheduler decides, nothing more to do */
+	if (likely(!rcu_access_pointer(vms_active)))
+		return;
 	vms_track_here(vc);
 	if (likely(READ_ONCE(vc->granted)))
 		return;

@@ -82,7 +82,7 @@ int vm_set_measure(struct vm_set *s, int skip, int count)
 	ret = workloads_measure(s->w, s->nr, skip, 0, s->prog);
 	if (ret)
 		return ret;
-	/* with no policy active the core knows no VMs: progress only */
+	/* with no policy active the core charges no run time: progress only */
 	vms_status(s->fd, &st);
 	for (k = 0; k < s->nr; k++) {
 		s->run_ns[k] = 0;
