@@ -398,9 +398,15 @@ int workload_sample(struct workload *w, long long *rates, int max, int timeout_m
 
 int workload_spawn(struct workload *w, const struct wl_spec *spec)
 {
+	return workload_spawn_more(w, spec, NULL);
+}
+
+int workload_spawn_more(struct workload *w, const struct wl_spec *spec,
+			const char *const *more)
+{
 	char vcpus[16], duration[16], interval[16];
-	const char *args[16];
-	int n = 0;
+	const char *args[24];
+	int n = 0, i;
 
 	snprintf(vcpus, sizeof(vcpus), "%d", spec->vcpus);
 	snprintf(duration, sizeof(duration), "%d", spec->duration_s);
@@ -421,6 +427,8 @@ int workload_spawn(struct workload *w, const struct wl_spec *spec)
 		args[n++] = "--interval";
 		args[n++] = interval;
 	}
+	for (i = 0; more && more[i] && n < (int)(sizeof(args) / sizeof(args[0])) - 1; i++)
+		args[n++] = more[i];
 	args[n] = NULL;
 	return workload_start(w, args);
 }

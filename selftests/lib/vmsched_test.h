@@ -83,6 +83,9 @@ struct wl_spec {
 
 /* workload_start() from a spec; returns 0 or -errno */
 int workload_spawn(struct workload *w, const struct wl_spec *spec);
+/* the same with further options @more (NULL-terminated, or NULL) */
+int workload_spawn_more(struct workload *w, const struct wl_spec *spec,
+			const char *const *more);
 
 /*
  * Progress of @nr workloads started with --interval, per vCPU: drop @skip
