@@ -52,6 +52,10 @@ collect() {
 	f=$(echo "$line" | sed -n 's/.* \([0-9]*\) failed.*/\1/p')
 	s=$(echo "$line" | sed -n 's/.* \([0-9]*\) skipped.*/\1/p')
 	p=${p:-0} f=${f:-0} s=${s:-0}
+	if [ -z "$line" ]; then
+		f=$((f + 1))	# a group that gives no verdict has not passed
+		FAILED+=("$name: no \"N passed, N failed\" line")
+	fi
 	while read -r line; do
 		FAILED+=("$name: $line")
 	done < <(tr -d '\r' < "$out" | sed -n '/# SKIP/d; s/^\(# \)*not ok [0-9]* \(.*\)/\2/p')
