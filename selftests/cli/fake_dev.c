@@ -25,6 +25,13 @@
  *   log OP ...             appended by each changing call (set, activate,
  *                          deactivate) and by stats (the element sizes
  *                          passed), for tests to read
+ *
+ * VMSCHED_FAKE_DEV=PATH: the device node is the file PATH: opening the
+ * device opens it (ENOENT while it does not exist, as without the module),
+ * so that a test can remove and create it as rmmod and modprobe do, and see
+ * in /proc/PID/fd who holds it; inotify_add_watch() of the device's
+ * directory watches PATH's. VMSCHED_FAKE_NO_LIBVIRT=1: dlopen() of
+ * libvirt.so.0 fails, as on a host without libvirt.
  * Policies: "alpha" (global slice, per-VM weight and cap, per-vCPU boost)
  * and "beta" (global quantum, per-VM prio).
  */
@@ -37,6 +44,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <libgen.h>
+#include <sys/inotify.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 #include <linux/vmsched.h>
@@ -492,14 +502,35 @@ static int do_stats(struct vmsched_stats *s)
 	return 0;
 }
 
+static int real_open(const char *path, int flags, mode_t mode);
+
+/*
+ * the state file, for one call of one process at a time: FILE.lock is
+ * locked (flock) from reading it to writing it back; a test that changes
+ * the file while vmsched runs takes that lock too (flock(1))
+ */
+static int lock_state(void)
+{
+	char path[4096];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s.lock", state_path());
+	fd = real_open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd >= 0)
+		flock(fd, LOCK_EX);
+	return fd;
+}
+
 static int fake_ioctl(unsigned long req, void *arg)
 {
-	int ret;
+	int ret, lock = lock_state();
 
 	load();
 	if (req == VMSCHED_IOC_VERSION) {
 		struct vmsched_version *v = arg;
 
+		if (lock >= 0)
+			close(lock);
 		memset(v, 0, sizeof(*v));
 		v->major = VMSCHED_ABI_MAJOR;
 		v->minor = abi_minor();
@@ -524,6 +555,8 @@ static int fake_ioctl(unsigned long req, void *arg)
 	default: ret = -ENOTTY;
 	}
 	save();
+	if (lock >= 0)
+		close(lock);
 	return ret;
 }
 
@@ -550,9 +583,11 @@ static int fake_open(const char *path, int flags, mode_t mode)
 {
 	int fd;
 
+	const char *node = getenv("VMSCHED_FAKE_DEV");
+
 	if (strcmp(path, VMSCHED_DEVICE))
 		return real_open(path, flags, mode);
-	fd = real_open("/dev/null", O_RDWR | (flags & O_CLOEXEC), 0);
+	fd = real_open(node && *node ? node : "/dev/null", O_RDWR | (flags & O_CLOEXEC), 0);
 	if (fd >= 0 && nr_fds < 64)
 		fake_fd[nr_fds++] = fd;
 	return fd;
@@ -606,4 +641,31 @@ int ioctl(int fd, unsigned long req, ...)
 		return -1;
 	}
 	return 0;
+}
+
+int inotify_add_watch(int fd, const char *path, uint32_t mask)
+{
+	static int (*real)(int, const char *, uint32_t);
+	const char *node = getenv("VMSCHED_FAKE_DEV");
+	char dev[] = VMSCHED_DEVICE, dir[4096];
+
+	if (!real)
+		real = (int (*)(int, const char *, uint32_t))dlsym(RTLD_NEXT, "inotify_add_watch");
+	if (node && *node && !strcmp(path, dirname(dev))) {
+		snprintf(dir, sizeof(dir), "%s", node);
+		path = dirname(dir);
+	}
+	return real(fd, path, mask);
+}
+
+void *dlopen(const char *file, int flags)
+{
+	static void *(*real)(const char *, int);
+	const char *no = getenv("VMSCHED_FAKE_NO_LIBVIRT");
+
+	if (!real)
+		real = (void *(*)(const char *, int))dlsym(RTLD_NEXT, "dlopen");
+	if (no && *no == '1' && file && !strncmp(file, "libvirt.so", 10))
+		return NULL;
+	return real(file, flags);
 }

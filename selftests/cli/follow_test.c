@@ -3,11 +3,12 @@
  * Host test of tools/vmsched/follow.c, the bookkeeping of apply --follow:
  * a VM is done only once its parameters are set, one whose setting failed
  * is tried again every round, and its failure is printed once; the next
- * round (or metrics write) is always after now, once per period. KTAP
- * output.
+ * round (or metrics write) is always after now, once per period; it
+ * follows only when a new VM can get parameters from it. KTAP output.
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "follow.h"
 #include "ktap.h"
@@ -40,7 +41,7 @@ static void run(struct vm *vms, unsigned int n)
 
 int main(void)
 {
-	ktap_plan(5);
+	ktap_plan(6);
 
 	{
 		struct vm v = { .pid = 100, .ret = { 0 } };
@@ -110,5 +111,32 @@ int main(void)
 		CHECK(runs == 100, "%u runs in 100 periods", runs);
 	}
 	ktap_case_done("next_run");
+
+	{
+		struct vmsched_param_info p[2] = {
+			{ .name = "slice", .scope = VMSCHED_SCOPE_GLOBAL },
+			{ .name = "weight", .scope = VMSCHED_SCOPE_VM },
+		};
+		struct pdesc d = { .policy = "alpha", .p = p, .n = 2 }, g = { .p = p, .n = 1 };
+		struct conf_entry vm = { .name = "web" };
+		struct conf c = { .policy = { .name = "alpha" } };
+		char why[256];
+
+		CHECK(!follow_needed(&c, &d, "no libvirt", why, sizeof(why)) &&
+		      !strcmp(why, "no vm lines, and no libvirt"), "no vm, no libvirt: %s", why);
+		CHECK(follow_needed(&c, &d, NULL, why, sizeof(why)) &&
+		      !strcmp(why, "libvirt metadata"), "libvirt: %s", why);
+		CHECK(!follow_needed(&c, &g, NULL, why, sizeof(why)) &&
+		      !strcmp(why, "no vm lines, and policy alpha has no per-VM parameters"),
+		      "no per-VM parameters: %s", why);
+		c.vms = &vm;
+		c.nr_vms = 1;
+		CHECK(follow_needed(&c, &d, "no libvirt", why, sizeof(why)) &&
+		      !strcmp(why, "1 vm line"), "a vm line: %s", why);
+		strcpy(c.policy.name, "none");
+		CHECK(!follow_needed(&c, &d, NULL, why, sizeof(why)) &&
+		      !strcmp(why, "policy none"), "policy none: %s", why);
+	}
+	ktap_case_done("needed");
 	return ktap_finish();
 }

@@ -32,6 +32,8 @@
 #                fake /dev/vmsched against 2.0 and 2.1 (metrics_tests.sh)
 #   completion   bash completion from -j output (completion_tests.sh)
 #   libvirt_*    per-VM parameters in libvirt domain metadata (libvirt_tests.sh)
+#   follow_*     apply -f sleeps when there is nothing to follow and lets
+#                rmmod kvm_schedswap work (follow_tests.sh)
 #   host_*       VMs under the host scheduler: the vCPU threads' schedstat
 #                (host_view_tests.sh)
 #
@@ -68,8 +70,11 @@ trap cleanup EXIT
 . "$HERE/libvirt_tests.sh"
 # shellcheck source=host_view_tests.sh
 . "$HERE/host_view_tests.sh"
+# shellcheck source=follow_tests.sh
+. "$HERE/follow_tests.sh"
 TESTS=(units follow perm usage options abbrev json_errors nomodule version apply_check modprobe sync feed_stats metrics "${METRICS_TESTS[@]}" names top_view top_keys top_small_rows "${APPLY_TESTS[@]}" \
-	"${COMPLETION_TESTS[@]}" "${LIBVIRT_TESTS[@]}" "${HOST_VIEW_TESTS[@]}")
+	"${COMPLETION_TESTS[@]}" "${LIBVIRT_TESTS[@]}" "${HOST_VIEW_TESTS[@]}" \
+	"${FOLLOW_TESTS[@]}")
 [ $# -gt 1 ] && TESTS=("${@:2}")
 echo "TAP version 13"
 echo "1..${#TESTS[@]}"

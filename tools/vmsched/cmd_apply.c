@@ -2,7 +2,7 @@
 /*
  * apply: make the host match /etc/vmsched.conf, all or nothing; with
  * --follow, keep applying per-VM parameters to VMs that start later and
- * write the metrics for the node exporter (metrics-textfile).
+ * write the metrics for the node exporter (metrics-textfile; apply_follow.h).
  *
  * Order: parse the file, load the modules it needs (kvm_schedswap and
  * NAME_sched, by modprobe; --check loads none and lists them), check every
@@ -17,15 +17,12 @@
  * previous policy with its previous global parameters.
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
+#include "apply_follow.h"
 #include "apply_load.h"
 #include "apply_plan.h"
 #include "apply_undo.h"
@@ -33,34 +30,11 @@
 #include "dev.h"
 #include "follow.h"
 #include "main.h"
-#include "metrics.h"
 #include "output.h"
 #include "params.h"
 #include "perm.h"
 #include "snap.h"
-#include "units.h"
 #include "vm_meta.h"
-
-static volatile sig_atomic_t got_hup, got_term;
-
-static void on_signal(int sig)
-{
-	if (sig == SIGHUP)
-		got_hup = 1;
-	else
-		got_term = 1;
-}
-
-/* forget pids that are no longer VMs (a new VM may reuse one) */
-static void pidset_prune(struct pidset *ps, const struct snap *s)
-{
-	unsigned int i, n = 0;
-
-	for (i = 0; i < ps->n; i++)
-		if (snap_find(s, ps->pid[i]))
-			ps->pid[n++] = ps->pid[i];
-	ps->n = n;
-}
 
 static const struct out_col vm_cols[] = {
 	{ "name", "VM", -16, O_STR },
@@ -202,7 +176,7 @@ static void undo_all(const struct conf *c, const struct pdesc *d, struct undo *u
  * (@dry: only report what would be done). The VMs given parameters are
  * added to @done. 0 or the exit code.
  */
-static int apply_conf(const struct conf *c, const struct pdesc *d, bool dry,
+int apply_conf(const struct conf *c, const struct pdesc *d, bool dry,
 		      const struct missing *m, struct pidset *done)
 {
 	bool none = !strcmp(c->policy.name, CONF_NONE);
@@ -265,172 +239,6 @@ static int apply_conf(const struct conf *c, const struct pdesc *d, bool dry,
 	return ret;
 }
 
-/*
- * one follow round: VMs of @c that started since, or whose parameters could
- * not be set before; messages on stdout, a failure once per VM (@reported)
- */
-static void follow_round(const struct conf *c, const struct pdesc *d, struct pidset *done,
-			 struct pidset *reported)
-{
-	struct vmsched_kv kv[VMSCHED_MAX_KV];
-	unsigned int n;
-	char policy[VMSCHED_NAME_MAX], args[1024];
-	struct conf_entry e, meta;
-	unsigned int i;
-	struct snap s;
-	int ret;
-
-	/* per-VM parameters belong to the configured policy only */
-	if (active_policy(policy) || strcmp(policy, c->policy.name))
-		return;
-	if (snap_take(&s, 0))
-		return;
-	pidset_prune(done, &s);
-	pidset_prune(reported, &s);
-	for (i = 0; i < s.nr_vms; i++) {
-		pid_t pid = s.vms[i].s.pid;
-		const char *name = s.vms[i].name, *from;
-
-		if (pidset_has(done, pid))
-			continue;
-		from = vm_config(c, d, name, &meta, &e);
-		if (!from) {	/* nothing to give it: it has the defaults */
-			pidset_add(done, pid);
-			continue;
-		}
-		ret = plan_values(d, VMSCHED_SCOPE_VM, &e, kv, &n);
-		if (!ret)
-			ret = dev_set_params(VMSCHED_SCOPE_VM, pid, 0, kv, n);
-		if (follow_note(done, reported, pid, ret)) {
-			if (ret)
-				conf_err(c, e.line, "vm %s (pid %d): %s", name, pid, apply_why(ret));
-			else
-				printf("vm %s (pid %d): applied %s%s\n", name, pid,
-				       conf_args_str(&e, args, sizeof(args)),
-				       strcmp(from, "file") ? " (libvirt metadata)" : "");
-			fflush(stdout);
-		}
-		meta_free(&meta);
-	}
-	snap_free(&s);
-}
-
-/* SIGHUP: read the file again; a bad file keeps the old configuration */
-static void reload(const char *path, struct conf *c, struct pdesc *d, struct pidset *done,
-		   struct pidset *reported)
-{
-	struct conf nc;
-	struct pdesc nd;
-	struct pidset nps = { 0 };
-	struct missing m;
-
-	printf("vmsched: %s: reloading\n", path);
-	fflush(stdout);
-	if (load_conf(path, &nc, &nd, false, &m))
-		goto keep;
-	if (apply_conf(&nc, &nd, false, &m, &nps)) {
-		conf_free(&nc);
-		pdesc_free(&nd);
-		free(nps.pid);
-		goto keep;
-	}
-	conf_free(c);
-	pdesc_free(d);
-	free(done->pid);
-	*c = nc;
-	*d = nd;
-	*done = nps;
-	reported->n = 0;	/* the new file's failures are news */
-	return;
-keep:
-	op_err("%s: keeping the configuration read before", path);
-}
-
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
-}
-
-/*
- * write the metrics to @path; a failure is printed when it differs from
- * the last one (@last), so a directory that is missing does not fill the
- * journal, and the recovery is printed too
- */
-static void metrics_round(const char *path, char *last, size_t len)
-{
-	char why[512];
-	int ret;
-
-	ret = metrics_write(path, why, sizeof(why));
-	if (ret == DEV_REPORTED)
-		snprintf(why, sizeof(why), "cannot use %s", VMSCHED_DEVICE);
-	if (!ret && last[0])
-		printf("vmsched: metrics: writing %s again\n", path);
-	else if (ret && strcmp(why, last))
-		op_err("metrics: %s (trying again every interval)", why);
-	fflush(stdout);
-	snprintf(last, len, "%s", ret ? why : "");
-}
-
-/*
- * Give VMs that start their parameters every opt.interval_ns and write
- * the metrics every c->metrics_interval_ns, sleeping until the earlier is
- * due (a signal ends the sleep early). The metrics file is removed at the
- * end: old numbers are worse than none.
- */
-static int follow(const char *path, struct conf *c, struct pdesc *d, struct pidset *done)
-{
-	struct sigaction sa = { .sa_handler = on_signal };
-	struct pidset reported = { 0 };
-	uint64_t now = mono_ns(), next_vms = now, next_metrics = now, wake;
-	const char *mpath = conf_metrics_path(c);
-	char last_err[512] = "", written[PATH_MAX] = "";
-
-	sigaction(SIGHUP, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	printf("vmsched: %s: following new VMs every %.3gs; metrics ", path,
-	       (double)opt.interval_ns / NSEC_PER_SEC);
-	if (mpath)
-		printf("to %s every %.3gs\n", mpath, (double)c->metrics_interval_ns / NSEC_PER_SEC);
-	else
-		printf("off\n");
-	fflush(stdout);
-	while (!got_term) {
-		if (got_hup) {
-			got_hup = 0;
-			reload(path, c, d, done, &reported);
-			mpath = conf_metrics_path(c);
-		}
-		now = mono_ns();
-		if (now >= next_vms) {
-			follow_round(c, d, done, &reported);
-			next_vms = follow_next(next_vms, opt.interval_ns, now);
-		}
-		if (strcmp(mpath ? mpath : "", written)) {	/* another file, or off */
-			if (written[0])
-				unlink(written);
-			snprintf(written, sizeof(written), "%s", mpath ? mpath : "");
-			last_err[0] = '\0';
-			next_metrics = now;
-		}
-		if (mpath && now >= next_metrics) {
-			metrics_round(mpath, last_err, sizeof(last_err));
-			next_metrics = follow_next(next_metrics, c->metrics_interval_ns, now);
-		}
-		wake = mpath && next_metrics < next_vms ? next_metrics : next_vms;
-		clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &(struct timespec){
-				.tv_sec = wake / NSEC_PER_SEC, .tv_nsec = wake % NSEC_PER_SEC }, NULL);
-	}
-	if (written[0])
-		unlink(written);
-	free(reported.pid);
-	return EXIT_OK;
-}
-
 int do_apply(int argc, char **argv)
 {
 	const char *path = argc ? argv[0] : VMSCHED_CONF_FILE;
@@ -451,7 +259,7 @@ int do_apply(int argc, char **argv)
 		return ret;
 	ret = apply_conf(&c, &d, opt.check, &m, &done);
 	if (!ret && opt.follow)
-		ret = follow(path, &c, &d, &done);
+		ret = apply_follow(path, &c, &d, &done);
 	free(done.pid);
 	conf_free(&c);
 	pdesc_free(&d);

@@ -44,6 +44,13 @@ int dev_try_open(void)
 	return fd;
 }
 
+void dev_close(void)
+{
+	if (fd >= 0)
+		close(fd);
+	fd = -1;
+}
+
 unsigned int dev_abi_minor(void)
 {
 	return fd >= 0 ? abi_minor : 0;

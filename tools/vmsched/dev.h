@@ -17,6 +17,12 @@
 int dev_fd(void);
 /* open without printing anything: fd or -errno */
 int dev_try_open(void);
+/*
+ * close the device opened by the calls above (the next call opens it
+ * again): a process that keeps running holds it only while it uses it,
+ * so that kvm_schedswap can be removed in between
+ */
+void dev_close(void);
 /* the uapi minor version of the module opened (0 if none is) */
 unsigned int dev_abi_minor(void);
 

@@ -55,8 +55,11 @@ static int lv_load(char *why, size_t len)
 		loaded = -1;
 		h = dlopen(LIBVIRT_SONAME, RTLD_NOW | RTLD_LOCAL);
 		if (!h) {
+			const char *e = dlerror();
+
 			snprintf(lv_why, sizeof(lv_why),
-				 "libvirt is not installed (%s), no domain metadata", dlerror());
+				 "libvirt is not installed (%s), no domain metadata",
+				 e ? e : LIBVIRT_SONAME);
 			goto out;
 		}
 		for (i = 0; i < sizeof(syms) / sizeof(syms[0]); i++) {
@@ -78,6 +81,11 @@ out:
 		return 0;
 	snprintf(why, len, "%s", lv_why);
 	return -ENOTSUP;
+}
+
+int lv_usable(char *why, size_t len)
+{
+	return lv_load(why, len);
 }
 
 static const char *last_error(void)

@@ -25,5 +25,11 @@
  * or libvirt is not installed (both with the reason in @why).
  */
 int lv_metadata(const char *name, char **xml, char *why, size_t len);
+/*
+ * Whether domain metadata can be read at all: 0 once libvirt.so.0 is
+ * loaded (whether libvirtd answers is not asked), or -ENOTSUP with the
+ * reason in @why.
+ */
+int lv_usable(char *why, size_t len);
 
 #endif

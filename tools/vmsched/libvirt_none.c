@@ -15,3 +15,9 @@ int lv_metadata(const char *name, char **xml, char *why, size_t len)
 	snprintf(why, len, "vmsched was built without libvirt");
 	return -ENOTSUP;
 }
+
+int lv_usable(char *why, size_t len)
+{
+	snprintf(why, len, "vmsched was built without libvirt");
+	return -ENOTSUP;
+}
