@@ -39,14 +39,15 @@ follow_end() {
 	unset VMSCHED_FAKE_DEV
 }
 
-# locked CMD...: CMD changes the fake's state file, while no call reads it
+# locked CMD...: CMD reads or changes the fake's state file while no call
+# writes it
 locked() { flock "$VMSCHED_FAKE_STATE.lock" "$@"; }
 
 # calls SECONDS: the number of STATS calls (each round makes one) in SECONDS
 calls() {
 	locked sed -i '/^log /d' "$VMSCHED_FAKE_STATE"
 	sleep "$1"
-	grep -c '^log stats' "$VMSCHED_FAKE_STATE"
+	locked grep -c '^log stats' "$VMSCHED_FAKE_STATE"
 }
 
 # holds: apply -f has the device open now
@@ -91,7 +92,7 @@ t_follow_quiet() {
 		"$TMP/follow.out" || fail "no \"nothing to follow\" line: $(cat "$TMP/follow.out")"
 	n=$(calls 1.5)
 	[ "$n" = 0 ] || fail "$n STATS calls in 1.5 s with nothing to follow"
-	grep -q '^log ' "$VMSCHED_FAKE_STATE" && fail "calls with nothing to follow: $(grep '^log ' "$VMSCHED_FAKE_STATE")"
+	locked grep -q '^log ' "$VMSCHED_FAKE_STATE" && fail "calls with nothing to follow: $(grep '^log ' "$VMSCHED_FAKE_STATE")"
 	holds && fail "the device is held while nothing is followed"
 	# a vm line: following, and a VM that starts gets its values
 	printf 'policy alpha\nvm db weight=100\nmetrics-textfile off\n' > "$TMP/q.conf"
