@@ -15,6 +15,9 @@
 #   rollback    a value the policy refuses (after validation passed) puts back
 #               the VMs set before it and the previous policy
 #   follow      apply -f gives a VM that starts later its parameters
+#   follow_rmmod rmmod kvm_schedswap works while apply -f runs, which says so
+#               once; after modprobe it applies the file again (policy, slice,
+#               the VMs' weights)
 # busybox sh; KTAP output; exit 0 pass, 1 fail, 4 skip.
 set -eu
 
@@ -258,5 +261,40 @@ wait $FPID || RC=$?
 has "$(cat $TMP/follow.out)" "reloading" "follow SIGHUP"
 info "$(cat $TMP/follow.out)"
 result follow
+
+# ---- follow_rmmod: the modules out and the core back while apply -f runs
+$VMSCHED apply -f -i 200ms > $TMP/rmmod.out 2>&1 &
+FPID=$!
+PIDS="$PIDS $FPID"
+sleep 1
+vs deactivate
+for m in example_sched rr_sched fair_sched bvt_sched; do rmmod "$m" 2>/dev/null || true; done
+# a round holds the device for a moment: rmmod is tried again then
+i=0
+while [ $i -lt 10 ] && ! rmmod kvm_schedswap 2> $TMP/rmmod.err; do
+	sleep 0.1
+	i=$((i + 1))
+done
+[ -e /dev/vmsched ] && fail "rmmod kvm_schedswap while apply -f runs: $(cat $TMP/rmmod.err)"
+sleep 1
+[ "$(grep -c 'kvm_schedswap is not loaded (rmmod?)' $TMP/rmmod.out)" = 1 ] ||
+	fail "not one line for the module gone: $(cat $TMP/rmmod.out)"
+modprobe kvm_schedswap || fail "modprobe kvm_schedswap"
+i=0
+while [ $i -lt 40 ] && ! grep -q 'kvm_schedswap is loaded again' $TMP/rmmod.out; do
+	sleep 0.25
+	i=$((i + 1))
+done
+sleep 1
+has "$(cat $TMP/rmmod.out)" "kvm_schedswap is loaded again: applying /etc/vmsched.conf again" follow_rmmod
+expect_state example 2000000
+expect_weight web1 300
+expect_weight later 50
+kill $FPID
+RC=0
+wait $FPID || RC=$?
+[ $RC = 0 ] || fail "apply -f exited $RC on SIGTERM"
+info "$(cat $TMP/rmmod.out)"
+result follow_rmmod
 
 [ $FAILED = 0 ]
