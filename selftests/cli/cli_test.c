@@ -32,7 +32,7 @@
 #define NOBODY		65534
 #define NO_MODULE_MSG	"vmsched: /dev/vmsched not found: is kvm_schedswap loaded? " \
 			"(modprobe kvm_schedswap)\n"
-#define WL_SECONDS	"20"
+#define WL_SECONDS	"30"
 
 /* one run of the CLI */
 struct res {
@@ -824,11 +824,15 @@ int main(void)
 	t_stats(&a, &b);
 	t_metrics(&a, &b);
 	/*
-	 * a late cumulative snapshot, to compare with what the VMMs measured;
-	 * early enough that the VMs still run for the swap tests after it
+	 * a late cumulative snapshot, to compare with what the VMMs measured:
+	 * at least 8 s into their lives, and well before their end (the
+	 * metrics case runs promtool, a large program that takes seconds to
+	 * start under emulation, and waits for apply -f's writes)
 	 */
-	while ((age = now_ns() - t0) < (atoi(WL_SECONDS) - 6) * 1e9)
+	while ((age = now_ns() - t0) < 8e9)
 		usleep(100000);
+	CHECK(age < (atoi(WL_SECONDS) - 5) * 1e9, "the cases before took %.1f s: the VMs end at %s s",
+	      age / 1e9, WL_SECONDS);
 	cli("-j stats -s");
 	snprintf(late, sizeof(late), "%s", r.out);
 	t_swap_deactivate(&a);
