@@ -126,16 +126,22 @@ unsigned int vms_nr_gated_locked(void)
 	return n;
 }
 
+/* @vc's statistics at @now, the grant or the wait in progress included */
+static void vms_vcpu_stats_now(const struct vms_vcpu *vc, u64 now, struct vms_stats *st)
+{
+	*st = vc->stats;
+	if (vc->state == VMS_GRANTED)
+		st->run_ns += vms_cputime_pending(vc);
+	else if (vc->state == VMS_QUEUED)
+		st->wait_ns += now - vc->queued_ns;
+}
+
 static void vms_fill_vcpu(struct vmsched_vcpu_stats *o, const struct vms_vm *vm,
 			  const struct vms_vcpu *vc, u64 now)
 {
-	struct vms_stats st = vc->stats;
+	struct vms_stats st;
 
-	/* include the grant or wait in progress */
-	if (vc->state == VMS_GRANTED)
-		st.run_ns += vms_cputime_pending(vc);
-	else if (vc->state == VMS_QUEUED)
-		st.wait_ns += now - vc->queued_ns;
+	vms_vcpu_stats_now(vc, now, &st);
 	/* pids as the caller's namespace numbers them */
 	o->pid = pid_vnr(vm->tgid);
 	o->vcpu_id = vc->vcpu_id;
@@ -156,39 +162,31 @@ static void vms_fill_vcpu(struct vmsched_vcpu_stats *o, const struct vms_vm *vm,
 
 /*
  * @vm's entry: the sums over its vCPUs and those that ended (vm->gone), so
- * that its counters and histogram never go back; @tmp: scratch
+ * that its counters and histogram never go back; its p99 is its worst
+ * running vCPU's
  */
-static void vms_fill_vm(struct vmsched_vm_stats *o, const struct vms_vm *vm,
-			struct vmsched_vcpu_stats *tmp, u64 now)
+static void vms_fill_vm(struct vmsched_vm_stats *o, const struct vms_vm *vm, u64 now)
 {
+	struct vms_stats sum = vm->gone, st;
 	const struct vms_vcpu *vc;
-	unsigned int i;
 
 	memset(o, 0, sizeof(*o));
 	o->pid = pid_vnr(vm->tgid);
 	o->nr_vcpus = vm->nr_vcpus;
 	memcpy(o->comm, vm->comm, sizeof(o->comm));
-	o->run_ns = vm->gone.run_ns;
-	o->wait_ns = vm->gone.wait_ns;
-	o->grants = vm->gone.grants;
-	o->preemptions = vm->gone.preemptions;
-	o->wakeups = vm->gone.wakeups;
-	o->lat_max_ns = vm->gone.lat_max_ns;
-	o->lat_sum_ns = vm->gone.lat_sum_ns;
-	memcpy(o->lat_hist, vm->gone.lat_hist, sizeof(o->lat_hist));
 	list_for_each_entry(vc, &vm->vcpus, vm_node) {
-		vms_fill_vcpu(tmp, vm, vc, now);
-		o->run_ns += tmp->run_ns;
-		o->wait_ns += tmp->wait_ns;
-		o->grants += tmp->grants;
-		o->preemptions += tmp->preemptions;
-		o->wakeups += tmp->wakeups;
-		o->lat_p99_ns = max(o->lat_p99_ns, tmp->lat_p99_ns);
-		o->lat_max_ns = max(o->lat_max_ns, tmp->lat_max_ns);
-		o->lat_sum_ns = vms_add_sat(o->lat_sum_ns, tmp->lat_sum_ns);
-		for (i = 0; i < VMSCHED_LAT_BUCKETS; i++)
-			o->lat_hist[i] += tmp->lat_hist[i];
+		vms_vcpu_stats_now(vc, now, &st);
+		vms_stats_add(&sum, &st);
+		o->lat_p99_ns = max(o->lat_p99_ns, vms_stats_percentile(&st, 99));
 	}
+	o->run_ns = sum.run_ns;
+	o->wait_ns = sum.wait_ns;
+	o->grants = sum.grants;
+	o->preemptions = sum.preemptions;
+	o->wakeups = sum.wakeups;
+	o->lat_max_ns = sum.lat_max_ns;
+	o->lat_sum_ns = sum.lat_sum_ns;
+	memcpy(o->lat_hist, sum.lat_hist, sizeof(o->lat_hist));
 }
 
 /* VMs the caller sees (all of @want's, or all visible if NULL) */
@@ -246,7 +244,6 @@ static void vms_snapshot_free(struct vms_snapshot *sn)
 int vms_stats_snapshot(struct vmsched_stats *s)
 {
 	unsigned int nvm, nvc, ivm = 0, ivc = 0, tries = 0;
-	struct vmsched_vcpu_stats tmp;
 	struct vms_snapshot sn;
 	struct pid *want;
 	const struct vms_vcpu *vc;
@@ -283,7 +280,7 @@ int vms_stats_snapshot(struct vmsched_stats *s)
 		if (!vms_vm_selected(vm, want))
 			continue;
 		if (ivm < sn.cvm)
-			vms_fill_vm(&sn.vms[ivm++], vm, &tmp, now);
+			vms_fill_vm(&sn.vms[ivm++], vm, now);
 		list_for_each_entry(vc, &vm->vcpus, vm_node)
 			if (ivc < sn.cvc)
 				vms_fill_vcpu(&sn.vcs[ivc++], vm, vc, now);
