@@ -274,20 +274,26 @@ int workload_start(struct workload *w, const char *const args[])
 	return 0;
 }
 
-long long thread_cpu_ns(pid_t pid, pid_t tid)
+long long read_number(const char *path)
 {
-	char path[64];
-	long long ns;
+	long long v;
 	FILE *f;
 	int n;
 
-	snprintf(path, sizeof(path), "/proc/%d/task/%d/schedstat", pid, tid);
 	f = fopen(path, "r");
 	if (!f)
 		return -errno;
-	n = fscanf(f, "%lld", &ns);
+	n = fscanf(f, "%lld", &v);
 	fclose(f);
-	return n == 1 ? ns : -EIO;
+	return n == 1 ? v : -EIO;
+}
+
+long long thread_cpu_ns(pid_t pid, pid_t tid)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/schedstat", pid, tid);
+	return read_number(path);
 }
 
 long long vm_vcpus_cpu_ns(pid_t pid)

@@ -107,6 +107,8 @@ void workload_kill(struct workload *w);
  * of /proc/PID/task/TID/schedstat); -errno if it cannot be read
  */
 long long thread_cpu_ns(pid_t pid, pid_t tid);
+/* the first number in file @path; -errno if it cannot be read */
+long long read_number(const char *path);
 /* the same, summed over the vCPU threads ("CPU N/KVM") of VMM @pid */
 long long vm_vcpus_cpu_ns(pid_t pid);
 

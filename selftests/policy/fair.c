@@ -111,20 +111,6 @@ static void test_cap(int fd, unsigned int slots, unsigned long long cap)
 
 #define HALT_POLL_NS	"/sys/module/kvm/parameters/halt_poll_ns"
 
-/* the number in file @path, or -errno */
-static long long read_ll(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	long long v = -EIO;
-
-	if (!f)
-		return -errno;
-	if (fscanf(f, "%lld", &v) != 1)
-		v = -EIO;
-	fclose(f);
-	return v;
-}
-
 /* a probe VM next to three spinners, all pinned to one pCPU: s.w[0] is the probe */
 struct probe_set {
 	struct vm_set s;
@@ -163,7 +149,7 @@ static void probe_start(int fd, struct probe_set *p, const struct wl_spec *probe
 
 	memset(p, 0, sizeof(*p));
 	p->s.fd = fd;
-	p->halt_poll = read_ll(HALT_POLL_NS);
+	p->halt_poll = read_number(HALT_POLL_NS);
 	CHECK(p->halt_poll >= 0, "read %s", HALT_POLL_NS);
 	/*
 	 * KVM's halt polling burns CPU in the thread of a halting vCPU while
