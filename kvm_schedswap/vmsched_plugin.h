@@ -10,11 +10,14 @@
  *
  * Model
  * -----
- * The core owns a pool of N slots (default: one per online CPU). A vCPU that
- * wants to enter the guest must hold a grant; a grant occupies one slot for a
- * slice chosen by the policy. When a slot is free and the policy has runnable
- * vCPUs, the core calls ops.pick_next(), grants the returned vCPU and arms its
- * slice timer. When the slice ends, a granted vCPU blocks (guest HLT) or its
+ * The core owns a pool of slots, one per pCPU of the pool (default: every
+ * online CPU). A vCPU that wants to enter the guest must hold a grant; a
+ * grant occupies the slot of one pCPU for a slice chosen by the policy. A
+ * vCPU whose thread may only run on some of the pool's CPUs (the admin's or
+ * libvirt's affinity) may only be granted their slots: vmsched_may_run()
+ * says which. When the slot of a CPU is free and the policy has runnable
+ * vCPUs, the core calls ops.pick_next() for that CPU, grants the returned
+ * vCPU and arms its slice timer. When the slice ends, a granted vCPU blocks (guest HLT) or its
  * thread stops, the core calls ops.charge() with the CPU time it used; if the
  * vCPU is still runnable the core hands it back with ops.enqueue(PREEMPTED)
  * and calls ops.pick_next() for the freed slot (which may pick it again:
@@ -45,6 +48,7 @@
 #define _VMSCHED_PLUGIN_H
 
 #ifdef __KERNEL__
+#include <linux/cpumask.h>
 #include <linux/types.h>
 #include <linux/list.h>
 #include <linux/time64.h>
@@ -99,11 +103,13 @@ struct vmsched_param_desc {
  * struct vmsched_sched - one instance of a policy, as the policy sees it
  * @params: global parameters, indexed like the policy's global descriptors
  * @nr_slots: number of slots (pCPUs) in the pool
+ * @cpus: the pool's CPUs, one slot each (read-only; set before ops.init)
  * @priv: free for the policy (set it in ops.init)
  */
 struct vmsched_sched {
 	u64 params[VMSCHED_MAX_PARAMS];
 	u32 nr_slots;
+	const struct cpumask *cpus;
 	void *priv;
 };
 
@@ -125,13 +131,21 @@ struct vmsched_vm {
  * struct vmsched_vcpu - one vCPU, as one policy instance sees it
  * @vm: its VM, in the same instance
  * @params: per-vCPU parameters
+ * @cpus: the pool's CPUs whose slots it may be granted (read-only; use
+ *	vmsched_may_run()): those its thread's affinity allows, or all of
+ *	them if it allows none. The core updates it only while the vCPU is
+ *	neither queued nor granted, so it does not change between an
+ *	enqueue and the pick_next or dequeue that follows.
  * @vcpu_id: KVM's vcpu_id
+ * @cpu: the CPU whose slot it holds while granted, else -1 (read-only)
  * @data: private storage for the policy, zeroed at attach
  */
 struct vmsched_vcpu {
 	struct vmsched_vm *vm;
 	u64 params[VMSCHED_MAX_PARAMS];
+	const struct cpumask *cpus;
 	u32 vcpu_id;
+	s32 cpu;
 	u64 data[VMSCHED_DATA_BYTES / sizeof(u64)];
 };
 
@@ -170,20 +184,25 @@ struct vmsched_ops {
 	void (*dequeue)(struct vmsched_sched *s, struct vmsched_vcpu *v, u64 now);
 
 	/**
-	 * @pick_next: choose a queued vCPU for a free slot.
+	 * @pick_next: choose a queued vCPU for the free slot of @cpu.
 	 *
-	 * Remove it from the policy's queue and return it with *@slice_ns set
-	 * to the slice it may run. Return NULL to leave the slot idle (a capped
+	 * Only a vCPU that may run there (vmsched_may_run(v, @cpu)) may be
+	 * returned. Remove it from the policy's queue and return it with
+	 * *@slice_ns set to the slice it may run. The core asks for every
+	 * free slot in turn; NULL for one CPU does not end the round while
+	 * queued vCPUs that may only run elsewhere wait. Return NULL to leave the slot idle (a capped
 	 * VM, or nothing runnable); a policy that holds queued vCPUs back sets
 	 * *@slice_ns to the time after which it wants to be asked again (the
 	 * core calls @pick_next again then, or earlier on any enqueue or
 	 * charge), and leaves it 0 otherwise. Policy bugs are contained, counted and
 	 * end in the policy's deactivation: a slice outside
 	 * [VMSCHED_SLICE_MIN_NS, VMSCHED_SLICE_MAX_NS] is clamped; a vCPU
-	 * that is not queued in this instance is ignored.
+	 * that is not queued in this instance is ignored; one that may not
+	 * run on @cpu is granted a slot it may use if one is free, else
+	 * @cpu's.
 	 */
-	struct vmsched_vcpu *(*pick_next)(struct vmsched_sched *s, u64 now,
-					  u64 *slice_ns);
+	struct vmsched_vcpu *(*pick_next)(struct vmsched_sched *s, unsigned int cpu,
+					  u64 now, u64 *slice_ns);
 
 	/**
 	 * @charge: @v held a grant and gave it up (slice end, block, stop,
@@ -201,7 +220,8 @@ struct vmsched_ops {
 	 * @check_preempt: optional; @woken was just enqueued with
 	 * VMSCHED_ENQ_WAKEUP while every slot is taken. Return a granted vCPU
 	 * whose slice should end now (the core charges it, re-enqueues it and
-	 * picks again), or NULL. @running lists the granted vCPUs.
+	 * picks again for its slot), or NULL. @running lists the granted
+	 * vCPUs holding a slot that @woken may run on.
 	 */
 	struct vmsched_vcpu *(*check_preempt)(struct vmsched_sched *s,
 					      struct vmsched_vcpu *woken,
@@ -287,6 +307,18 @@ struct vmsched_ops {
 int vmsched_register_policy(struct vmsched_ops *ops);
 void vmsched_unregister_policy(struct vmsched_ops *ops);
 #endif
+
+/**
+ * vmsched_may_run() - may @v be granted the slot of @cpu?
+ * @v: a vCPU of the asking instance
+ * @cpu: a CPU of the pool (pick_next's @cpu)
+ *
+ * Return: true if @cpu is in @v->cpus. Constant while @v is queued.
+ */
+static inline bool vmsched_may_run(const struct vmsched_vcpu *v, unsigned int cpu)
+{
+	return cpumask_test_cpu(cpu, v->cpus);
+}
 
 /* Accessors for policy data: one typed view per policy, no casts elsewhere. */
 #define VMSCHED_DATA(type, ptr)						\

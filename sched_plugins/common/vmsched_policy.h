@@ -184,6 +184,7 @@ static inline u64 vmsched_starve_after(u64 slice)
 /* a queued vCPU in the guard's list, in the policy's per-vCPU data */
 struct vmsched_waiter {
 	struct list_head link;	/* in the instance's list while queued */
+	struct vmsched_vcpu *v;	/* the vCPU */
 	u64 since;		/* when it queued */
 };
 
@@ -193,8 +194,9 @@ static inline void vmsched_waiter_init(struct vmsched_waiter *w)
 }
 
 static inline void vmsched_waiter_add(struct list_head *waiters, struct vmsched_waiter *w,
-				      u64 now)
+				      struct vmsched_vcpu *v, u64 now)
 {
+	w->v = v;
 	w->since = now;
 	list_add_tail(&w->link, waiters);
 }
@@ -204,28 +206,33 @@ static inline void vmsched_waiter_del(struct vmsched_waiter *w)
 	list_del_init(&w->link);
 }
 
-/* the vCPU that waited longest, if it waited long enough for the guard */
+/*
+ * the vCPU that waited longest of those that may run on @cpu, if it waited
+ * long enough for the guard
+ */
 static inline struct vmsched_waiter *vmsched_waiter_due(struct list_head *waiters, u64 now,
-							u64 slice)
+							u64 slice, unsigned int cpu)
 {
 	struct vmsched_waiter *w;
 
-	w = list_first_entry_or_null(waiters, struct vmsched_waiter, link);
-	if (w && now - w->since >= vmsched_starve_after(slice))
-		return w;
+	list_for_each_entry(w, waiters, link) {
+		if (now - w->since < vmsched_starve_after(slice))
+			return NULL;
+		if (vmsched_may_run(w->v, cpu))
+			return w;
+	}
 	return NULL;
 }
 
 /*
  * longest wait under the guard: until the guard serves the oldest, then
- * one slice per vCPU served first on each of @nr_slots slots, and the
- * slice in progress
+ * one slice per vCPU served first, and the slice in progress. All of them
+ * may be pinned to the one CPU the waiter may use, so the slots of the
+ * other CPUs do not shorten the bound.
  */
-static inline u64 vmsched_guarded_wait(u64 nr_queued, u32 nr_slots, u64 slice)
+static inline u64 vmsched_guarded_wait(u64 nr_queued, u64 slice)
 {
-	u64 rounds = div_u64(nr_queued + nr_slots - 1, nr_slots ? nr_slots : 1);
-
-	return vmsched_starve_after(slice) + (rounds + 1) * slice;
+	return vmsched_starve_after(slice) + (nr_queued + 1) * slice;
 }
 
 #endif /* _VMSCHED_POLICY_H */
