@@ -10,7 +10,7 @@
  *
  * vms_lock (raw spinlock, IRQ-safe): protects all scheduling state: the
  *	VM and vCPU lists, every vCPU's state, grant and queue membership, its
- *	thread (vc->task) and CPU-time mark, the slot count, statistics, and
+ *	thread (vc->task) and CPU-time mark, the slots (slots.c), statistics, and
  *	every call into a policy instance's scheduling and attach/detach
  *	callbacks. Taken from the kvm_entry probe (IRQs off), the slice and
  *	stop hrtimers (hardirq), the halt kprobe, the gate task_work and
@@ -74,8 +74,10 @@ enum vms_state {
 struct vms_instance {
 	struct vmsched_ops *ops;	/* the policy */
 	struct vmsched_sched sched;	/* the policy's view */
+	cpumask_var_t cpus;		/* its pool's CPUs, one slot each */
+	unsigned int limit;		/* at most this many (slots=), 0: all */
 	unsigned int slot;		/* index of its vmsched_vcpu/vm copies */
-	struct vmsched_vcpu **running;	/* scratch for check_preempt, nr_slots */
+	struct vmsched_vcpu **running;	/* scratch for check_preempt, nr_cpu_ids */
 	u64 activated_ns;		/* when it went live */
 };
 
@@ -131,6 +133,9 @@ struct vms_vcpu {
 	bool released;			/* VM going away: never wait again */
 	bool in_gate;			/* sleeping in the gate */
 	u64 slice_ns;			/* granted slice not started yet, or 0 */
+	int slot_cpu;			/* CPU whose slot its grant holds, or -1 */
+	cpumask_var_t cpus;		/* slots it may be granted (slots.c) */
+	bool pinned;			/* not every slot: its thread's affinity */
 	bool grant_adopted;		/* grant made by an earlier instance */
 	struct list_head state_node;	/* on vms_granted or vms_queued, by state */
 	u64 queued_ns;			/* when it was enqueued */
@@ -217,6 +222,20 @@ void vms_policy_error(struct vms_instance *in, const char *what);
 extern unsigned int vms_nr_granted;
 extern struct list_head vms_granted, vms_queued;
 void vms_set_state(struct vms_vcpu *vc, enum vms_state state);
+
+/* slots.c: one slot per pCPU of the pool */
+extern cpumask_var_t vms_free_slots;
+extern unsigned int vms_nr_queued_pinned;
+int vms_slots_init(void);
+void vms_slots_exit(void);
+unsigned int vms_slots_pick_cpus(struct cpumask *cpus, unsigned int limit,
+				 unsigned int except);
+void vms_slots_update_vcpu(struct vms_vcpu *vc);
+void vms_slots_set(const struct cpumask *cpus);
+unsigned int vms_slot_choose(struct vms_vcpu *vc, unsigned int cpu);
+void vms_slot_take(struct vms_vcpu *vc, unsigned int cpu);
+void vms_slot_put(struct vms_vcpu *vc);
+bool vms_slot_usable(const struct vms_vcpu *vc, const struct vms_vcpu *vv);
 
 /* track.c: run time, stops and the current thread of vCPUs */
 DECLARE_PER_CPU(struct vms_vcpu *, vms_cpu_vcpu);

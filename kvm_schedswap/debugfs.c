@@ -22,8 +22,12 @@ static int vms_status_show(struct seq_file *m, void *unused)
 	raw_spin_lock_irqsave(&vms_lock, flags);
 	in = vms_instance_locked();
 	seq_printf(m, "policy: %s\n", in ? in->ops->name : "(host scheduler)");
-	seq_printf(m, "slots: %u granted: %u\n", in ? in->sched.nr_slots : num_online_cpus(),
+	seq_printf(m, "slots: %u granted: %u", in ? in->sched.nr_slots : num_online_cpus(),
 		   vms_nr_granted);
+	if (in)
+		seq_printf(m, " cpus: %*pbl free: %*pbl", cpumask_pr_args(in->cpus),
+			   cpumask_pr_args(vms_free_slots));
+	seq_puts(m, "\n");
 	seq_printf(m, "vms: %u vcpus: %u swaps: %llu last_swap_ns: %llu\n", vms_nr_vms,
 		   vms_nr_vcpus, vms_swaps, vms_last_swap_ns);
 	seq_printf(m, "watchdog_events: %llu policy_errors: %llu\n", vms_watchdog_events,
@@ -31,9 +35,10 @@ static int vms_status_show(struct seq_file *m, void *unused)
 	list_for_each_entry(vm, &vms_vms, node) {
 		seq_printf(m, "vm %d %s vcpus %u\n", vm->pid, vm->comm, vm->nr_vcpus);
 		list_for_each_entry(vc, &vm->vcpus, vm_node)
-			seq_printf(m, "  vcpu %d tid %d %s%s run_ns %llu wait_ns %llu grants %llu stops %llu rethreads %llu\n",
+			seq_printf(m, "  vcpu %d tid %d %s%s slot %d cpus %*pbl run_ns %llu wait_ns %llu grants %llu stops %llu rethreads %llu\n",
 				   vc->vcpu_id, vc->tid, vms_state_name(vc->state),
-				   vc->in_gate ? " gated" : "", vc->stats.run_ns,
+				   vc->in_gate ? " gated" : "", vc->slot_cpu,
+				   cpumask_pr_args(vc->cpus), vc->stats.run_ns,
 				   vc->stats.wait_ns, vc->stats.grants, vc->stops, vc->rethreads);
 	}
 	if (in)

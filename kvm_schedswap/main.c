@@ -27,7 +27,7 @@ unsigned int vms_nr_vms, vms_nr_vcpus;
 
 unsigned int vms_param_slots;
 module_param_named(slots, vms_param_slots, uint, 0644);
-MODULE_PARM_DESC(slots, "vCPUs granted at once (pool size); 0 = online CPUs; read at activation");
+MODULE_PARM_DESC(slots, "pool size: the first N online CPUs, one slot each; 0 = all; read at activation");
 
 unsigned int vms_param_watchdog_ms = 2000;
 module_param_named(watchdog_ms, vms_param_watchdog_ms, uint, 0644);
@@ -61,19 +61,25 @@ static int __init vms_init(void)
 	int ret;
 
 	vms_repoll_init();
-	ret = vms_hooks_register();
+	ret = vms_slots_init();
 	if (ret)
 		return ret;
+	ret = vms_hooks_register();
+	if (ret)
+		goto err_slots;
 	ret = vms_dev_init();
-	if (ret) {
-		vms_hooks_unregister();
-		return ret;
-	}
+	if (ret)
+		goto err_hooks;
 	vms_debugfs_init();
 	vms_reaper_start();
 	vms_watchdog_start();
 	pr_info("loaded: %u slots, watchdog %u ms\n", num_online_cpus(), vms_param_watchdog_ms);
 	return 0;
+err_hooks:
+	vms_hooks_unregister();
+err_slots:
+	vms_slots_exit();
+	return ret;
 }
 
 static void __exit vms_exit(void)
@@ -97,6 +103,7 @@ static void __exit vms_exit(void)
 	 * once every task has passed a voluntary switch it has left.
 	 */
 	synchronize_rcu_tasks();
+	vms_slots_exit();
 	pr_info("unloaded\n");
 }
 

@@ -35,11 +35,11 @@ static inline void vms_op_dequeue(struct vms_instance *in, struct vms_vcpu *vc, 
 	in->ops->dequeue(&in->sched, vms_pv(in, vc), now);
 }
 
-static inline struct vmsched_vcpu *vms_op_pick_next(struct vms_instance *in, u64 now,
-						    u64 *slice)
+static inline struct vmsched_vcpu *vms_op_pick_next(struct vms_instance *in,
+						    unsigned int cpu, u64 now, u64 *slice)
 {
 	lockdep_assert_held(&vms_lock);
-	return in->ops->pick_next(&in->sched, now, slice);
+	return in->ops->pick_next(&in->sched, cpu, now, slice);
 }
 
 static inline void vms_op_charge(struct vms_instance *in, struct vms_vcpu *vc, u64 ran,

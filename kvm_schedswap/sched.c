@@ -4,9 +4,10 @@
  *
  * Design
  * ------
- * A vCPU may enter the guest while it holds a grant. Grants occupy slots of
- * the pool (vms_nr_granted <= nr_slots). Whenever a slot is free the policy
- * is asked (pick_next) which queued vCPU gets it and for how long; the slice
+ * A vCPU may enter the guest while it holds a grant. A grant holds the slot
+ * of one pCPU of the pool (slots.c). Whenever a slot is free the policy is
+ * asked (pick_next, for that slot's CPU) which queued vCPU that may run
+ * there gets it and for how long; the slice
  * hrtimer ends the grant, the vCPU is charged and, being still runnable,
  * queued again, and the freed slot is offered to the policy at once (which
  * may hand it straight back: then the vCPU simply keeps running). A vCPU
@@ -48,6 +49,12 @@ static struct hrtimer vms_repoll_timer;
 void vms_set_state(struct vms_vcpu *vc, enum vms_state state)
 {
 	lockdep_assert_held(&vms_lock);
+	if (vc->pinned && (vc->state == VMS_QUEUED) != (state == VMS_QUEUED)) {
+		if (state == VMS_QUEUED)
+			vms_nr_queued_pinned++;
+		else
+			vms_nr_queued_pinned--;
+	}
 	list_del_init(&vc->state_node);
 	if (state == VMS_GRANTED)
 		list_add_tail(&vc->state_node, &vms_granted);
@@ -89,6 +96,8 @@ void vms_attach_vcpu(struct vms_instance *in, struct vms_vcpu *vc, u64 now)
 	memset(v, 0, sizeof(*v));
 	v->vm = &vc->vm->pv[in->slot];
 	v->vcpu_id = vc->vcpu_id;
+	v->cpus = vc->cpus;
+	v->cpu = vc->slot_cpu;
 	vms_params_defaults(in->ops, VMSCHED_SCOPE_VCPU, v->params);
 	v->vm->nr_vcpus++;
 	vc->attached[in->slot] = true;
@@ -112,12 +121,13 @@ void vms_detach_vcpu(struct vms_instance *in, struct vms_vcpu *vc, u64 now)
 	vc->attached[in->slot] = false;
 }
 
-/* grant a slot to @vc for @slice ns */
-static void vms_grant(struct vms_vcpu *vc, u64 now, u64 slice)
+/* grant @vc the slot of @cpu for @slice ns */
+static void vms_grant(struct vms_vcpu *vc, unsigned int cpu, u64 now, u64 slice)
 {
 	u64 waited = now - vc->queued_ns;
 
 	vms_set_state(vc, VMS_GRANTED);
+	vms_slot_take(vc, cpu);
 	WRITE_ONCE(vc->granted, true);
 	vc->grant_adopted = false;
 	vc->wait_since_ns = 0;
@@ -204,21 +214,33 @@ void vms_repoll_exit(void)
 	hrtimer_cancel(&vms_repoll_timer);
 }
 
-/* fill free slots from the policy's queue */
+/*
+ * Fill the free slots from the policy's queue, asking for each in turn. A
+ * slot the policy has nothing for ends the round, unless pinned vCPUs wait:
+ * they may run on a later slot. So a round costs one pick_next per grant
+ * plus one, or one per free slot while pinned vCPUs wait.
+ */
 void vms_dispatch(struct vms_instance *in, u64 now)
 {
 	struct vmsched_vcpu *v;
 	struct vms_vcpu *vc;
+	unsigned int cpu, to;
 	u64 slice;
 
 	lockdep_assert_held(&vms_lock);
-	while (in && vms_nr_granted < in->sched.nr_slots) {
+	if (!in)
+		return;
+	cpu = cpumask_first(vms_free_slots);
+	while (cpu < nr_cpu_ids && !list_empty(&vms_queued)) {
 		slice = 0;
-		v = vms_op_pick_next(in, now, &slice);
+		v = vms_op_pick_next(in, cpu, now, &slice);
 		if (!v) {
-			if (slice && !list_empty(&vms_queued))
+			if (slice)
 				vms_repoll(slice);
-			break;
+			if (!vms_nr_queued_pinned)
+				break;
+			cpu = cpumask_next(cpu, vms_free_slots);
+			continue;
 		}
 		vc = vms_check_vcpu(in, v, VMS_QUEUED);
 		if (unlikely(!vc)) {
@@ -229,7 +251,13 @@ void vms_dispatch(struct vms_instance *in, u64 now)
 			vms_policy_error(in, "pick_next returned a slice outside 10us..10s");
 			slice = clamp_t(u64, slice, VMSCHED_SLICE_MIN_NS, VMSCHED_SLICE_MAX_NS);
 		}
-		vms_grant(vc, now, slice);
+		if (unlikely(!cpumask_test_cpu(cpu, vc->cpus)))
+			vms_policy_error(in, "pick_next returned a vCPU that may not run on that CPU");
+		to = vms_slot_choose(vc, cpu);
+		vms_grant(vc, to, now, slice);
+		/* granted elsewhere: @cpu's slot is still free, ask for it again */
+		if (to == cpu)
+			cpu = cpumask_next(cpu, vms_free_slots);
 	}
 }
 
@@ -255,6 +283,7 @@ bool vms_make_runnable(struct vms_instance *in, struct vms_vcpu *vc, u64 now)
 		vc->stats.wakeups++;
 		vc->wake_ns = now;
 	}
+	vms_slots_update_vcpu(vc);
 	/*
 	 * The wait the watchdog judges starts here, unless the vCPU only left
 	 * the gate to take a signal (QEMU's SIG_IPI) and is back: then its
@@ -266,9 +295,11 @@ bool vms_make_runnable(struct vms_instance *in, struct vms_vcpu *vc, u64 now)
 	vc->queued_ns = now;
 	vms_op_enqueue(in, vc, now, VMSCHED_ENQ_WAKEUP);
 
-	if (vms_nr_granted >= in->sched.nr_slots && in->ops->check_preempt) {
+	if (!cpumask_intersects(vms_free_slots, vc->cpus) && in->ops->check_preempt) {
+		/* the grants whose slot it could take */
 		list_for_each_entry(vv, &vms_granted, state_node)
-			if (n < in->sched.nr_slots && vv->attached[in->slot])
+			if (n < nr_cpu_ids && vv->attached[in->slot] &&
+			    vms_slot_usable(vc, vv))
 				in->running[n++] = &vv->pv[in->slot];
 		victim = vms_op_check_preempt(in, vc, in->running, n, now);
 		vv = victim ? vms_check_vcpu(in, victim, VMS_GRANTED) : NULL;
@@ -300,6 +331,7 @@ u64 vms_release_slot(struct vms_vcpu *vc, u64 now)
 	vc->slice_ns = 0;
 	WRITE_ONCE(vc->granted, false);
 	vms_set_state(vc, VMS_OUTSIDE);
+	vms_slot_put(vc);
 	vms_nr_granted--;
 	hrtimer_try_to_cancel(&vc->slice_timer);
 	hrtimer_try_to_cancel(&vc->stop_timer);
@@ -323,6 +355,7 @@ void vms_end_grant(struct vms_instance *in, struct vms_vcpu *vc, u64 now, bool r
 	vc->grant_adopted = false;
 	if (requeue && !(vc->task->flags & PF_EXITING)) {
 		vc->stats.preemptions++;
+		vms_slots_update_vcpu(vc);
 		vms_set_state(vc, VMS_QUEUED);
 		vc->queued_ns = now;
 		vc->wait_since_ns = now;
@@ -391,4 +424,5 @@ void vms_vcpu_init_sched(struct vms_vcpu *vc)
 	vms_track_init_vcpu(vc);
 	INIT_LIST_HEAD(&vc->state_node);
 	vc->state = VMS_OUTSIDE;
+	vc->slot_cpu = -1;
 }

@@ -33,6 +33,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/cpu.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
@@ -60,15 +61,6 @@ struct vmsched_ops *vms_active_ops_locked(void)
 	return in ? in->ops : NULL;
 }
 
-static unsigned int vms_pool_slots(void)
-{
-	unsigned int n = num_online_cpus();
-
-	if (vms_param_slots && vms_param_slots < n)
-		n = vms_param_slots;
-	return n;
-}
-
 static struct vms_instance *vms_instance_new(struct vmsched_ops *ops,
 					     const struct vmsched_kv *kv, unsigned int n)
 {
@@ -85,11 +77,20 @@ static struct vms_instance *vms_instance_new(struct vmsched_ops *ops,
 		return ERR_PTR(-ENOMEM);
 	in->ops = ops;
 	in->slot = vms_last_slot ^ 1;
-	in->sched.nr_slots = vms_pool_slots();
-	in->running = kcalloc(in->sched.nr_slots, sizeof(*in->running), GFP_KERNEL);
-	if (!in->running) {
+	if (!zalloc_cpumask_var(&in->cpus, GFP_KERNEL)) {
 		kfree(in);
 		return ERR_PTR(-ENOMEM);
+	}
+	/* the pool: the slots parameter is read at activation */
+	in->limit = READ_ONCE(vms_param_slots);
+	cpus_read_lock();
+	in->sched.nr_slots = vms_slots_pick_cpus(in->cpus, in->limit, nr_cpu_ids);
+	cpus_read_unlock();
+	in->sched.cpus = in->cpus;
+	in->running = kcalloc(nr_cpu_ids, sizeof(*in->running), GFP_KERNEL);
+	if (!in->running) {
+		ret = -ENOMEM;
+		goto err;
 	}
 	vms_params_restore(vms_saved_globals, ops, VMSCHED_SCOPE_GLOBAL, in->sched.params);
 	for (i = 0; i < n; i++)
@@ -110,6 +111,7 @@ static struct vms_instance *vms_instance_new(struct vmsched_ops *ops,
 	return in;
 err:
 	kfree(in->running);
+	free_cpumask_var(in->cpus);
 	kfree(in);
 	return ERR_PTR(ret);
 }
@@ -122,6 +124,7 @@ static void vms_instance_free(struct vms_instance *in)
 	if (in->ops->exit)
 		in->ops->exit(&in->sched);
 	kfree(in->running);
+	free_cpumask_var(in->cpus);
 	kfree(in);
 }
 
@@ -194,6 +197,7 @@ static void vms_switch(struct vms_instance *old, struct vms_instance *new, u64 n
 		if (old)
 			vms_detach_vm(old, vm);
 	}
+	vms_slots_set(new ? new->cpus : NULL);
 	/*
 	 * Queued vCPUs join @new in the order they were queued, longest
 	 * waiting first: a swap must not send anyone to the back of the line
@@ -265,12 +269,17 @@ static void vms_swap_to(struct vms_instance *new, u64 start)
 	u64 now;
 
 	old = rcu_dereference_protected(vms_active, lockdep_is_held(&vms_mutex));
+	/* no CPU comes or goes between reading the pool and publishing it */
+	cpus_read_lock();
+	if (new)
+		new->sched.nr_slots = vms_slots_pick_cpus(new->cpus, new->limit, nr_cpu_ids);
 	raw_spin_lock_irqsave(&vms_lock, flags);
 	now = ktime_get_ns();
 	if (!old)
 		vms_revoke_all(now);
 	vms_switch(old, new, now);
 	raw_spin_unlock_irqrestore(&vms_lock, flags);
+	cpus_read_unlock();
 	if (new)
 		vms_last_slot = new->slot;
 	vms_record_swap(start);

@@ -176,6 +176,10 @@ struct vms_vcpu *vms_discover(struct kvm_vcpu *vcpu)
 	vc = kzalloc(sizeof(*vc), GFP_ATOMIC | __GFP_NOWARN);
 	if (!vc)
 		return NULL;
+	if (!zalloc_cpumask_var(&vc->cpus, GFP_ATOMIC | __GFP_NOWARN)) {
+		kfree(vc);
+		return NULL;
+	}
 	vc->vcpu = vcpu;
 	vc->vcpu_id = vcpu->vcpu_id;
 	vc->task = current;
@@ -190,6 +194,7 @@ struct vms_vcpu *vms_discover(struct kvm_vcpu *vcpu)
 		raw_spin_unlock(&vms_lock);
 		new_vm = vms_new_vm(vcpu->kvm);
 		if (!new_vm) {
+			free_cpumask_var(vc->cpus);
 			kfree(vc);
 			return NULL;
 		}
@@ -334,6 +339,7 @@ static void vms_free_vcpu(struct rcu_head *rcu)
 
 	put_task_struct(vc->task);
 	put_pid(vc->tpid);
+	free_cpumask_var(vc->cpus);
 	kfree(vc);
 }
 
