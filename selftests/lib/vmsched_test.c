@@ -296,10 +296,9 @@ long long thread_cpu_ns(pid_t pid, pid_t tid)
 	return read_number(path);
 }
 
-long long vm_vcpus_cpu_ns(pid_t pid)
+int vm_vcpu_tids(pid_t pid, pid_t *tids, int max)
 {
 	char path[320], comm[32];
-	long long sum = 0, ns;
 	struct dirent *d;
 	int found = 0;
 	DIR *dir;
@@ -309,7 +308,7 @@ long long vm_vcpus_cpu_ns(pid_t pid)
 	dir = opendir(path);
 	if (!dir)
 		return -errno;
-	while ((d = readdir(dir))) {
+	while ((d = readdir(dir)) && found < max) {
 		if (d->d_name[0] == '.')
 			continue;
 		snprintf(path, sizeof(path), "/proc/%d/task/%s/comm", pid, d->d_name);
@@ -319,16 +318,55 @@ long long vm_vcpus_cpu_ns(pid_t pid)
 		if (!fgets(comm, sizeof(comm), f))
 			comm[0] = 0;
 		fclose(f);
-		if (strncmp(comm, "CPU ", 4))
-			continue;
-		ns = thread_cpu_ns(pid, atoi(d->d_name));
+		if (!strncmp(comm, "CPU ", 4))
+			tids[found++] = atoi(d->d_name);
+	}
+	closedir(dir);
+	return found;
+}
+
+long long vm_vcpus_cpu_ns(pid_t pid)
+{
+	pid_t tids[VM_MAX_VCPU_THREADS];
+	long long sum = 0, ns;
+	int n, i, found = 0;
+
+	n = vm_vcpu_tids(pid, tids, VM_MAX_VCPU_THREADS);
+	if (n < 0)
+		return n;
+	for (i = 0; i < n; i++) {
+		ns = thread_cpu_ns(pid, tids[i]);
 		if (ns >= 0) {
 			sum += ns;
 			found++;
 		}
 	}
-	closedir(dir);
 	return found ? sum : -ESRCH;
+}
+
+int thread_cpus_allowed(pid_t pid, pid_t tid, char *buf, size_t len)
+{
+	static const char key[] = "Cpus_allowed_list:";
+	char path[64], line[256], *v;
+	int ret = -ENOENT;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/status", pid, tid);
+	f = fopen(path, "r");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, key, sizeof(key) - 1))
+			continue;
+		v = line + sizeof(key) - 1;
+		v += strspn(v, " \t");
+		v[strcspn(v, "\n")] = 0;
+		snprintf(buf, len, "%s", v);
+		ret = 0;
+		break;
+	}
+	fclose(f);
+	return ret;
 }
 
 long long now_ns(void)

@@ -111,6 +111,14 @@ long long thread_cpu_ns(pid_t pid, pid_t tid);
 long long read_number(const char *path);
 /* the same, summed over the vCPU threads ("CPU N/KVM") of VMM @pid */
 long long vm_vcpus_cpu_ns(pid_t pid);
+/*
+ * thread ids of the vCPU threads ("CPU N/KVM") of VMM @pid, up to @max
+ * (in /proc's order); their number or -errno
+ */
+#define VM_MAX_VCPU_THREADS 64
+int vm_vcpu_tids(pid_t pid, pid_t *tids, int max);
+/* Cpus_allowed_list of thread @tid of @pid ("0", "0-1") into @buf; 0 or -errno */
+int thread_cpus_allowed(pid_t pid, pid_t tid, char *buf, size_t len);
 
 /* does /dev/kvm work here? */
 bool have_kvm(void);
