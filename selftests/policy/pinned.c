@@ -11,6 +11,9 @@
  *    what the host scheduler gave it, P1a and P1b within 10% of each other.
  *  - The core leaves the threads' affinity alone: every vCPU thread's
  *    Cpus_allowed_list is its pin before the policies and after each.
+ *  - The pool follows CPU hotplug: CPU 1 offline under rr leaves one slot
+ *    (Linux moves P1a and P1b to CPU 0, breaking their affinity) and all
+ *    three VMs share it; CPU 1 back gives the second slot back.
  */
 #include <errno.h>
 #include <string.h>
@@ -21,8 +24,15 @@
 #define NR_VMS		3
 #define HOST_S		4	/* measured intervals under the host scheduler */
 #define POLICY_S	6	/* and under each policy */
+#define HOTPLUG_S	3	/* and with CPU 1 offline */
 /* each phase drops one interval; a few seconds spare for start and swaps */
-#define RUN_S		(HOST_S + 2 * POLICY_S + 3 + 8)
+#define RUN_S		(HOST_S + 2 * POLICY_S + HOTPLUG_S + 4 + 8)
+/*
+ * three spinners on CPU 0 under rr get a third each; 0.1 only says that
+ * each still runs (rr's shares are checked in policy/rr)
+ */
+#define MIN_OFFLINE_CPU	0.1
+#define CPU1_ONLINE	"/sys/devices/system/cpu/cpu1/online"
 
 /*
  * The host scheduler runs P0's thread on its otherwise idle CPU 0 for 0.9
@@ -132,6 +142,42 @@ static void policy_phase(struct vm_set *s, const char *policy, const double *hos
 	check_affinity(s, policy);
 }
 
+/* the active pool's slot count, or -1 */
+static int nr_slots(int fd)
+{
+	struct vmsched_status st = { 0 };
+
+	return vms_status(fd, &st) ? -1 : (int)st.nr_slots;
+}
+
+/* CPU 1 goes offline under rr and comes back: the pool follows */
+static void hotplug_phase(struct vm_set *s)
+{
+	struct vmsched_status st = { 0 };
+	double cpu[NR_VMS];
+	int ret, k, n;
+
+	ret = write_file(CPU1_ONLINE, "0");
+	CHECK(ret == 0, "offline CPU 1: %s", strerror(-ret));
+	if (ret)
+		return;
+	n = nr_slots(s->fd);
+	CHECK(n == 1, "CPU 1 offline: %d slots, want 1", n);
+	measure(s, "rr, CPU 1 offline", HOTPLUG_S, cpu);
+	for (k = 0; k < s->nr; k++)
+		CHECK(cpu[k] >= MIN_OFFLINE_CPU, "CPU 1 offline: %s ran %.3f of a CPU, want %.2f",
+		      spec[k].name, cpu[k], MIN_OFFLINE_CPU);
+	ret = write_file(CPU1_ONLINE, "1");
+	CHECK(ret == 0, "online CPU 1: %s", strerror(-ret));
+	n = nr_slots(s->fd);
+	CHECK(n == 2, "CPU 1 back: %d slots, want 2", n);
+	check_active(s->fd, "rr", "after CPU 1 went and came back");
+	vms_status(s->fd, &st);
+	CHECK(st.watchdog_events == 0 && st.policy_errors == 0,
+	      "hotplug: watchdog events %llu, policy errors %llu",
+	      (unsigned long long)st.watchdog_events, (unsigned long long)st.policy_errors);
+}
+
 int main(void)
 {
 	double host[NR_VMS] = { 0 };
@@ -139,7 +185,7 @@ int main(void)
 	int ret, k;
 	int fd = policy_test_setup(2, NULL);
 
-	ktap_plan(3);
+	ktap_plan(4);
 	memset(&s, 0, sizeof(s));
 	s.fd = fd;
 	for (k = 0; k < NR_VMS; k++) {
@@ -147,7 +193,7 @@ int main(void)
 		CHECK(ret == 0, "start %s: %s", spec[k].name, strerror(-ret));
 		if (ret) {
 			vm_set_kill(&s);
-			for (k = 0; k < 3; k++)
+			for (k = 0; k < 4; k++)
 				ktap_result(false, "pinned_vms_start");
 			return ktap_finish();
 		}
@@ -165,6 +211,8 @@ int main(void)
 	ktap_case_done("fair_pinned_vm_keeps_its_cpu");
 	policy_phase(&s, "rr", host);
 	ktap_case_done("rr_pinned_vm_keeps_its_cpu");
+	hotplug_phase(&s);
+	ktap_case_done("pool_follows_cpu_hotplug");
 
 	vm_set_kill(&s);
 	vms_ioctl(fd, VMSCHED_IOC_DEACTIVATE, NULL);
