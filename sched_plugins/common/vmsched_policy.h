@@ -24,6 +24,7 @@
 #include <linux/module.h>
 #include <linux/rbtree.h>
 #include <linux/slab.h>
+#include <linux/stddef.h>
 #include <linux/time64.h>
 #endif
 
@@ -155,6 +156,86 @@ static inline u64 vt_wake(const struct vt_clock *c, u64 vt, u64 idle)
 {
 	return vt_wake_credit(c, vt, idle, 0);
 }
+
+/*
+ * Pinned vCPUs
+ * ------------
+ * A free slot is the slot of one CPU, and a vCPU whose thread's affinity
+ * leaves out some of the pool's CPUs may only be granted theirs
+ * (vmsched_may_run()). A policy that keeps vCPUs in a FIFO grants the
+ * first one that may run on the slot's CPU: the head when nothing is
+ * pinned, so that case stays O(1); past the vCPUs ahead of it that are
+ * pinned elsewhere otherwise.
+ */
+static inline struct vmsched_vcpu *__vmsched_first_may_run(struct list_head *head,
+							   size_t offset, unsigned int cpu)
+{
+	struct vmsched_vcpu *v;
+	struct list_head *pos;
+
+	for (pos = head->next; pos != head; pos = pos->next) {
+		v = container_of((void *)((char *)pos - offset), struct vmsched_vcpu, data);
+		if (vmsched_may_run(v, cpu))
+			return v;
+	}
+	return NULL;
+}
+
+/**
+ * vmsched_first_may_run() - the first vCPU of a FIFO that may run on a CPU
+ * @head: the FIFO, of the policy's per-vCPU data
+ * @type: the type of that data (at vmsched_vcpu.data)
+ * @member: the name of the list_head within @type
+ * @cpu: the CPU of the free slot
+ *
+ * Return: the vCPU, left in the FIFO, or NULL if none may run on @cpu.
+ */
+#define vmsched_first_may_run(head, type, member, cpu)			\
+	__vmsched_first_may_run(head, offsetof(type, member), cpu)
+
+static inline struct vmsched_vcpu *
+__vmsched_tree_first_may_run(struct rb_node *node, size_t node_offset, size_t queue_offset,
+			     size_t link_offset, unsigned int cpu, const void *skip)
+{
+	struct vmsched_vcpu *v;
+	char *vm;
+
+	for (; node; node = rb_next(node)) {
+		vm = (char *)node - node_offset;
+		if (vm == skip)
+			continue;
+		v = __vmsched_first_may_run((struct list_head *)(vm + queue_offset),
+					    link_offset, cpu);
+		if (v)
+			return v;
+	}
+	return NULL;
+}
+
+/**
+ * vmsched_tree_first_may_run() - the first vCPU that may run on a CPU of
+ * the first VM in a tree that has one
+ * @tree: a struct rb_root_cached of the policy's per-VM data
+ * @vm_type: the type of that data (at vmsched_vm.data)
+ * @node_member: the name of its rb_node in @tree
+ * @queue_member: the name of its FIFO of queued vCPUs
+ * @vcpu_type: the type of the per-vCPU data in the FIFOs
+ * @link_member: the name of the list_head within @vcpu_type
+ * @cpu: the CPU of the free slot
+ * @skip: a VM (per-VM data) to pass over, or NULL
+ *
+ * VMs are taken in tree order, and of the first with a vCPU that may run
+ * on @cpu the first such vCPU of its FIFO: the head of the first VM when
+ * nothing is pinned.
+ *
+ * Return: the vCPU, left in its FIFO, or NULL.
+ */
+#define vmsched_tree_first_may_run(tree, vm_type, node_member, queue_member,	\
+				   vcpu_type, link_member, cpu, skip)		\
+	__vmsched_tree_first_may_run(rb_first_cached(tree),			\
+				     offsetof(vm_type, node_member),		\
+				     offsetof(vm_type, queue_member),		\
+				     offsetof(vcpu_type, link_member), cpu, skip)
 
 /*
  * Starvation guard
