@@ -4,7 +4,9 @@
  *
  * Design
  * ------
- * One FIFO of runnable vCPUs. A free slot takes the head; its slice is the
+ * One FIFO of runnable vCPUs. A free slot takes the first vCPU that may
+ * run on its CPU (the head, unless vCPUs ahead are pinned to other CPUs:
+ * then the pick scans past them); its slice is the
  * global "slice" scaled by its VM's "weight" in percent (weight=200: twice
  * as long a turn, so about twice the CPU time of a busy VM of weight 100).
  * A vCPU whose slice ended, or that woke up, joins the tail.
@@ -70,20 +72,19 @@ static void ex_dequeue(struct vmsched_sched *s, struct vmsched_vcpu *v, u64 now)
 	list_del_init(&ex_vcpu(v)->link);
 }
 
-static struct vmsched_vcpu *ex_pick_next(struct vmsched_sched *s, u64 now,
-					 u64 *slice_ns)
+/* the first queued vCPU that may run on @cpu; only those may be returned */
+static struct vmsched_vcpu *ex_pick_next(struct vmsched_sched *s, unsigned int cpu,
+					 u64 now, u64 *slice_ns)
 {
 	struct ex_private *prv = ex_priv(s);
-	struct ex_vcpu *ev;
 	struct vmsched_vcpu *v;
 
 	vmsched_assert_sched_context();
-	ev = list_first_entry_or_null(&prv->fifo, struct ex_vcpu, link);
-	if (!ev)
+	v = vmsched_first_may_run(&prv->fifo, struct ex_vcpu, link, cpu);
+	if (!v)
 		return NULL;
-	list_del_init(&ev->link);
+	list_del_init(&ex_vcpu(v)->link);
 	prv->nr_picks++;
-	v = container_of((void *)ev, struct vmsched_vcpu, data);
 	*slice_ns = clamp_t(u64, ex_slice(s, v->vm), VMSCHED_SLICE_MIN_NS,
 			    VMSCHED_SLICE_MAX_NS);
 	return v;

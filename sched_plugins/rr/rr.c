@@ -8,16 +8,21 @@
  * attached or whose slice ended joins the tail; a free slot takes the head
  * for one slice (the global "slice" parameter). A vCPU that halts gives its
  * slot away at once (the core charges it and picks again): the rest of its
- * slice is lost, not carried over.
+ * slice is lost, not carried over. A vCPU pinned to some CPUs is passed
+ * over by the slots of the others: a slot takes the first vCPU in the FIFO
+ * that may run on its CPU.
  *
  * What it does not do: VMs, weights and caps play no part, so a VM with
  * more busy vCPUs gets more CPU; a woken vCPU never preempts. It is the
  * baseline the other policies are measured against, and the simplest
- * complete policy to read first. Every operation is O(1).
+ * complete policy to read first. Every operation is O(1) but a pick with
+ * pinned vCPUs queued, which scans past those pinned elsewhere: O(number
+ * queued) at worst.
  *
- * Starvation bound: a vCPU at the tail waits one slice per vCPU ahead of it
- * on each slot, plus the slices in progress; rr_max_wait() declares that,
- * so that a long slice with many vCPUs queued (1 s, three per slot) is not
+ * Starvation bound: a vCPU at the tail waits one slice per vCPU ahead of
+ * it, plus the slice in progress: all of them may be pinned to the one CPU
+ * it may use, so other slots do not shorten that. rr_max_wait() declares
+ * it, so that a long slice with many vCPUs queued (1 s, three) is not
  * taken for a starved vCPU.
  *
  * Locking
@@ -58,28 +63,29 @@ static void rr_dequeue(struct vmsched_sched *s, struct vmsched_vcpu *v, u64 now)
 }
 
 /**
- * rr_pick_next() - grant the head of the FIFO one slice
+ * rr_pick_next() - grant the first vCPU of the FIFO that may run on @cpu
  * @s: instance
+ * @cpu: the CPU whose slot is free
  * @now: current time (unused)
  * @slice_ns: out: the global slice
  *
- * Return: the vCPU, or NULL when the FIFO is empty.
+ * Return: the vCPU, or NULL when none queued may run on @cpu.
  */
-static struct vmsched_vcpu *rr_pick_next(struct vmsched_sched *s, u64 now,
-					 u64 *slice_ns)
+static struct vmsched_vcpu *rr_pick_next(struct vmsched_sched *s, unsigned int cpu,
+					 u64 now, u64 *slice_ns)
 {
 	struct rr_private *prv = rr_priv(s);
-	struct rr_vcpu *rv;
+	struct vmsched_vcpu *v;
 
 	vmsched_assert_sched_context();
-	rv = list_first_entry_or_null(&prv->fifo, struct rr_vcpu, link);
-	if (!rv)
+	v = vmsched_first_may_run(&prv->fifo, struct rr_vcpu, link, cpu);
+	if (!v)
 		return NULL;
-	list_del_init(&rv->link);
+	list_del_init(&rr_vcpu(v)->link);
 	prv->nr_queued--;
 	prv->nr_picks++;
 	*slice_ns = s->params[RR_SLICE];
-	return rr_vcpu_of(rv);
+	return v;
 }
 
 /**
@@ -99,13 +105,12 @@ static void rr_charge(struct vmsched_sched *s, struct vmsched_vcpu *v,
  * rr_max_wait() - the longest a queued vCPU waits now
  * @s: instance
  *
- * Return: one slice per round of the queue over the slots, plus one.
+ * Return: one slice per queued vCPU, plus one: a pinned vCPU may wait
+ * behind all of them on its one CPU.
  */
 static u64 rr_max_wait(struct vmsched_sched *s)
 {
-	u64 rounds = div_u64(rr_priv(s)->nr_queued + s->nr_slots - 1, s->nr_slots);
-
-	return (rounds + 1) * s->params[RR_SLICE];
+	return (rr_priv(s)->nr_queued + 1) * s->params[RR_SLICE];
 }
 
 static void rr_vcpu_attach(struct vmsched_sched *s, struct vmsched_vcpu *v,

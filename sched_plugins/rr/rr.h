@@ -34,11 +34,6 @@ static inline struct rr_vcpu *rr_vcpu(struct vmsched_vcpu *v)
 	return VMSCHED_DATA(struct rr_vcpu, v);
 }
 
-static inline struct vmsched_vcpu *rr_vcpu_of(struct rr_vcpu *rv)
-{
-	return container_of((void *)rv, struct vmsched_vcpu, data);
-}
-
 extern struct vmsched_ops rr_ops;
 
 #ifdef __KERNEL__

@@ -8,8 +8,10 @@
  *   t_never          never grants anything (the watchdog must eject it)
  *   t_bad            returns a vCPU it does not own and zero slices
  *
- * Design: one FIFO (list_head in each vCPU's private data). Locking: none
- * of its own; the core calls everything under its scheduler lock.
+ * Design: one FIFO (list_head in each vCPU's private data); a pick for a
+ * CPU's slot takes the first vCPU that may run there (t_one: and is the
+ * one vCPU it grants), scanning past those pinned elsewhere. Locking:
+ * none of its own; the core calls everything under its scheduler lock.
  */
 #include <linux/module.h>
 #include <linux/list.h>
@@ -65,14 +67,15 @@ static bool tp_eligible(struct vmsched_sched *s, struct vmsched_vcpu *v, bool on
 	return !one || (v->vm->pid == (s32)s->params[0] && v->vcpu_id == 0);
 }
 
-static struct vmsched_vcpu *tp_pick(struct vmsched_sched *s, u64 *slice, bool one)
+static struct vmsched_vcpu *tp_pick(struct vmsched_sched *s, unsigned int cpu,
+				    u64 *slice, bool one)
 {
 	struct tp_vcpu *tv;
 
 	list_for_each_entry(tv, &tp_priv(s)->queue, node) {
 		struct vmsched_vcpu *v = container_of((void *)tv, struct vmsched_vcpu, data);
 
-		if (tp_eligible(s, v, one)) {
+		if (vmsched_may_run(v, cpu) && tp_eligible(s, v, one)) {
 			list_del_init(&tv->node);
 			*slice = 5 * NSEC_PER_MSEC;
 			return v;
@@ -81,23 +84,27 @@ static struct vmsched_vcpu *tp_pick(struct vmsched_sched *s, u64 *slice, bool on
 	return NULL;
 }
 
-static struct vmsched_vcpu *tp_pick_fifo(struct vmsched_sched *s, u64 now, u64 *slice)
+static struct vmsched_vcpu *tp_pick_fifo(struct vmsched_sched *s, unsigned int cpu,
+					  u64 now, u64 *slice)
 {
-	return tp_pick(s, slice, false);
+	return tp_pick(s, cpu, slice, false);
 }
 
-static struct vmsched_vcpu *tp_pick_one(struct vmsched_sched *s, u64 now, u64 *slice)
+static struct vmsched_vcpu *tp_pick_one(struct vmsched_sched *s, unsigned int cpu,
+					 u64 now, u64 *slice)
 {
-	return tp_pick(s, slice, true);
+	return tp_pick(s, cpu, slice, true);
 }
 
-static struct vmsched_vcpu *tp_pick_never(struct vmsched_sched *s, u64 now, u64 *slice)
+static struct vmsched_vcpu *tp_pick_never(struct vmsched_sched *s, unsigned int cpu,
+					   u64 now, u64 *slice)
 {
 	return NULL;
 }
 
 /* garbage: a pointer into its own private state, and a zero slice */
-static struct vmsched_vcpu *tp_pick_bad(struct vmsched_sched *s, u64 now, u64 *slice)
+static struct vmsched_vcpu *tp_pick_bad(struct vmsched_sched *s, unsigned int cpu,
+					 u64 now, u64 *slice)
 {
 	*slice = 0;
 	return (struct vmsched_vcpu *)tp_priv(s);
