@@ -16,7 +16,8 @@
  * tree, so its share goes to the busy ones (work-conserving).
  *
  * System virtual time svt is the largest vt at which a VM was picked from
- * runq; it never decreases. A VM's credit is how far its vt is behind svt:
+ * runq (the lowest vt in runq then, see pinned vCPUs below); it never
+ * decreases. A VM's credit is how far its vt is behind svt:
  * run time at its weight that it is owed of its share. It is earned as svt
  * moves on, whether the VM runs, waits or sleeps, spent as the VM runs, and
  * capped at one slice of run at the VM's weight: a VM placed into runq,
@@ -91,9 +92,19 @@
  * next to one of 65535 gets about one slice per 500 ms (at slices up to
  * 15 ms) instead of 1/65536 of the CPU.
  *
+ * Pinned vCPUs: a free slot is that of one CPU, and each of the steps
+ * above (guard, rsvq, runq) takes the first VM that has a queued vCPU
+ * that may run there, and of that VM the first such vCPU of its FIFO. svt
+ * moves to the lowest vt in runq, the picked VM's unless VMs pinned
+ * elsewhere come first: VMs pinned to CPUs with less demand run ahead of
+ * it, and those sharing the busier CPUs keep their weights among
+ * themselves instead of being held at the floor.
+ *
  * Cost: enqueue, dequeue, pick and charge are O(log n) in the number of
  * VMs with queued vCPUs (plus O(log n) for each VM leaving capq);
- * check_preempt is O(log n) per slot.
+ * check_preempt is O(log n) per slot. With pinned vCPUs queued, a pick
+ * (and check_preempt, per slot) also passes over the waiters, VMs and
+ * vCPUs pinned elsewhere that come first: O(number queued) at worst.
  *
  * Locking
  * -------
@@ -301,7 +312,7 @@ static void fair_enqueue(struct vmsched_sched *s, struct vmsched_vcpu *v,
 		fvm->vt = vt_wake_credit(&prv->clock, fvm->vt, fvm->idle_epoch,
 					 fair_credit_max(s, vm));
 	list_add_tail(&fair_vcpu(v)->link, &fvm->queue);
-	vmsched_waiter_add(&prv->waiters, &fair_vcpu(v)->wait, now);
+	vmsched_waiter_add(&prv->waiters, &fair_vcpu(v)->wait, v, now);
 	prv->nr_queued++;
 	if (fvm->where == FAIR_IDLE)
 		fair_place(s, vm, fvm, now);
@@ -358,60 +369,97 @@ static struct vmsched_vcpu *fair_idle(struct fair_private *prv, u64 now,
 	return NULL;
 }
 
-/* the VM of the vCPU the starvation guard serves now, or NULL */
-static struct fair_vm *fair_starving(struct vmsched_sched *s, struct fair_private *prv,
-				     u64 now)
+/* the VM of queued vCPU @fv */
+static struct fair_vm *fair_vm_of_vcpu(struct fair_vcpu *fv)
+{
+	return fair_vm(fair_vcpu_of(fv)->vm);
+}
+
+/* the vCPU the starvation guard serves now on @cpu, or NULL */
+static struct fair_vcpu *fair_starving(struct vmsched_sched *s, struct fair_private *prv,
+				       u64 now, unsigned int cpu)
 {
 	struct vmsched_waiter *w;
-	struct fair_vm *fvm;
+	struct fair_vcpu *fv;
 
-	w = vmsched_waiter_due(&prv->waiters, now, s->params[FAIR_SLICE]);
+	w = vmsched_waiter_due(&prv->waiters, now, s->params[FAIR_SLICE], cpu);
 	if (!w)
 		return NULL;
-	fvm = fair_vm(fair_vcpu_of(container_of(w, struct fair_vcpu, wait))->vm);
+	fv = fair_vcpu(w->v);
 	/* over its cap: it waits for its bucket, not for its share */
-	return fvm->where == FAIR_RUNQ ? fvm : NULL;
+	return fair_vm_of_vcpu(fv)->where == FAIR_RUNQ ? fv : NULL;
+}
+
+/*
+ * the first vCPU that may run on @cpu of the VM owed its reservation
+ * longest of those that have one, at @now; VM @skip left out; or NULL
+ */
+static struct fair_vcpu *fair_owed(struct fair_private *prv, u64 now, unsigned int cpu,
+				   const struct fair_vm *skip)
+{
+	struct vmsched_vcpu *v;
+
+	v = vmsched_tree_first_may_run(&prv->rsvq, struct fair_vm, rsv_node, queue,
+				       struct fair_vcpu, link, cpu, skip);
+	/* rsvq is in key order: no VM after this one is owed either */
+	if (!v || vt_before(now, fair_vm(v->vm)->key))
+		return NULL;
+	return fair_vcpu(v);
+}
+
+/*
+ * the first vCPU that may run on @cpu of the VM with the lowest vt of those
+ * that have one; VM @skip left out; or NULL
+ */
+static struct fair_vcpu *fair_lowest(struct fair_private *prv, unsigned int cpu,
+				     const struct fair_vm *skip)
+{
+	struct vmsched_vcpu *v;
+
+	v = vmsched_tree_first_may_run(&prv->runq, struct fair_vm, node, queue,
+				       struct fair_vcpu, link, cpu, skip);
+	return v ? fair_vcpu(v) : NULL;
 }
 
 /**
  * fair_pick_next() - grant a starving vCPU, else one of the owed VM, else
- * one of the VM with the lowest vt
+ * one of the VM with the lowest vt; each the first that may run on @cpu
  * @s: instance
+ * @cpu: the CPU whose slot is free
  * @now: current time (ns)
  * @slice_ns: out: how long it may run; with NULL, when to ask again
  *
  * Return: the vCPU, removed from the queue, or NULL when nothing may run
- * (then *@slice_ns is 0, or the time until a capped VM may run again).
+ * on @cpu (then *@slice_ns is 0, or the time until a capped VM may run
+ * again).
  */
-static struct vmsched_vcpu *fair_pick_next(struct vmsched_sched *s, u64 now,
-					   u64 *slice_ns)
+static struct vmsched_vcpu *fair_pick_next(struct vmsched_sched *s, unsigned int cpu,
+					   u64 now, u64 *slice_ns)
 {
 	struct fair_private *prv = fair_priv(s);
 	enum fair_grant_kind kind = FAIR_SHARE_GRANT;
 	struct fair_vcpu *fv;
 	struct fair_vm *fvm;
-	struct rb_node *node;
 
 	vmsched_assert_sched_context();
 	fair_unthrottle(s, now);
-	node = rb_first_cached(&prv->rsvq);
-	fvm = fair_starving(s, prv, now);
-	if (fvm) {
-		/* the oldest waiter heads its VM's FIFO; svt is left alone */
+	fv = fair_starving(s, prv, now, cpu);
+	if (fv) {
+		/* svt is left alone */
 		prv->nr_starve_picks++;
 		kind = FAIR_GUARD_GRANT;
-	} else if (node && !vt_before(now, rb_entry(node, struct fair_vm, rsv_node)->key)) {
-		fvm = rb_entry(node, struct fair_vm, rsv_node);
+	} else if ((fv = fair_owed(prv, now, cpu, NULL))) {
 		prv->nr_rsv_picks++;
 		kind = FAIR_RSV_GRANT;
 	} else {
-		node = rb_first_cached(&prv->runq);
-		if (!node)
+		fv = fair_lowest(prv, cpu, NULL);
+		if (!fv)
 			return fair_idle(prv, now, slice_ns);
-		fvm = rb_entry(node, struct fair_vm, node);
-		vt_clock_advance(&prv->clock, fvm->vt);
+		/* the lowest vt in runq: VMs ahead of fv's may be pinned elsewhere */
+		vt_clock_advance(&prv->clock, rb_entry(rb_first_cached(&prv->runq),
+						       struct fair_vm, node)->vt);
 	}
-	fv = list_first_entry(&fvm->queue, struct fair_vcpu, link);
+	fvm = fair_vm_of_vcpu(fv);
 	list_del_init(&fv->link);
 	vmsched_waiter_del(&fv->wait);
 	prv->nr_queued--;
@@ -489,24 +537,26 @@ static bool fair_owed_if_requeued(const struct vmsched_sched *s, struct vmsched_
 }
 
 /*
- * Would pick_next at @now grant @wvm (queued, in runq) first, were a grant
- * of @vm ended and @vm queued again, charged nothing for it? Mirrors
- * pick_next: the starvation guard, then the VM owed longest, then the
- * lowest vt; @vm goes in behind VMs with the same key. A charge (0 or
- * more) only moves @vm back in each order, so the answer holds for it.
+ * Would pick_next for @cpu at @now grant @wvm (queued, in runq) first,
+ * were a grant of @vm on @cpu ended and @vm queued again, charged nothing
+ * for it? Mirrors pick_next: the starvation guard, then the VM owed
+ * longest, then the lowest vt, each among the VMs with a vCPU that may
+ * run on @cpu (@vm has one: the vCPU whose grant ends); @vm goes in behind
+ * VMs with the same key. A charge (0 or more) only moves @vm back in each
+ * order, so the answer holds for it.
  */
 static bool fair_picks_first(struct vmsched_sched *s, struct fair_vm *wvm,
-			     struct vmsched_vm *vm, u64 now)
+			     struct vmsched_vm *vm, u64 now, unsigned int cpu)
 {
 	struct fair_private *prv = fair_priv(s);
 	struct fair_vm *vfvm = fair_vm(vm), *head = NULL;
 	struct vmsched_waiter *w;
-	struct rb_node *node;
+	struct fair_vcpu *fv;
 	u64 key;
 
-	w = vmsched_waiter_due(&prv->waiters, now, s->params[FAIR_SLICE]);
+	w = vmsched_waiter_due(&prv->waiters, now, s->params[FAIR_SLICE], cpu);
 	if (w) {
-		head = fair_vm(fair_vcpu_of(container_of(w, struct fair_vcpu, wait))->vm);
+		head = fair_vm(w->v->vm);
 		if (head == wvm)
 			return true;
 		/* @vm may leave capq when charged nothing: count it as queued */
@@ -514,20 +564,16 @@ static bool fair_picks_first(struct vmsched_sched *s, struct fair_vm *wvm,
 			return false;
 		head = NULL;
 	}
-	node = rb_first_cached(&prv->rsvq);
-	if (node == &vfvm->rsv_node)
-		node = rb_next(node);
-	if (node && !vt_before(now, rb_entry(node, struct fair_vm, rsv_node)->key))
-		head = rb_entry(node, struct fair_vm, rsv_node);
+	fv = fair_owed(prv, now, cpu, vfvm);
+	if (fv)
+		head = fair_vm_of_vcpu(fv);
 	if (fair_owed_if_requeued(s, vm, now, &key) && !vt_before(now, key) &&
 	    (!head || vt_before(key, head->key)))
 		return false;
 	if (head)
 		return head == wvm;
-	node = rb_first_cached(&prv->runq);
-	if (node == &vfvm->node)
-		node = rb_next(node);
-	return node == &wvm->node &&
+	fv = fair_lowest(prv, cpu, vfvm);
+	return fv && fair_vm_of_vcpu(fv) == wvm &&
 	       !vt_before(vt_max(vfvm->vt, fair_vt_floor(s, vm)), wvm->vt);
 }
 
@@ -546,15 +592,16 @@ static u64 fair_vt_so_far(struct vmsched_vcpu *r, u64 now)
  * fair_check_preempt() - should a wake-up end one of the running grants?
  * @s: instance
  * @woken: the vCPU just enqueued with VMSCHED_ENQ_WAKEUP
- * @running: the granted vCPUs
+ * @running: the granted vCPUs on the CPUs @woken may run on
  * @nr_running: entries in @running
  * @now: current time (ns)
  *
  * Only a waker whose VM has credit left (vt before svt) or is owed its
  * reservation preempts, not one over its cap. A grant of another VM is
- * ended only if pick_next would then grant the waker's VM, the grant's own
- * VM queued again charged nothing more (fair_picks_first()), and never a
- * grant the starvation guard made. Of those that qualify, the one whose
+ * ended only if @woken may run on its CPU and pick_next for that CPU would
+ * then grant the waker's VM, the grant's own VM queued again charged
+ * nothing more (fair_picks_first()), and never a grant the starvation
+ * guard made. Of those that qualify, the one whose
  * VM, charged for the wall time of the grant so far, is furthest ahead
  * (most over its share) is ended. A grant adopted from the previous
  * policy at a swap counts at its VM's vt as it is.
@@ -582,7 +629,9 @@ static struct vmsched_vcpu *fair_check_preempt(struct vmsched_sched *s,
 
 		if (r->vm == woken->vm || fair_vcpu(r)->grant == FAIR_GUARD_GRANT)
 			continue;
-		if (!fair_picks_first(s, wvm, r->vm, now))
+		if (r->cpu < 0 || !vmsched_may_run(woken, r->cpu))
+			continue;
+		if (!fair_picks_first(s, wvm, r->vm, now, r->cpu))
 			continue;
 		vt = fair_vt_so_far(r, now);
 		if (!victim || vt_before(ahead, vt)) {
@@ -603,8 +652,8 @@ static struct vmsched_vcpu *fair_check_preempt(struct vmsched_sched *s,
  */
 static u64 fair_max_wait(struct vmsched_sched *s)
 {
-	return vmsched_guarded_wait(fair_priv(s)->nr_queued, s->nr_slots,
-				    s->params[FAIR_SLICE]) + s->params[FAIR_PERIOD];
+	return vmsched_guarded_wait(fair_priv(s)->nr_queued, s->params[FAIR_SLICE]) +
+	       s->params[FAIR_PERIOD];
 }
 
 static void fair_vm_attach(struct vmsched_sched *s, struct vmsched_vm *vm,
