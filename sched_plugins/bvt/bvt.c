@@ -29,8 +29,8 @@
  * to arm that switch comes at the end of a grant, up to a slice late.
  *
  * System virtual time SVT approximates the smallest A of runnable VMs: it is
- * the largest E at which a VM was picked (never above the A of any queued
- * VM) and it never decreases. A VM that wakes from idle gets A = max(A,
+ * the largest E at which a VM was picked (the lowest E in the tree then,
+ * never above the A of any queued VM) and it never decreases. A VM that wakes from idle gets A = max(A,
  * SVT), so sleeping earns no credit; a VM that is queued again without
  * having slept (its vCPU was preempted, or it held a slot all along because
  * its weight exceeded what one slot gives) is kept within C of SVT.
@@ -68,8 +68,21 @@
  * every runnable vCPU gets a slice within bvt_max_wait() whatever the
  * weights and warps.
  *
+ * Pinned vCPUs: a free slot is that of one CPU; the guard serves the
+ * oldest due waiter that may run there, else the slot takes the VM with
+ * the lowest E of those that have a queued vCPU that may run there, and of
+ * its FIFO the first such vCPU. SVT moves to the lowest E in the tree,
+ * the picked VM's unless VMs pinned elsewhere come first, so VMs pinned
+ * to less busy CPUs run ahead of SVT instead of holding the others at the
+ * floor. The VM a grant competes with (its slice) is still the lowest E
+ * but its own, wherever that one may run. check_preempt weighs a grant
+ * against the VMs that may run on its CPU.
+ *
  * Cost: enqueue, dequeue, pick and charge are O(log n) in the number of VMs
- * with queued vCPUs; check_preempt is O(number of slots).
+ * with queued vCPUs; check_preempt is O(number of slots). With pinned
+ * vCPUs queued, a pick (and check_preempt, per slot) also passes over the
+ * waiters, VMs and vCPUs pinned elsewhere that come first: O(number
+ * queued) at worst.
  *
  * Locking
  * -------
@@ -169,6 +182,26 @@ static void bvt_vm_put(struct vmsched_sched *s, struct bvt_vm *bvm)
 		bvm->idle_epoch = bvt_priv(s)->clock.epoch;
 }
 
+/* the VM of queued vCPU @bv */
+static struct bvt_vm *bvt_vm_of_vcpu(struct bvt_vcpu *bv)
+{
+	return bvt_vm(bvt_vcpu_of(bv)->vm);
+}
+
+/*
+ * the first vCPU that may run on @cpu of the VM with the lowest E of those
+ * that have one; VM @skip left out; or NULL
+ */
+static struct bvt_vcpu *bvt_lowest(struct bvt_private *prv, unsigned int cpu,
+				   const struct bvt_vm *skip)
+{
+	struct vmsched_vcpu *v;
+
+	v = vmsched_tree_first_may_run(&prv->runq, struct bvt_vm, node, queue,
+				       struct bvt_vcpu, link, cpu, skip);
+	return v ? bvt_vcpu(v) : NULL;
+}
+
 static u64 bvt_slice(const struct vmsched_sched *s, const struct vmsched_vm *vm,
 		     const struct bvt_vm *bvm, const struct rb_node *next)
 {
@@ -211,7 +244,7 @@ static void bvt_enqueue(struct vmsched_sched *s, struct vmsched_vcpu *v,
 	if (bvm->nr_active++ == 0 && (flags & VMSCHED_ENQ_WAKEUP))
 		bvm->avt = vt_wake(&bvt_priv(s)->clock, bvm->avt, bvm->idle_epoch);
 	list_add_tail(&bv->link, &bvm->queue);
-	vmsched_waiter_add(&bvt_priv(s)->waiters, &bv->wait, now);
+	vmsched_waiter_add(&bvt_priv(s)->waiters, &bv->wait, v, now);
 	bvt_priv(s)->nr_queued++;
 	if (!bvt_vm_queued(bvm)) {
 		bvt_update_warp(vm, bvm, now);
@@ -241,36 +274,40 @@ static void bvt_dequeue(struct vmsched_sched *s, struct vmsched_vcpu *v, u64 now
 
 /**
  * bvt_pick_next() - grant a starving vCPU, else the first vCPU of the VM
- * with the lowest E
+ * with the lowest E; each the first that may run on @cpu
  * @s: instance
+ * @cpu: the CPU whose slot is free
  * @now: current time (ns)
  * @slice_ns: out: how long it may run
  *
- * Return: the vCPU, removed from the queue, or NULL when nothing is queued.
+ * Return: the vCPU, removed from the queue, or NULL when none queued may
+ * run on @cpu.
  */
-static struct vmsched_vcpu *bvt_pick_next(struct vmsched_sched *s, u64 now,
-					  u64 *slice_ns)
+static struct vmsched_vcpu *bvt_pick_next(struct vmsched_sched *s, unsigned int cpu,
+					  u64 now, u64 *slice_ns)
 {
 	struct bvt_private *prv = bvt_priv(s);
-	struct rb_node *node = rb_first_cached(&prv->runq), *next;
 	struct vmsched_waiter *w = vmsched_waiter_due(&prv->waiters, now,
-						      s->params[BVT_SLICE]);
+						      s->params[BVT_SLICE], cpu);
+	struct rb_node *node, *next;
 	struct bvt_vcpu *bv;
 	struct bvt_vm *bvm;
 
 	vmsched_assert_sched_context();
-	if (!node)
-		return NULL;
 	if (w) {
-		/* the oldest waiter heads its VM's FIFO; SVT is left alone */
-		bvm = bvt_vm(bvt_vcpu_of(container_of(w, struct bvt_vcpu, wait))->vm);
-		node = &bvm->node;
+		/* SVT is left alone */
+		bv = bvt_vcpu(w->v);
 		prv->nr_starve_picks++;
 	} else {
-		bvm = rb_entry(node, struct bvt_vm, node);
-		vt_clock_advance(&prv->clock, bvm->evt);
+		bv = bvt_lowest(prv, cpu, NULL);
+		if (!bv)
+			return NULL;
+		/* the lowest E in the tree: VMs ahead of bv's may be pinned elsewhere */
+		vt_clock_advance(&prv->clock, rb_entry(rb_first_cached(&prv->runq),
+						       struct bvt_vm, node)->evt);
 	}
-	bv = list_first_entry(&bvm->queue, struct bvt_vcpu, link);
+	bvm = bvt_vm_of_vcpu(bv);
+	node = &bvm->node;
 	list_del_init(&bv->link);
 	vmsched_waiter_del(&bv->wait);
 	prv->nr_queued--;
@@ -379,14 +416,15 @@ static u64 bvt_evt_if_preempted(const struct vmsched_sched *s, struct vmsched_vc
  * bvt_check_preempt() - should a wake-up end one of the running grants?
  * @s: instance
  * @woken: the vCPU just enqueued with VMSCHED_ENQ_WAKEUP
- * @running: the granted vCPUs
+ * @running: the granted vCPUs on the CPUs @woken may run on
  * @nr_running: entries in @running
  * @now: current time (ns)
  *
  * Only a preemption after which the next pick grants another VM than the
  * victim's is made: the victim's VM, charged for its grant so far and
- * queued again, must not come before the VM heading the tree (but for the
- * victim's own, which moves; a tie leaves the one queued first). Of the
+ * queued again, must not come before the VM heading the tree among those
+ * that may run on the victim's CPU (but for the victim's own, which moves;
+ * a tie leaves the one queued first), and @woken must be able to run there. Of the
  * grants of VMs other than the waker's that qualify, the one whose VM
  * would then have the highest E is ended.
  *
@@ -397,8 +435,9 @@ static struct vmsched_vcpu *bvt_check_preempt(struct vmsched_sched *s,
 					      struct vmsched_vcpu **running,
 					      unsigned int nr_running, u64 now)
 {
-	struct rb_node *first = rb_first_cached(&bvt_priv(s)->runq), *ahead;
+	struct bvt_private *prv = bvt_priv(s);
 	struct vmsched_vcpu *victim = NULL;
+	struct bvt_vcpu *ahead;
 	u64 evt, best = 0;
 	unsigned int i;
 
@@ -408,12 +447,14 @@ static struct vmsched_vcpu *bvt_check_preempt(struct vmsched_sched *s,
 	for (i = 0; i < nr_running; i++) {
 		struct vmsched_vcpu *r = running[i];
 
-		if (r->vm == woken->vm)
+		if (r->vm == woken->vm || r->cpu < 0 || !vmsched_may_run(woken, r->cpu))
 			continue;
-		/* not NULL: the waker's VM is queued and is not r's */
-		ahead = first == &bvt_vm(r->vm)->node ? rb_next(first) : first;
+		/* the waker's VM is queued, is not r's and may run there */
+		ahead = bvt_lowest(prv, r->cpu, bvt_vm(r->vm));
+		if (WARN_ON_ONCE(!ahead))
+			continue;
 		evt = bvt_evt_if_preempted(s, r, now);
-		if (vt_before(evt, rb_entry(ahead, struct bvt_vm, node)->evt))
+		if (vt_before(evt, bvt_vm_of_vcpu(ahead)->evt))
 			continue;
 		if (!victim || vt_before(best, evt)) {
 			victim = r;
@@ -421,7 +462,7 @@ static struct vmsched_vcpu *bvt_check_preempt(struct vmsched_sched *s,
 		}
 	}
 	if (victim)
-		bvt_priv(s)->nr_preempts++;
+		prv->nr_preempts++;
 	return victim;
 }
 
@@ -515,8 +556,7 @@ static int bvt_init(struct vmsched_sched *s)
  */
 static u64 bvt_max_wait(struct vmsched_sched *s)
 {
-	return vmsched_guarded_wait(bvt_priv(s)->nr_queued, s->nr_slots,
-				    s->params[BVT_SLICE]);
+	return vmsched_guarded_wait(bvt_priv(s)->nr_queued, s->params[BVT_SLICE]);
 }
 
 static void bvt_exit(struct vmsched_sched *s)
