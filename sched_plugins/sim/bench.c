@@ -22,36 +22,36 @@
 
 typedef struct vmsched_vcpu *(*decide_fn)(struct vmsched_ops *ops,
 					   struct vmsched_sched *s,
-					   struct vmsched_vcpu *v, u64 ran,
-					   u64 now, u64 *slice);
+					   struct vmsched_vcpu *v, unsigned int cpu,
+					   u64 ran, u64 now, u64 *slice);
 
 struct vmsched_vcpu *bench_decide(struct vmsched_ops *ops, struct vmsched_sched *s,
-				  struct vmsched_vcpu *v, u64 ran, u64 now,
-				  u64 *slice);
+				  struct vmsched_vcpu *v, unsigned int cpu, u64 ran,
+				  u64 now, u64 *slice);
 struct vmsched_vcpu *bench_warm_up(struct vmsched_ops *ops, struct vmsched_sched *s,
-				   struct vmsched_vcpu *v, u64 ran, u64 now,
-				   u64 *slice);
+				   struct vmsched_vcpu *v, unsigned int cpu, u64 ran,
+				   u64 now, u64 *slice);
 
 /* the measured function: one scheduling decision, nothing else */
 __attribute__((noipa))
 struct vmsched_vcpu *bench_decide(struct vmsched_ops *ops, struct vmsched_sched *s,
-				  struct vmsched_vcpu *v, u64 ran, u64 now,
-				  u64 *slice)
+				  struct vmsched_vcpu *v, unsigned int cpu, u64 ran,
+				  u64 now, u64 *slice)
 {
 	ops->charge(s, v, ran, now);
 	ops->enqueue(s, v, now, VMSCHED_ENQ_PREEMPTED);
-	return ops->pick_next(s, now, slice);
+	return ops->pick_next(s, cpu, now, slice);
 }
 
 /* the same, not counted */
 __attribute__((noipa))
 struct vmsched_vcpu *bench_warm_up(struct vmsched_ops *ops, struct vmsched_sched *s,
-				   struct vmsched_vcpu *v, u64 ran, u64 now,
-				   u64 *slice)
+				   struct vmsched_vcpu *v, unsigned int cpu, u64 ran,
+				   u64 now, u64 *slice)
 {
 	ops->charge(s, v, ran, now);
 	ops->enqueue(s, v, now, VMSCHED_ENQ_PREEMPTED);
-	return ops->pick_next(s, now, slice);
+	return ops->pick_next(s, cpu, now, slice);
 }
 
 /* run @n decisions, each at the slot whose slice ends first */
@@ -71,14 +71,16 @@ static void bench_run(struct sim *sim, u64 n, decide_fn decide)
 				slot = &sim->slots[i];
 		end = slot->start + slot->slice;
 		v = slot->v;
+		v->pv.cpu = -1;
 		sim_in_sched_cb = true;
-		pv = decide(sim->ops, &sim->s, &v->pv, end - slot->start,
-				  end, &slice);
+		pv = decide(sim->ops, &sim->s, &v->pv, (unsigned int)(slot - sim->slots),
+			    end - slot->start, end, &slice);
 		sim_in_sched_cb = false;
 		v->state = SIM_QUEUED;
 		v = container_of(pv, struct sim_vcpu, pv);
 		v->state = SIM_RUNNING;
 		v->slot = (int)(slot - sim->slots);
+		v->pv.cpu = v->slot;
 		slot->v = v;
 		slot->start = end;
 		slot->slice = clamp_t(u64, slice, SIM_MIN_SLICE, SIM_MAX_SLICE);

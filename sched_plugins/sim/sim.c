@@ -17,10 +17,16 @@
  *   attach       vm_attach, vcpu_attach, enqueue(WAKEUP) if runnable
  *   detach       dequeue (queued) or charge (granted), vcpu_detach, vm_detach
  *
- * pick_next is asked once per free slot until it returns NULL; a slice
- * outside 10 us..10 s is a policy error, as in the core. A NULL with
- * *slice_ns set arms a re-poll at now + *slice_ns (the facility proposed to
- * the core for caps).
+ * Slot n is the slot of CPU n. pick_next is asked for every free slot in
+ * turn (in slot order, or the reverse with fill_reverse) while vCPUs are
+ * queued, a NULL for one slot moving on to the next: vCPUs pinned to other
+ * CPUs may be waiting for theirs. A vCPU returned for a slot it may not
+ * run on, or a slice outside 10 us..10 s, is a policy error, as in the
+ * core; so is a NULL for a slot that a queued vCPU may run on, unless the
+ * policy asks for a re-poll (idle_picks). A NULL with *slice_ns set arms a
+ * re-poll at now + *slice_ns (the facility proposed to the core for caps).
+ * check_preempt is called when no slot the woken vCPU may run on is free,
+ * with the vCPUs granted those slots.
  */
 #include <string.h>
 
@@ -257,6 +263,7 @@ static void sim_end_grant(struct sim *sim, struct sim_slot *slot, bool detach)
 	u64 ran = sim->now - slot->start;
 
 	slot->v = NULL;
+	v->pv.cpu = -1;
 	v->run_ns += ran;
 	v->vm->run_ns += ran;
 	v->vm->run_total += ran;
@@ -303,6 +310,7 @@ static void sim_grant(struct sim *sim, struct sim_slot *slot,
 	sim->decisions++;
 	v->state = SIM_RUNNING;
 	v->slot = (int)(slot - sim->slots);
+	v->pv.cpu = v->slot;
 	v->grants++;
 	v->wait_max = max(v->wait_max, sim->now - v->queued_at);
 	slot->v = v;
@@ -336,66 +344,90 @@ static struct sim_vcpu *sim_check_pick(struct vmsched_vcpu *pv)
 	return v;
 }
 
-/* ask the policy for every free slot, until it says NULL */
+/* is a vCPU that may run on @cpu queued? */
+static bool sim_queued_for(const struct sim *sim, u32 cpu)
+{
+	u32 i, j;
+
+	for (i = 0; i < sim->nr_vms; i++)
+		for (j = 0; j < sim->vms[i]->nr_vcpus; j++) {
+			const struct sim_vcpu *v = &sim->vms[i]->vcpus[j];
+
+			if (v->state == SIM_QUEUED && cpumask_test_cpu(cpu, &v->cpus))
+				return true;
+		}
+	return false;
+}
+
+/* ask the policy for every free slot in turn while vCPUs are queued */
 static void sim_fill(struct sim *sim)
 {
 	struct vmsched_vcpu *pv;
 	struct sim_vcpu *v;
 	u64 slice;
-	u32 i;
+	u32 k, i;
 
-	for (i = 0; i < sim->nr_slots; i++) {
+	for (k = 0; k < sim->nr_slots && sim->nr_queued; k++) {
+		i = sim->fill_reverse ? sim->nr_slots - 1 - k : k;
 		if (sim->slots[i].v)
 			continue;
 		slice = 0;
 		sim_in_sched_cb = true;
-		pv = sim->ops->pick_next(&sim->s, sim->now, &slice);
+		pv = sim->ops->pick_next(&sim->s, i, sim->now, &slice);
 		sim_in_sched_cb = false;
 		if (!pv) {
 			if (slice) {
 				sim->repolls++;
 				sim->repoll_at = min(sim->repoll_at, sim->now + slice);
-			} else if (sim->nr_queued) {
+			} else if (sim_queued_for(sim, i)) {
 				sim->idle_picks++;
 			}
-			return;
+			continue;
 		}
 		v = sim_check_pick(pv);
 		if (!v) {
 			sim->policy_errors++;
 			return;
 		}
+		if (!cpumask_test_cpu(i, &v->cpus)) {
+			printf("# policy error: vCPU %u granted slot %u outside its CPUs\n",
+			       v->id, i);
+			sim->policy_errors++;
+		}
 		sim_grant(sim, &sim->slots[i], v, slice);
 	}
 }
 
-static bool sim_full(const struct sim *sim)
+/* is the slot of a CPU that @v may run on free? */
+static bool sim_free_slot_for(const struct sim *sim, const struct sim_vcpu *v)
 {
 	u32 i;
 
 	for (i = 0; i < sim->nr_slots; i++)
-		if (!sim->slots[i].v)
-			return false;
-	return true;
+		if (!sim->slots[i].v && cpumask_test_cpu(i, &v->cpus))
+			return true;
+	return false;
 }
 
+/* every slot @woken may run on is taken: may it end one of those grants? */
 static void sim_check_preempt(struct sim *sim, struct sim_vcpu *woken)
 {
 	struct vmsched_vcpu *running[sim->nr_slots], *pv;
 	struct sim_vcpu *victim;
 	struct sim_slot *slot;
-	u32 i;
+	u32 i, n = 0;
 
 	for (i = 0; i < sim->nr_slots; i++)
-		running[i] = &sim->slots[i].v->pv;
+		if (cpumask_test_cpu(i, &woken->cpus))
+			running[n++] = &sim->slots[i].v->pv;
 	sim_in_sched_cb = true;
-	pv = sim->ops->check_preempt(&sim->s, &woken->pv, running,
-				     sim->nr_slots, sim->now);
+	pv = sim->ops->check_preempt(&sim->s, &woken->pv, running, n, sim->now);
 	sim_in_sched_cb = false;
 	if (!pv)
 		return;
 	victim = container_of(pv, struct sim_vcpu, pv);
-	if (victim->state != SIM_RUNNING || sim->slots[victim->slot].v != victim) {
+	if (victim->state != SIM_RUNNING || sim->slots[victim->slot].v != victim ||
+	    !cpumask_test_cpu((u32)victim->slot, &woken->cpus)) {
 		sim->policy_errors++;
 		return;
 	}
@@ -416,7 +448,7 @@ static void sim_wake(struct sim *sim, struct sim_vcpu *v)
 	v->woke = sim->now;
 	v->wakes++;
 	sim_enqueue(sim, v, VMSCHED_ENQ_WAKEUP);
-	if (!sim_full(sim))
+	if (sim_free_slot_for(sim, v))
 		sim_fill(sim);
 	else if (sim->ops->check_preempt)
 		sim_check_preempt(sim, v);
@@ -427,13 +459,23 @@ static void sim_wake(struct sim *sim, struct sim_vcpu *v)
 struct sim *sim_create(struct vmsched_ops *ops, u32 nr_slots,
 		       const char *params, int *err)
 {
-	struct sim *sim = calloc(1, sizeof(*sim));
+	struct sim *sim;
 	int ret;
+	u32 i;
 
+	if (!nr_slots || nr_slots > SIM_NR_CPUS) {
+		if (err)
+			*err = -EINVAL;
+		return NULL;
+	}
+	sim = calloc(1, sizeof(*sim));
 	sim->ops = ops;
 	sim->nr_slots = nr_slots;
 	sim->slots = calloc(nr_slots, sizeof(*sim->slots));
+	for (i = 0; i < nr_slots; i++)
+		cpumask_set_cpu(i, &sim->cpus);
 	sim->s.nr_slots = nr_slots;
+	sim->s.cpus = &sim->cpus;
 	sim->repoll_at = SIM_NEVER;
 	sim->now = NSEC_PER_SEC;	/* like ktime: not zero */
 	sim->stamp = sim->now;
@@ -454,19 +496,36 @@ struct sim *sim_create(struct vmsched_ops *ops, u32 nr_slots,
 struct sim_vm *sim_add_vm(struct sim *sim, const char *params, u32 nr_vcpus,
 			  struct sim_load load)
 {
-	struct sim_load loads[nr_vcpus];
-	u32 i;
-
-	for (i = 0; i < nr_vcpus; i++)
-		loads[i] = load;
-	return sim_add_vm_loads(sim, params, nr_vcpus, loads);
+	return sim_add_vm_on(sim, params, nr_vcpus, load, NULL);
 }
 
 struct sim_vm *sim_add_vm_loads(struct sim *sim, const char *params,
 				u32 nr_vcpus, const struct sim_load *loads)
 {
-	struct sim_vm *vm = calloc(1, sizeof(*vm));
+	return sim_add_vm_loads_on(sim, params, nr_vcpus, loads, NULL);
+}
+
+struct sim_vm *sim_add_vm_on(struct sim *sim, const char *params, u32 nr_vcpus,
+			     struct sim_load load, const struct cpumask *cpus)
+{
+	struct sim_load loads[nr_vcpus];
 	u32 i;
+
+	for (i = 0; i < nr_vcpus; i++)
+		loads[i] = load;
+	return sim_add_vm_loads_on(sim, params, nr_vcpus, loads, cpus);
+}
+
+struct sim_vm *sim_add_vm_loads_on(struct sim *sim, const char *params, u32 nr_vcpus,
+				   const struct sim_load *loads, const struct cpumask *cpus)
+{
+	struct sim_vm *vm = calloc(1, sizeof(*vm));
+	struct cpumask mask = sim->cpus;
+	u32 i;
+
+	/* the slots it allows, or all of them if it allows none */
+	if (cpus && (cpus->bits[0] & sim->cpus.bits[0]))
+		mask.bits[0] = cpus->bits[0] & sim->cpus.bits[0];
 
 	vm->id = sim->nr_vms;
 	vm->pv.pid = 1000 + (s32)vm->id;
@@ -490,6 +549,9 @@ struct sim_vm *sim_add_vm_loads(struct sim *sim, const char *params,
 
 		v->pv.vm = &vm->pv;
 		v->pv.vcpu_id = i;
+		v->cpus = mask;
+		v->pv.cpus = &v->cpus;
+		v->pv.cpu = -1;
 		v->vm = vm;
 		v->id = sim->nr_vcpus++;
 		v->load = loads[i];

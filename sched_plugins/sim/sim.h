@@ -49,6 +49,7 @@ struct sim_vm;
 
 struct sim_vcpu {
 	struct vmsched_vcpu pv;		/* what the policy sees */
+	struct cpumask cpus;		/* slots it may be granted (pv.cpus) */
 	u32 magic;			/* SIM_VCPU_MAGIC */
 	struct sim_vm *vm;
 	struct sim_load load;
@@ -99,8 +100,10 @@ struct sim {
 	struct vmsched_ops *ops;
 	struct vmsched_sched s;
 	u64 now;
-	u32 nr_slots;
+	u32 nr_slots;			/* the slots of CPUs 0..nr_slots-1 */
+	struct cpumask cpus;		/* those CPUs (s.cpus) */
 	struct sim_slot *slots;
+	bool fill_reverse;		/* ask free slots from the last to the first */
 	struct sim_vm **vms;
 	u32 nr_vms;
 	u32 nr_vcpus;			/* ever created, for ids */
@@ -120,11 +123,11 @@ struct sim {
 	u64 preemptions;		/* by check_preempt */
 	u64 preempt_regrants;		/* of those, the victim granted again at once */
 	u64 preempt_others;		/* of the others, the slot given to another VM than the waker's */
-	u64 idle_picks;			/* NULL picks while vCPUs were queued */
+	u64 idle_picks;			/* NULL picks for a slot while vCPUs that may run there were queued */
 	u64 repolls;			/* NULL picks asking for a re-poll */
 	u64 stamp;			/* when the stats were reset */
 	/* never cleared: any of these is a policy bug */
-	u64 policy_errors;		/* bad picks, bad slices, bad victims */
+	u64 policy_errors;		/* bad picks (not queued, or not allowed on the slot), bad slices, bad victims */
 	u64 stalls;			/* queued vCPUs, no grant, nothing pending */
 	/* optional observers */
 	sim_hook_fn after_event;
@@ -135,7 +138,7 @@ struct sim {
 	void *on_end_arg;
 };
 
-/* "key=value,key=value" with ns/us/ms/s suffixes for times */
+/* "key=value,key=value" with ns/us/ms/s suffixes for times; 1..64 slots */
 struct sim *sim_create(struct vmsched_ops *ops, u32 nr_slots,
 		       const char *params, int *err);
 void sim_destroy(struct sim *sim);
@@ -146,6 +149,19 @@ struct sim_vm *sim_add_vm(struct sim *sim, const char *params, u32 nr_vcpus,
 			  struct sim_load load);
 struct sim_vm *sim_add_vm_loads(struct sim *sim, const char *params,
 				u32 nr_vcpus, const struct sim_load *loads);
+/*
+ * a VM whose vCPUs may only be granted the slots in @cpus (NULL, or none
+ * of the slots: all of them), like threads whose affinity the admin set
+ */
+struct sim_vm *sim_add_vm_on(struct sim *sim, const char *params, u32 nr_vcpus,
+			     struct sim_load load, const struct cpumask *cpus);
+struct sim_vm *sim_add_vm_loads_on(struct sim *sim, const char *params, u32 nr_vcpus,
+				   const struct sim_load *loads, const struct cpumask *cpus);
+/* the mask of the slots in @bits (bit n: slot n) */
+static inline struct cpumask sim_cpus(unsigned long bits)
+{
+	return (struct cpumask){ { bits } };
+}
 void sim_remove_vm(struct sim *sim, struct sim_vm *vm);
 void sim_remove_vcpu(struct sim *sim, struct sim_vcpu *v);
 

@@ -3,7 +3,8 @@
  * The little of the kernel that policy logic uses, for the user-space
  * simulator: fixed-width types, list_head, a red-black tree with the
  * kernel's cached-tree interface (our own implementation, sim_rbtree.c),
- * 64-bit division helpers, kzalloc/kfree and a seq_file stub.
+ * 64-bit division helpers, kzalloc/kfree, a seq_file stub and a cpumask
+ * of up to 64 CPUs.
  *
  * vmsched_plugin.h includes this header when __KERNEL__ is not defined.
  * Only what the policies use is here; anything else should fail to build.
@@ -113,6 +114,42 @@ static inline void seq_printf(struct seq_file *m, const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(m->f, fmt, ap);
 	va_end(ap);
+}
+
+/* CPU masks, as <linux/cpumask.h>, for up to SIM_NR_CPUS CPUs */
+#define SIM_NR_CPUS	64U
+
+struct cpumask {
+	unsigned long bits[1];
+};
+
+_Static_assert(sizeof(unsigned long) * 8 >= SIM_NR_CPUS, "cpumask too small");
+
+static inline bool cpumask_test_cpu(unsigned int cpu, const struct cpumask *m)
+{
+	return cpu < SIM_NR_CPUS && (m->bits[0] >> cpu) & 1;
+}
+
+static inline void cpumask_set_cpu(unsigned int cpu, struct cpumask *m)
+{
+	if (cpu < SIM_NR_CPUS)
+		m->bits[0] |= 1UL << cpu;
+}
+
+static inline void cpumask_clear_cpu(unsigned int cpu, struct cpumask *m)
+{
+	if (cpu < SIM_NR_CPUS)
+		m->bits[0] &= ~(1UL << cpu);
+}
+
+static inline void cpumask_clear(struct cpumask *m)
+{
+	m->bits[0] = 0;
+}
+
+static inline unsigned int cpumask_weight(const struct cpumask *m)
+{
+	return (unsigned int)__builtin_popcountl(m->bits[0]);
 }
 
 /* doubly linked list, same interface as <linux/list.h> */
