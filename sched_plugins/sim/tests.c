@@ -1707,6 +1707,154 @@ static void test_scale(struct test_ctx *t)
 	scale_case(t, &rr_ops);
 }
 
+/* --- pinned vCPUs ----------------------------------------------------------- */
+
+static const struct vmsched_ops *const pin_ops[] = { &rr_ops, &fair_ops, &bvt_ops };
+
+/*
+ * 2 slots: VM P0 pinned to slot 0, VMs P1a and P1b pinned to slot 1, one
+ * spinning vCPU each, equal weights. P0 has slot 0 to itself, the others
+ * share slot 1 half and half; no vCPU is granted a slot it may not use and
+ * no slot idles while a vCPU that may run there waits (sim_ok).
+ */
+static void pinned_split_case(struct test_ctx *t, struct vmsched_ops *ops)
+{
+	const struct cpumask on0 = sim_cpus(1), on1 = sim_cpus(2);
+	struct sim *sim = new_sim(t, ops, 2, NULL);
+	struct sim_vm *p0, *p1a, *p1b;
+	double a, b;
+	char buf[80];
+
+	if (!sim)
+		return;
+	/* those of slot 1 first: slot 0 is asked first and must pass them over */
+	p1a = sim_add_vm_on(sim, NULL, 1, SIM_LOAD_SPIN, &on1);
+	p1b = sim_add_vm_on(sim, NULL, 1, SIM_LOAD_SPIN, &on1);
+	p0 = sim_add_vm_on(sim, NULL, 1, SIM_LOAD_SPIN, &on0);
+	sim_run_for(sim, SEC);
+	sim_reset_stats(sim);
+	sim_run_for(sim, 10 * SEC);
+	a = sim_vm_share(sim, p1a);
+	b = sim_vm_share(sim, p1b);
+	snprintf(buf, sizeof(buf), "%s P0 (slot 0) share", ops->name);
+	CHECK_NEAR(t, buf, sim_vm_share(sim, p0), 1.0, 0.05);
+	snprintf(buf, sizeof(buf), "%s P1a / P1b (slot 1)", ops->name);
+	CHECK_NEAR(t, buf, b > 0 ? a / b : 0, 1.0, 0.05);
+	snprintf(buf, sizeof(buf), "%s P1a + P1b (slot 1)", ops->name);
+	CHECK_NEAR(t, buf, a + b, 1.0, 0.05);
+	sim_ok(t, sim, false);
+	sim_destroy(sim);
+}
+
+static void test_pinned_split(struct test_ctx *t)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(pin_ops); i++)
+		pinned_split_case(t, (struct vmsched_ops *)pin_ops[i]);
+}
+
+/*
+ * 2 slots: VM P pinned to slot 1 and an unpinned VM U, one spinning vCPU
+ * each: both always run, whichever slot is asked first, with slice ends
+ * on time or up to 1 ms late.
+ */
+static void pinned_mixed_case(struct test_ctx *t, struct vmsched_ops *ops, bool reverse,
+			      u64 late_max)
+{
+	const struct cpumask on1 = sim_cpus(2);
+	struct sim *sim = new_sim(t, ops, 2, NULL);
+	struct sim_vm *p, *u;
+	char buf[80];
+
+	if (!sim)
+		return;
+	sim->fill_reverse = reverse;
+	sim->late_max = late_max;
+	/*
+	 * slot 0 must pass P over: asked first in slot order, so P comes
+	 * first; in reverse order U takes slot 1 first and P must wait
+	 */
+	if (reverse) {
+		u = sim_add_vm(sim, NULL, 1, SIM_LOAD_SPIN);
+		p = sim_add_vm_on(sim, NULL, 1, SIM_LOAD_SPIN, &on1);
+	} else {
+		p = sim_add_vm_on(sim, NULL, 1, SIM_LOAD_SPIN, &on1);
+		u = sim_add_vm(sim, NULL, 1, SIM_LOAD_SPIN);
+	}
+	sim_run_for(sim, SEC);
+	sim_reset_stats(sim);
+	sim_run_for(sim, 10 * SEC);
+	snprintf(buf, sizeof(buf), "%s %s%s: pinned P share", ops->name,
+		 reverse ? "slots 1, 0" : "slots 0, 1", late_max ? ", late" : "");
+	CHECK(t, sim_vm_share(sim, p) >= 0.95, "%s %.4f", buf, sim_vm_share(sim, p));
+	printf("# %-38s %10.5f, U %.5f (each >= 0.95)\n", buf, sim_vm_share(sim, p),
+	       sim_vm_share(sim, u));
+	CHECK(t, sim_vm_share(sim, u) >= 0.95, "%s: U share %.4f", buf,
+	      sim_vm_share(sim, u));
+	sim_ok(t, sim, false);
+	sim_destroy(sim);
+}
+
+static void test_pinned_mixed(struct test_ctx *t)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(pin_ops); i++) {
+		struct vmsched_ops *ops = (struct vmsched_ops *)pin_ops[i];
+
+		pinned_mixed_case(t, ops, false, 0);
+		pinned_mixed_case(t, ops, true, 0);
+		pinned_mixed_case(t, ops, false, MS);
+		pinned_mixed_case(t, ops, true, MS);
+	}
+}
+
+/*
+ * 2 slots: VMs of weights 1 and 65535 pinned to slot 0, an unpinned VM U
+ * (weight 256) next to them, one spinning vCPU each. The starvation guard
+ * serves the light VM on slot 0 within its bound, at least once per
+ * vmsched_starve_after(); the guard never hands slot 1 a vCPU pinned to
+ * slot 0 (sim_ok); U keeps slot 1.
+ */
+static void pinned_guard_case(struct test_ctx *t, struct vmsched_ops *ops)
+{
+	const struct cpumask on0 = sim_cpus(1);
+	struct sim *sim = new_sim(t, ops, 2, NULL);
+	struct sim_vm *lo, *hi, *u;
+	u64 slice, run = 30 * SEC;
+	char buf[80];
+
+	if (!sim)
+		return;
+	slice = sim_get_param(sim, NULL, "slice");
+	lo = sim_add_vm_on(sim, "weight=1", 1, SIM_LOAD_SPIN, &on0);
+	hi = sim_add_vm_on(sim, "weight=65535", 1, SIM_LOAD_SPIN, &on0);
+	u = sim_add_vm(sim, NULL, 1, SIM_LOAD_SPIN);
+	sim_reset_stats(sim);
+	sim_run_for(sim, run);
+	printf("# %s: light VM %llu grants, share %.5f, longest wait %.3f s; heavy %.4f, U %.4f\n",
+	       ops->name, (unsigned long long)lo->vcpus[0].grants, sim_vm_share(sim, lo),
+	       lo->vcpus[0].wait_max / 1e9, sim_vm_share(sim, hi), sim_vm_share(sim, u));
+	snprintf(buf, sizeof(buf), "%s light VM pinned: longest wait", ops->name);
+	check_at_most(t, buf, lo->vcpus[0].wait_max, vmsched_guarded_wait(2, slice));
+	CHECK(t, lo->vcpus[0].grants >= run / (vmsched_starve_after(slice) + 2 * slice),
+	      "%s: the light VM was granted %llu times in %llu s", ops->name,
+	      (unsigned long long)lo->vcpus[0].grants, (unsigned long long)(run / SEC));
+	CHECK(t, sim_vm_share(sim, hi) >= 0.9, "%s: heavy VM share %.4f", ops->name,
+	      sim_vm_share(sim, hi));
+	CHECK(t, sim_vm_share(sim, u) >= 0.95, "%s: U share %.4f", ops->name,
+	      sim_vm_share(sim, u));
+	sim_ok(t, sim, false);
+	sim_destroy(sim);
+}
+
+static void test_pinned_guard(struct test_ctx *t)
+{
+	pinned_guard_case(t, &fair_ops);
+	pinned_guard_case(t, &bvt_ops);
+}
+
 /* --- runner --------------------------------------------------------------- */
 
 struct test {
@@ -1782,6 +1930,12 @@ static const struct test tests[] = {
 	  "fair, bvt, rr: VMs and vCPUs attached and detached mid-run" },
 	{ "scale_10000", test_scale,
 	  "fair, bvt, rr: 10,000 vCPUs on 64 slots" },
+	{ "pinned_split", test_pinned_split,
+	  "rr, fair, bvt: one VM pinned to slot 0, two sharing slot 1 half and half" },
+	{ "pinned_mixed", test_pinned_mixed,
+	  "rr, fair, bvt: an unpinned and a pinned VM on 2 slots both always run" },
+	{ "pinned_guard", test_pinned_guard,
+	  "fair, bvt: weights 1 and 65535 pinned to one slot: the guard serves the light VM" },
 };
 
 /* run @test in a child; returns and records in @t whether it failed */
