@@ -1717,7 +1717,8 @@ static const struct vmsched_ops *const pin_ops[] = { &rr_ops, &fair_ops, &bvt_op
  * share slot 1 half and half; no vCPU is granted a slot it may not use and
  * no slot idles while a vCPU that may run there waits (sim_ok).
  */
-static void pinned_split_case(struct test_ctx *t, struct vmsched_ops *ops)
+static void pinned_split_case(struct test_ctx *t, struct vmsched_ops *ops, const char *p1b_params,
+			      double want)
 {
 	const struct cpumask on0 = sim_cpus(1), on1 = sim_cpus(2);
 	struct sim *sim = new_sim(t, ops, 2, NULL);
@@ -1729,7 +1730,7 @@ static void pinned_split_case(struct test_ctx *t, struct vmsched_ops *ops)
 		return;
 	/* those of slot 1 first: slot 0 is asked first and must pass them over */
 	p1a = sim_add_vm_on(sim, NULL, 1, SIM_LOAD_SPIN, &on1);
-	p1b = sim_add_vm_on(sim, NULL, 1, SIM_LOAD_SPIN, &on1);
+	p1b = sim_add_vm_on(sim, p1b_params, 1, SIM_LOAD_SPIN, &on1);
 	p0 = sim_add_vm_on(sim, NULL, 1, SIM_LOAD_SPIN, &on0);
 	sim_run_for(sim, SEC);
 	sim_reset_stats(sim);
@@ -1738,8 +1739,9 @@ static void pinned_split_case(struct test_ctx *t, struct vmsched_ops *ops)
 	b = sim_vm_share(sim, p1b);
 	snprintf(buf, sizeof(buf), "%s P0 (slot 0) share", ops->name);
 	CHECK_NEAR(t, buf, sim_vm_share(sim, p0), 1.0, 0.05);
-	snprintf(buf, sizeof(buf), "%s P1a / P1b (slot 1)", ops->name);
-	CHECK_NEAR(t, buf, b > 0 ? a / b : 0, 1.0, 0.05);
+	snprintf(buf, sizeof(buf), "%s P1a / P1b (slot 1) %s", ops->name,
+		 p1b_params ? p1b_params : "");
+	CHECK_NEAR(t, buf, b > 0 ? a / b : 0, want, want * 0.05);
 	snprintf(buf, sizeof(buf), "%s P1a + P1b (slot 1)", ops->name);
 	CHECK_NEAR(t, buf, a + b, 1.0, 0.05);
 	sim_ok(t, sim, false);
@@ -1751,7 +1753,10 @@ static void test_pinned_split(struct test_ctx *t)
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(pin_ops); i++)
-		pinned_split_case(t, (struct vmsched_ops *)pin_ops[i]);
+		pinned_split_case(t, (struct vmsched_ops *)pin_ops[i], NULL, 1.0);
+	/* the weights of the VMs sharing slot 1 hold between them */
+	pinned_split_case(t, &fair_ops, "weight=512", 0.5);
+	pinned_split_case(t, &bvt_ops, "weight=512", 0.5);
 }
 
 /*
@@ -1849,6 +1854,49 @@ static void pinned_guard_case(struct test_ctx *t, struct vmsched_ops *ops)
 	sim_destroy(sim);
 }
 
+/*
+ * 2 slots: VMs X1, X2 spinning pinned to slot 0, S spinning and L waking
+ * every 20 ms for 1 ms pinned to slot 1. L's wake-ups end S's grants (the
+ * only ones on a slot L may use), at once: L gets its demand with no
+ * wait, and slot 0 is never touched (X1 and X2 half and half).
+ */
+static void pinned_wake_case(struct test_ctx *t, struct vmsched_ops *ops)
+{
+	const struct cpumask on0 = sim_cpus(1), on1 = sim_cpus(2);
+	struct sim *sim = new_sim(t, ops, 2, NULL);
+	struct sim_vm *x1, *x2, *l;
+	char buf[80];
+
+	if (!sim)
+		return;
+	x1 = sim_add_vm_on(sim, NULL, 1, SIM_LOAD_SPIN, &on0);
+	x2 = sim_add_vm_on(sim, NULL, 1, SIM_LOAD_SPIN, &on0);
+	sim_add_vm_on(sim, NULL, 1, SIM_LOAD_SPIN, &on1);
+	l = sim_add_vm_on(sim, NULL, 1, SIM_LOAD_LATENCY(20 * MS, MS, 2 * SEC + 3 * MS), &on1);
+	l->keep_delays = true;
+	sim_run_for(sim, SEC);
+	sim_reset_stats(sim);
+	sim_run_for(sim, 10 * SEC);
+	snprintf(buf, sizeof(buf), "%s pinned waker share", ops->name);
+	CHECK_NEAR(t, buf, sim_vm_share(sim, l), 0.05, 0.0025);
+	snprintf(buf, sizeof(buf), "%s pinned waker p99 wake-to-grant", ops->name);
+	check_at_most(t, buf, sim_vm_delay_pct(l, 99), 0);
+	snprintf(buf, sizeof(buf), "%s X1 + X2 (slot 0)", ops->name);
+	CHECK_NEAR(t, buf, sim_vm_share(sim, x1) + sim_vm_share(sim, x2), 1.0, 0.001);
+	CHECK(t, sim->preempt_regrants == 0 && sim->preempt_others == 0,
+	      "%s: %llu preemptions undone, %llu to a third VM", ops->name,
+	      (unsigned long long)sim->preempt_regrants,
+	      (unsigned long long)sim->preempt_others);
+	sim_ok(t, sim, false);
+	sim_destroy(sim);
+}
+
+static void test_pinned_wake(struct test_ctx *t)
+{
+	pinned_wake_case(t, &fair_ops);
+	pinned_wake_case(t, &bvt_ops);
+}
+
 static void test_pinned_guard(struct test_ctx *t)
 {
 	pinned_guard_case(t, &fair_ops);
@@ -1934,6 +1982,8 @@ static const struct test tests[] = {
 	  "rr, fair, bvt: one VM pinned to slot 0, two sharing slot 1 half and half" },
 	{ "pinned_mixed", test_pinned_mixed,
 	  "rr, fair, bvt: an unpinned and a pinned VM on 2 slots both always run" },
+	{ "pinned_wake", test_pinned_wake,
+	  "fair, bvt: a pinned waker ends the grant on its slot at once, not another" },
 	{ "pinned_guard", test_pinned_guard,
 	  "fair, bvt: weights 1 and 65535 pinned to one slot: the guard serves the light VM" },
 };
