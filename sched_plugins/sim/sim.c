@@ -19,8 +19,8 @@
  *
  * Slot n is the slot of CPU n. pick_next is asked for every free slot in
  * turn (in slot order, or the reverse with fill_reverse) while vCPUs are
- * queued, a NULL for one slot moving on to the next: vCPUs pinned to other
- * CPUs may be waiting for theirs. A vCPU returned for a slot it may not
+ * queued; a NULL ends the round unless pinned vCPUs are queued: they may
+ * be waiting for the slot of another CPU. A vCPU returned for a slot it may not
  * run on, or a slice outside 10 us..10 s, is a policy error, as in the
  * core; so is a NULL for a slot that a queued vCPU may run on, unless the
  * policy asks for a re-poll (idle_picks). A NULL with *slice_ns set arms a
@@ -344,8 +344,8 @@ static struct sim_vcpu *sim_check_pick(struct vmsched_vcpu *pv)
 	return v;
 }
 
-/* is a vCPU that may run on @cpu queued? */
-static bool sim_queued_for(const struct sim *sim, u32 cpu)
+/* is a vCPU queued that may run on @cpu (any CPU: SIM_NR_CPUS) but not on all? */
+static bool sim_queued_for(const struct sim *sim, u32 cpu, bool pinned)
 {
 	u32 i, j;
 
@@ -353,13 +353,20 @@ static bool sim_queued_for(const struct sim *sim, u32 cpu)
 		for (j = 0; j < sim->vms[i]->nr_vcpus; j++) {
 			const struct sim_vcpu *v = &sim->vms[i]->vcpus[j];
 
-			if (v->state == SIM_QUEUED && cpumask_test_cpu(cpu, &v->cpus))
+			if (v->state != SIM_QUEUED)
+				continue;
+			if (pinned && v->cpus.bits[0] == sim->cpus.bits[0])
+				continue;
+			if (cpu == SIM_NR_CPUS || cpumask_test_cpu(cpu, &v->cpus))
 				return true;
 		}
 	return false;
 }
 
-/* ask the policy for every free slot in turn while vCPUs are queued */
+/*
+ * ask the policy for every free slot in turn while vCPUs are queued; a
+ * NULL ends the round unless pinned vCPUs are queued (as the core does)
+ */
 static void sim_fill(struct sim *sim)
 {
 	struct vmsched_vcpu *pv;
@@ -379,9 +386,11 @@ static void sim_fill(struct sim *sim)
 			if (slice) {
 				sim->repolls++;
 				sim->repoll_at = min(sim->repoll_at, sim->now + slice);
-			} else if (sim_queued_for(sim, i)) {
+			} else if (sim_queued_for(sim, i, false)) {
 				sim->idle_picks++;
 			}
+			if (!sim_queued_for(sim, SIM_NR_CPUS, true))
+				return;
 			continue;
 		}
 		v = sim_check_pick(pv);
