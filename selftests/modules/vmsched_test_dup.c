@@ -20,7 +20,8 @@ static void dup_dequeue(struct vmsched_sched *s, struct vmsched_vcpu *v, u64 now
 {
 }
 
-static struct vmsched_vcpu *dup_pick_next(struct vmsched_sched *s, u64 now, u64 *slice_ns)
+static struct vmsched_vcpu *dup_pick_next(struct vmsched_sched *s, unsigned int cpu, u64 now,
+					  u64 *slice_ns)
 {
 	return NULL;
 }
