@@ -27,14 +27,22 @@ static_assert(sizeof(struct vmsched_list) == VMSCHED_LIST_SIZE_VER0);
 static_assert(sizeof(struct vmsched_param_info) == VMSCHED_PARAM_INFO_SIZE_VER0);
 static_assert(sizeof(struct vmsched_policy_params) == VMSCHED_POLICY_PARAMS_SIZE_VER0);
 static_assert(sizeof(struct vmsched_kv) == VMSCHED_KV_SIZE_VER0);
-static_assert(sizeof(struct vmsched_activate) == VMSCHED_ACTIVATE_SIZE_VER0);
-static_assert(sizeof(struct vmsched_params) == VMSCHED_PARAMS_SIZE_VER0);
+static_assert(sizeof(struct vmsched_activate) == VMSCHED_ACTIVATE_SIZE_VER1);
+static_assert(offsetof(struct vmsched_activate, pool) == VMSCHED_ACTIVATE_SIZE_VER0);
+static_assert(sizeof(struct vmsched_params) == VMSCHED_PARAMS_SIZE_VER1);
+static_assert(offsetof(struct vmsched_params, pool) == VMSCHED_PARAMS_SIZE_VER0);
 static_assert(sizeof(struct vmsched_status) == VMSCHED_STATUS_SIZE_VER0);
 static_assert(sizeof(struct vmsched_vcpu_stats) == VMSCHED_VCPU_STATS_SIZE_VER1);
-static_assert(sizeof(struct vmsched_vm_stats) == VMSCHED_VM_STATS_SIZE_VER1);
+static_assert(sizeof(struct vmsched_vm_stats) == VMSCHED_VM_STATS_SIZE_VER2);
+static_assert(offsetof(struct vmsched_vm_stats, pool) == VMSCHED_VM_STATS_SIZE_VER1);
 static_assert(offsetof(struct vmsched_vcpu_stats, lat_sum_ns) == VMSCHED_VCPU_STATS_SIZE_VER0);
 static_assert(offsetof(struct vmsched_vm_stats, lat_sum_ns) == VMSCHED_VM_STATS_SIZE_VER0);
-static_assert(sizeof(struct vmsched_stats) == VMSCHED_STATS_SIZE_VER0);
+static_assert(sizeof(struct vmsched_stats) == VMSCHED_STATS_SIZE_VER1);
+static_assert(offsetof(struct vmsched_stats, pool) == VMSCHED_STATS_SIZE_VER0);
+static_assert(sizeof(struct vmsched_pool_cpus) == VMSCHED_POOL_CPUS_SIZE_VER0);
+static_assert(sizeof(struct vmsched_pool_ref) == VMSCHED_POOL_REF_SIZE_VER0);
+static_assert(sizeof(struct vmsched_pool_info) == VMSCHED_POOL_INFO_SIZE_VER0);
+static_assert(sizeof(struct vmsched_pool_move) == VMSCHED_POOL_MOVE_SIZE_VER0);
 static_assert(VMSCHED_NAME_MAX == VMSCHED_NAME_LEN);
 
 /* the argument of one command, as userspace passed it */
@@ -109,6 +117,12 @@ static bool vms_valid_string(const char *s, size_t len)
 	return strnlen(s, len) < len && s[0];
 }
 
+/* a pool name as a call passes it: "" (the default pool) or a valid name */
+static bool vms_valid_pool(const char *s, size_t len)
+{
+	return !s[0] || (strnlen(s, len) < len && vms_pool_name_valid(s));
+}
+
 /* ---- commands ------------------------------------------------------------ */
 
 static int vms_cmd_version(const struct vms_arg *a)
@@ -165,7 +179,7 @@ static int vms_cmd_list_policies(const struct vms_arg *a)
 		mutex_unlock(&vms_mutex);
 		return -ENOMEM;
 	}
-	w.active = vms_active_ops_locked();
+	w.active = vms_active_ops_locked(vms_default_pool);
 	vms_for_each_policy(vms_policy_walk_fn, &w);
 	mutex_unlock(&vms_mutex);
 	ret = vms_copy_array_out(&l, w.buf, sizeof(*w.buf), min(w.n, w.cap));
@@ -224,50 +238,95 @@ static int vms_cmd_activate(const struct vms_arg *a)
 {
 	struct vmsched_kv kv[VMSCHED_MAX_KV];
 	struct vmsched_activate act;
+	struct vms_pool *pool;
 	int ret;
 
 	ret = vms_copy_in(&act, sizeof(act), a, VMSCHED_ACTIVATE_SIZE_VER0);
 	if (ret)
 		return ret;
-	if (act.flags || !vms_valid_string(act.name, sizeof(act.name)))
+	if (act.flags || !vms_valid_string(act.name, sizeof(act.name)) ||
+	    !vms_valid_pool(act.pool, sizeof(act.pool)))
 		return -EINVAL;
 	ret = vms_copy_kv_in(kv, act.params, act.nr_params, act.kv_size);
 	if (ret)
 		return ret;
-	return vms_activate(act.name, kv, act.nr_params);
+	mutex_lock(&vms_mutex);
+	pool = vms_find_pool(act.pool);
+	ret = pool ? vms_activate(pool, act.name, kv, act.nr_params) : -ENOENT;
+	mutex_unlock(&vms_mutex);
+	return ret;
+}
+
+/* deactivate pool @name's policy ("": the default pool's) */
+static int vms_deactivate_pool(const char *name)
+{
+	struct vms_pool *pool;
+
+	mutex_lock(&vms_mutex);
+	pool = vms_find_pool(name);
+	if (pool)
+		vms_deactivate_locked(pool);
+	mutex_unlock(&vms_mutex);
+	return pool ? 0 : -ENOENT;
+}
+
+/* the figures of @pool; vms_mutex held */
+static void vms_pool_figures(struct vms_pool *pool, struct vmsched_pool_info *pi)
+{
+	struct vms_instance *in;
+	unsigned long flags;
+
+	strscpy(pi->name, pool->name, sizeof(pi->name));
+	pi->swaps = pool->swaps;
+	pi->last_swap_ns = pool->last_swap_ns;
+	pi->max_swap_ns = pool->max_swap_ns;
+	strscpy(pi->last_ejected, pool->last_ejected, sizeof(pi->last_ejected));
+	bitmap_copy((unsigned long *)pi->cpus, cpumask_bits(pool->cpus),
+		    min_t(unsigned int, nr_cpu_ids, VMSCHED_CPU_WORDS * 64));
+	raw_spin_lock_irqsave(&pool->lock, flags);
+	in = vms_instance_locked(pool);
+	if (in)
+		strscpy(pi->active, in->ops->name, sizeof(pi->active));
+	pi->nr_cpus = cpumask_weight(pool->slot_cpus);
+	pi->nr_vms = pool->nr_vms;
+	pi->nr_vcpus = pool->nr_vcpus;
+	pi->nr_granted = pool->nr_granted;
+	pi->nr_gated = vms_nr_gated_locked(pool);
+	pi->watchdog_events = pool->watchdog_events;
+	pi->policy_errors = pool->policy_errors;
+	pi->watchdog_ns = vms_watchdog_limit(in);
+	raw_spin_unlock_irqrestore(&pool->lock, flags);
 }
 
 static int vms_cmd_status(const struct vms_arg *a)
 {
 	struct vmsched_status st = { 0 };
-	struct vms_instance *in;
-	unsigned long flags;
+	struct vmsched_pool_info *pi;
 
 	if (a->usize < VMSCHED_STATUS_SIZE_VER0)
 		return -EINVAL;
+	pi = kzalloc(sizeof(*pi), GFP_KERNEL);
+	if (!pi)
+		return -ENOMEM;
+	/* the default pool's figures, and the host's counts */
 	mutex_lock(&vms_mutex);
 	st.nr_policies = vms_nr_policies();
-	st.swaps = vms_swaps;
-	st.last_swap_ns = vms_last_swap_ns;
-	st.max_swap_ns = vms_max_swap_ns;
-	strscpy(st.last_ejected, vms_last_ejected, sizeof(st.last_ejected));
-	raw_spin_lock_irqsave(&vms_lock, flags);
-	in = vms_instance_locked();
-	if (in) {
-		strscpy(st.active, in->ops->name, sizeof(st.active));
-		st.nr_slots = in->sched.nr_slots;
-	} else {
-		st.nr_slots = num_online_cpus();
-	}
-	st.nr_vms = vms_nr_vms;
-	st.nr_vcpus = vms_nr_vcpus;
-	st.nr_granted = vms_nr_granted;
-	st.nr_gated = vms_nr_gated_locked();
-	st.watchdog_events = vms_watchdog_events;
-	st.policy_errors = vms_policy_errors;
-	st.watchdog_ns = vms_watchdog_limit(in);
-	raw_spin_unlock_irqrestore(&vms_lock, flags);
+	vms_pool_figures(vms_default_pool, pi);
+	st.nr_vms = READ_ONCE(vms_nr_vms);
+	st.nr_vcpus = READ_ONCE(vms_nr_vcpus);
 	mutex_unlock(&vms_mutex);
+	strscpy(st.active, pi->active, sizeof(st.active));
+	st.nr_slots = pi->nr_cpus;
+	st.nr_granted = pi->nr_granted;
+	st.nr_gated = pi->nr_gated;
+	st.swaps = pi->swaps;
+	st.last_swap_ns = pi->last_swap_ns;
+	st.max_swap_ns = pi->max_swap_ns;
+	st.watchdog_events = pi->watchdog_events;
+	st.watchdog_ns = pi->watchdog_ns;
+	st.policy_errors = pi->policy_errors;
+	strscpy(st.last_ejected, pi->last_ejected, sizeof(st.last_ejected));
+	kfree(pi);
 	return vms_copy_out(a, &st, sizeof(st));
 }
 
@@ -282,7 +341,8 @@ static int vms_cmd_params(const struct vms_arg *a, bool set)
 	ret = vms_copy_in(&p, sizeof(p), a, VMSCHED_PARAMS_SIZE_VER0);
 	if (ret)
 		return ret;
-	if (p.flags || p.scope >= VMSCHED_NR_SCOPES || p.nr_params > VMSCHED_MAX_KV)
+	if (p.flags || p.scope >= VMSCHED_NR_SCOPES || p.nr_params > VMSCHED_MAX_KV ||
+	    !vms_valid_pool(p.pool, sizeof(p.pool)))
 		return -EINVAL;
 	if (p.scope != VMSCHED_SCOPE_GLOBAL && p.pid <= 0)
 		return -ESRCH;
@@ -294,14 +354,14 @@ static int vms_cmd_params(const struct vms_arg *a, bool set)
 		if (ret)
 			return ret;
 		mutex_lock(&vms_mutex);
-		ret = vms_set_params(p.scope, p.pid, p.vcpu_id, kv, p.nr_params);
+		ret = vms_set_params(p.pool, p.scope, p.pid, p.vcpu_id, kv, p.nr_params);
 		mutex_unlock(&vms_mutex);
 		return ret;
 	}
 	memset(kv, 0, sizeof(kv));
 	n = p.nr_params;
 	mutex_lock(&vms_mutex);
-	ret = vms_get_params(p.scope, p.pid, p.vcpu_id, kv, &n);
+	ret = vms_get_params(p.pool, p.scope, p.pid, p.vcpu_id, kv, &n);
 	mutex_unlock(&vms_mutex);
 	if (ret)
 		return ret;
@@ -327,12 +387,124 @@ static int vms_cmd_stats(const struct vms_arg *a)
 		ret = vms_check_list(&s.vcpus, VMSCHED_VCPU_STATS_SIZE_VER0);
 	if (ret)
 		return ret;
-	if (s.flags || s.pid < 0)
+	if (s.flags || s.pid < 0 || !vms_valid_pool(s.pool, sizeof(s.pool)))
 		return -EINVAL;
 	ret = vms_stats_snapshot(&s);
 	if (!ret)
 		ret = vms_copy_out(a, &s, sizeof(s));
 	return ret;
+}
+
+/* ---- pools --------------------------------------------------------------- */
+
+static int vms_cmd_pool_create(const struct vms_arg *a)
+{
+	struct vmsched_pool_cpus *pc;
+	cpumask_var_t cpus;
+	unsigned int bits = VMSCHED_CPU_WORDS * 64;
+	int ret;
+
+	pc = kzalloc(sizeof(*pc), GFP_KERNEL);
+	if (!pc)
+		return -ENOMEM;
+	ret = vms_copy_in(pc, sizeof(*pc), a, VMSCHED_POOL_CPUS_SIZE_VER0);
+	if (ret)
+		goto out;
+	ret = -EINVAL;
+	if (pc->flags || pc->reserved || !vms_valid_string(pc->name, sizeof(pc->name)))
+		goto out;
+	/* no CPU beyond the kernel's */
+	if (nr_cpu_ids < bits &&
+	    find_next_bit((unsigned long *)pc->cpus, bits, nr_cpu_ids) < bits)
+		goto out;
+	ret = -ENOMEM;
+	if (!zalloc_cpumask_var(&cpus, GFP_KERNEL))
+		goto out;
+	bitmap_copy(cpumask_bits(cpus), (unsigned long *)pc->cpus, min(nr_cpu_ids, bits));
+	ret = vms_pool_create(pc->name, cpus);
+	free_cpumask_var(cpus);
+out:
+	kfree(pc);
+	return ret;
+}
+
+static int vms_pool_ref_in(const struct vms_arg *a, struct vmsched_pool_ref *r)
+{
+	int ret = vms_copy_in(r, sizeof(*r), a, VMSCHED_POOL_REF_SIZE_VER0);
+
+	if (ret)
+		return ret;
+	if (r->flags || r->reserved || !vms_valid_pool(r->name, sizeof(r->name)))
+		return -EINVAL;
+	return 0;
+}
+
+static int vms_cmd_pool_destroy(const struct vms_arg *a)
+{
+	struct vmsched_pool_ref r;
+	int ret = vms_pool_ref_in(a, &r);
+
+	return ret ? ret : vms_pool_destroy(r.name);
+}
+
+static int vms_cmd_pool_deactivate(const struct vms_arg *a)
+{
+	struct vmsched_pool_ref r;
+	int ret = vms_pool_ref_in(a, &r);
+
+	return ret ? ret : vms_deactivate_pool(r.name);
+}
+
+static int vms_cmd_pool_list(const struct vms_arg *a)
+{
+	struct vmsched_pool_info *buf;
+	struct vms_pool *pool;
+	struct vmsched_list l;
+	unsigned int n = 0, cap;
+	int ret;
+
+	ret = vms_copy_in(&l, sizeof(l), a, VMSCHED_LIST_SIZE_VER0);
+	if (!ret)
+		ret = vms_check_list(&l, VMSCHED_POOL_INFO_SIZE_VER0);
+	if (ret)
+		return ret;
+	mutex_lock(&vms_mutex);
+	list_for_each_entry(pool, &vms_pools, node)
+		n++;
+	cap = min(l.count, n);
+	buf = kvcalloc(max(cap, 1U), sizeof(*buf), GFP_KERNEL);
+	if (!buf) {
+		mutex_unlock(&vms_mutex);
+		return -ENOMEM;
+	}
+	n = 0;
+	list_for_each_entry(pool, &vms_pools, node) {
+		if (n < cap)
+			vms_pool_figures(pool, &buf[n]);
+		n++;
+	}
+	mutex_unlock(&vms_mutex);
+	ret = vms_copy_array_out(&l, buf, sizeof(*buf), min(n, cap));
+	l.count = n;
+	if (!ret)
+		ret = vms_copy_out(a, &l, sizeof(l));
+	kvfree(buf);
+	return ret;
+}
+
+static int vms_cmd_pool_move(const struct vms_arg *a)
+{
+	struct vmsched_pool_move m;
+	int ret;
+
+	ret = vms_copy_in(&m, sizeof(m), a, VMSCHED_POOL_MOVE_SIZE_VER0);
+	if (ret)
+		return ret;
+	if (m.flags || !vms_valid_pool(m.pool, sizeof(m.pool)))
+		return -EINVAL;
+	if (m.pid <= 0)
+		return -ESRCH;
+	return vms_pool_move(m.pid, m.pool);
 }
 
 /* ---- dispatch ------------------------------------------------------------ */
@@ -364,7 +536,7 @@ static long vms_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case _IOC_NR(VMSCHED_IOC_DEACTIVATE):
 		if (cmd != VMSCHED_IOC_DEACTIVATE)
 			return -ENOTTY;
-		return vms_may_change() ? vms_deactivate() : -EPERM;
+		return vms_may_change() ? vms_deactivate_pool("") : -EPERM;
 	case _IOC_NR(VMSCHED_IOC_STATUS):
 		return dir == _IOC_READ ? vms_cmd_status(&a) : -ENOTTY;
 	case _IOC_NR(VMSCHED_IOC_SET_PARAMS):
@@ -375,6 +547,24 @@ static long vms_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return dir == (_IOC_READ | _IOC_WRITE) ? vms_cmd_params(&a, false) : -ENOTTY;
 	case _IOC_NR(VMSCHED_IOC_STATS):
 		return dir == (_IOC_READ | _IOC_WRITE) ? vms_cmd_stats(&a) : -ENOTTY;
+	case _IOC_NR(VMSCHED_IOC_POOL_CREATE):
+		if (dir != _IOC_WRITE)
+			return -ENOTTY;
+		return vms_may_change() ? vms_cmd_pool_create(&a) : -EPERM;
+	case _IOC_NR(VMSCHED_IOC_POOL_DESTROY):
+		if (dir != _IOC_WRITE)
+			return -ENOTTY;
+		return vms_may_change() ? vms_cmd_pool_destroy(&a) : -EPERM;
+	case _IOC_NR(VMSCHED_IOC_POOL_DEACTIVATE):
+		if (dir != _IOC_WRITE)
+			return -ENOTTY;
+		return vms_may_change() ? vms_cmd_pool_deactivate(&a) : -EPERM;
+	case _IOC_NR(VMSCHED_IOC_POOL_LIST):
+		return dir == (_IOC_READ | _IOC_WRITE) ? vms_cmd_pool_list(&a) : -ENOTTY;
+	case _IOC_NR(VMSCHED_IOC_POOL_MOVE):
+		if (dir != _IOC_WRITE)
+			return -ENOTTY;
+		return vms_may_change() ? vms_cmd_pool_move(&a) : -EPERM;
 	}
 	return -ENOTTY;
 }

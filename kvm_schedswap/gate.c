@@ -6,7 +6,8 @@
  * ------
  * The kvm_entry probe runs in the vCPU thread right before it enters the
  * guest, with IRQs off, after KVM's last check for pending work. If the vCPU
- * has no grant, the probe queues gate_work as a TWA_RESUME task_work and
+ * has no grant (or its thread runs outside its pool's CPUs, confine.c), the
+ * probe queues gate_work as a TWA_RESUME task_work and
  * raises a self-IPI (irq_work), so that the entry in progress leaves the
  * guest at once and KVM's run loop runs the task_work before the next
  * entry, in process context, inside KVM_RUN. There the gate sleeps until a
@@ -19,8 +20,8 @@
  * as the last action of the callback; it is never queued twice, and the
  * core waits for it to clear (vms_gate_drain) before freeing the vCPU.
  *
- * Locking: the gate takes vms_lock around state changes and sleeps with no
- * lock held. It may sleep because it runs from task_work_run() in the vCPU
+ * Locking: the gate takes its pool's lock around state changes and sleeps
+ * with no lock held. It may sleep because it runs from task_work_run() in the vCPU
  * thread's own context with no locks held (vcpu->mutex is held by KVM_RUN,
  * which is why the sleep must end on a signal).
  */
@@ -32,23 +33,35 @@
 
 static bool vms_gate_open(struct vms_vcpu *vc)
 {
-	return READ_ONCE(vc->granted) || READ_ONCE(vc->released) ||
-	       !rcu_access_pointer(vms_active);
+	bool open;
+
+	if (READ_ONCE(vc->granted) || READ_ONCE(vc->released))
+		return true;
+	/* the VM's pool, or the one it moved to: pools go after a grace period */
+	rcu_read_lock();
+	open = !rcu_access_pointer(READ_ONCE(vc->vm->pool)->active);
+	rcu_read_unlock();
+	return open;
 }
 
 static void vms_gate_work(struct callback_head *head)
 {
 	struct vms_vcpu *vc = container_of(head, struct vms_vcpu, gate_work);
 	struct vms_instance *in;
+	struct vms_pool *pool;
 	unsigned long flags;
 	bool wait = false;
 	u64 now;
 
 	if (current->flags & PF_EXITING)
 		goto out;
+	if (READ_ONCE(vc->confine_pending)) {
+		WRITE_ONCE(vc->confine_pending, false);
+		vms_confine_self(vc);
+	}
 
-	raw_spin_lock_irqsave(&vms_lock, flags);
-	in = vms_instance_locked();
+	pool = vms_pool_lock(vc->vm, &flags);
+	in = vms_instance_locked(pool);
 	if (in && !vc->released) {
 		now = ktime_get_ns();
 		wait = !vms_make_runnable(in, vc, now);
@@ -57,7 +70,7 @@ static void vms_gate_work(struct callback_head *head)
 		if (wait && !vc->wait_since_ns)
 			vc->wait_since_ns = now;
 	}
-	raw_spin_unlock_irqrestore(&vms_lock, flags);
+	raw_spin_unlock_irqrestore(&pool->lock, flags);
 
 	while (wait) {
 		set_current_state(TASK_INTERRUPTIBLE);
@@ -70,9 +83,9 @@ static void vms_gate_work(struct callback_head *head)
 	if (wait) {
 		/* the thread runs here now: its stops are seen on this CPU */
 		this_cpu_write(vms_cpu_vcpu, vc);
-		raw_spin_lock_irqsave(&vms_lock, flags);
+		pool = vms_pool_lock(vc->vm, &flags);
 		vc->in_gate = false;
-		in = vms_instance_locked();
+		in = vms_instance_locked(pool);
 		if (vc->state == VMS_GRANTED && vc->slice_ns)
 			vms_slice_start(vc, ktime_get_ns(), vc->slice_ns);
 		/* left on a signal: out of the policy's hands until it returns */
@@ -83,7 +96,7 @@ static void vms_gate_work(struct callback_head *head)
 			vc->left_gate_ns = now;	/* its wait goes on if it is back soon */
 			vms_set_state(vc, VMS_OUTSIDE);
 		}
-		raw_spin_unlock_irqrestore(&vms_lock, flags);
+		raw_spin_unlock_irqrestore(&pool->lock, flags);
 	}
 out:
 	/* last touch of @vc: after this the core may free it */
@@ -108,14 +121,14 @@ void vms_gate_request(struct vms_vcpu *vc)
 	irq_work_queue(&vc->kick);
 }
 
-/* wake every vCPU sleeping in the gate; caller holds vms_lock */
-void vms_gate_release_all(void)
+/* wake every vCPU of @pool sleeping in the gate; caller holds its lock */
+void vms_gate_release_all(struct vms_pool *pool)
 {
 	struct vms_vcpu *vc;
 	struct vms_vm *vm;
 
-	lockdep_assert_held(&vms_lock);
-	for_each_vms_vcpu(vm, vc)
+	lockdep_assert_held(&pool->lock);
+	for_each_pool_vcpu(pool, vm, vc)
 		if (vc->in_gate)
 			wake_up_process(vc->task);
 }

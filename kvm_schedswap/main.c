@@ -17,17 +17,15 @@
 
 /* serialises control operations: see core.h */
 DEFINE_MUTEX(vms_mutex);
-/* protects scheduling state: see core.h */
-DEFINE_RAW_SPINLOCK(vms_lock);
-/* the active policy instance, NULL for the host scheduler */
-struct vms_instance __rcu *vms_active;
-/* known VMs and the counts, under vms_lock */
+/* the list of every VM and the vCPU hashes, for writers: see core.h */
+DEFINE_RAW_SPINLOCK(vms_vms_lock);
+/* every VM the core knows (RCU for readers) and the counts, under vms_vms_lock */
 LIST_HEAD(vms_vms);
 unsigned int vms_nr_vms, vms_nr_vcpus;
 
 unsigned int vms_param_slots;
 module_param_named(slots, vms_param_slots, uint, 0644);
-MODULE_PARM_DESC(slots, "pool size: the first N online CPUs, one slot each; 0 = all; read at activation");
+MODULE_PARM_DESC(slots, "default pool size: its first N online CPUs, one slot each; 0 = all; read at activation");
 
 unsigned int vms_param_watchdog_ms = 2000;
 module_param_named(watchdog_ms, vms_param_watchdog_ms, uint, 0644);
@@ -39,7 +37,11 @@ MODULE_PARM_DESC(default_policy, "policy to activate as soon as it registers");
 
 static void vms_default_fn(struct work_struct *work)
 {
-	int ret = vms_activate(vms_param_default, NULL, 0);
+	int ret;
+
+	mutex_lock(&vms_mutex);
+	ret = vms_activate(vms_default_pool, vms_param_default, NULL, 0);
+	mutex_unlock(&vms_mutex);
 
 	if (ret)
 		pr_err("default_policy=%s: activation failed: %d\n", vms_param_default, ret);
@@ -60,13 +62,15 @@ static int __init vms_init(void)
 {
 	int ret;
 
-	vms_repoll_init();
-	ret = vms_slots_init();
+	ret = vms_pools_init();
 	if (ret)
 		return ret;
+	ret = vms_hotplug_init();
+	if (ret)
+		goto err_pools;
 	ret = vms_hooks_register();
 	if (ret)
-		goto err_slots;
+		goto err_hotplug;
 	ret = vms_dev_init();
 	if (ret)
 		goto err_hooks;
@@ -77,8 +81,10 @@ static int __init vms_init(void)
 	return 0;
 err_hooks:
 	vms_hooks_unregister();
-err_slots:
-	vms_slots_exit();
+err_hotplug:
+	vms_hotplug_exit();
+err_pools:
+	vms_pools_free();
 	return ret;
 }
 
@@ -88,14 +94,15 @@ static void __exit vms_exit(void)
 	vms_debugfs_exit();
 	cancel_work_sync(&vms_default_work);
 	vms_watchdog_stop();
-	vms_swap_exit();
 	vms_reaper_stop();
 	vms_hooks_unregister();
+	/* nothing is active: no plugin is left; VMs get their affinity back */
+	vms_pools_exit();
 	mutex_lock(&vms_mutex);
-	vms_deactivate_locked();	/* nothing is active: no plugin is left */
 	vms_reap(true);
 	mutex_unlock(&vms_mutex);
-	vms_repoll_exit();
+	vms_hotplug_exit();
+	vms_pools_free();
 	rcu_barrier();			/* vCPUs freed with call_rcu */
 	/*
 	 * A gate_work that cleared gate_queued may still be returning
@@ -103,7 +110,6 @@ static void __exit vms_exit(void)
 	 * once every task has passed a voluntary switch it has left.
 	 */
 	synchronize_rcu_tasks();
-	vms_slots_exit();
 	pr_info("unloaded\n");
 }
 

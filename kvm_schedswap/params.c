@@ -9,7 +9,8 @@
  * nothing: a call with several pairs changes none of them on any error.
  *
  * Locking: called with vms_mutex held (so the active instance cannot
- * change); values are written under vms_lock, which every reader holds.
+ * change); values are written under the pool's lock, which every reader
+ * holds.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -121,12 +122,50 @@ void vms_params_defaults(const struct vmsched_ops *ops, u32 scope, u64 *params)
 			params[idx++] = ops->params[i].def;
 }
 
-/* the params[] array of @scope for VM @pid / vCPU @vcpu_id; vms_lock held */
-static int vms_params_target(struct vms_instance *in, u32 scope, pid_t pid, u32 vcpu_id,
-			     u64 **params, struct vmsched_vm **pvm, struct vmsched_vcpu **pv)
+/*
+ * The pool whose parameters of @scope a call means: global ones are
+ * @name's; a VM's and a vCPU's are those of the VM's own pool, which must
+ * be @name if that is not "" (else -ESRCH). vms_mutex held: the VM (*@vm,
+ * NULL for global ones) stays in its pool. The errors come in the order
+ * they did before pools: no such pool, no policy (-ENODEV), a bad key
+ * (@kv, for a set; checked against @name's policy when there is no VM),
+ * no such VM.
+ */
+static int vms_params_pool(const char *name, u32 scope, pid_t pid,
+			   const struct vmsched_kv *kv, unsigned int n,
+			   struct vms_pool **pool, struct vms_vm **vm)
+{
+	struct vms_pool *named = vms_find_pool(name);
+	struct vms_instance *in;
+	int idx[VMSCHED_MAX_KV], ret;
+
+	lockdep_assert_held(&vms_mutex);
+	*vm = NULL;
+	if (!named)
+		return -ENOENT;
+	*pool = named;
+	if (scope == VMSCHED_SCOPE_GLOBAL)
+		return 0;
+	rcu_read_lock();
+	*vm = vms_find_vm(pid);
+	rcu_read_unlock();
+	if (!IS_ERR(*vm)) {
+		*pool = (*vm)->pool;
+		return name[0] && *pool != named ? -ESRCH : 0;
+	}
+	in = rcu_dereference_protected(named->active, lockdep_is_held(&vms_mutex));
+	if (!in)
+		return -ENODEV;
+	ret = kv ? vms_params_check(in->ops, scope, kv, n, idx) : 0;
+	return ret ? ret : PTR_ERR(*vm);
+}
+
+/* the params[] array of @scope for @vm / its vCPU @vcpu_id; the pool's lock held */
+static int vms_params_target(struct vms_instance *in, u32 scope, struct vms_vm *vm,
+			     u32 vcpu_id, u64 **params, struct vmsched_vm **pvm,
+			     struct vmsched_vcpu **pv)
 {
 	struct vms_vcpu *vc;
-	struct vms_vm *vm;
 
 	*pvm = NULL;
 	*pv = NULL;
@@ -134,9 +173,6 @@ static int vms_params_target(struct vms_instance *in, u32 scope, pid_t pid, u32 
 		*params = in->sched.params;
 		return 0;
 	}
-	vm = vms_find_vm(pid);
-	if (IS_ERR(vm))
-		return PTR_ERR(vm);
 	if (!vm->attached[in->slot])
 		return -ESRCH;
 	*pvm = &vm->pv[in->slot];
@@ -154,27 +190,32 @@ static int vms_params_target(struct vms_instance *in, u32 scope, pid_t pid, u32 
 	return -ESRCH;
 }
 
-int vms_set_params(u32 scope, pid_t pid, u32 vcpu_id, const struct vmsched_kv *kv,
-		   unsigned int n)
+/* vms_mutex held */
+int vms_set_params(const char *name, u32 scope, pid_t pid, u32 vcpu_id,
+		   const struct vmsched_kv *kv, unsigned int n)
 {
 	u64 saved[VMSCHED_MAX_PARAMS], *params;
 	int idx[VMSCHED_MAX_KV], ret;
 	struct vms_instance *in;
 	struct vmsched_vcpu *pv;
 	struct vmsched_vm *pvm;
+	struct vms_pool *pool;
+	struct vms_vm *vm;
 	unsigned long flags;
 	unsigned int i;
 
-	lockdep_assert_held(&vms_mutex);
-	in = rcu_dereference_protected(vms_active, lockdep_is_held(&vms_mutex));
+	ret = vms_params_pool(name, scope, pid, kv, n, &pool, &vm);
+	if (ret)
+		return ret;
+	in = rcu_dereference_protected(pool->active, lockdep_is_held(&vms_mutex));
 	if (!in)
 		return -ENODEV;
 	ret = vms_params_check(in->ops, scope, kv, n, idx);
 	if (ret)
 		return ret;
 
-	raw_spin_lock_irqsave(&vms_lock, flags);
-	ret = vms_params_target(in, scope, pid, vcpu_id, &params, &pvm, &pv);
+	raw_spin_lock_irqsave(&pool->lock, flags);
+	ret = vms_params_target(in, scope, vm, vcpu_id, &params, &pvm, &pv);
 	if (!ret) {
 		memcpy(saved, params, sizeof(saved));
 		for (i = 0; i < n; i++)
@@ -183,29 +224,34 @@ int vms_set_params(u32 scope, pid_t pid, u32 vcpu_id, const struct vmsched_kv *k
 		if (ret)
 			memcpy(params, saved, sizeof(saved));
 	}
-	raw_spin_unlock_irqrestore(&vms_lock, flags);
+	raw_spin_unlock_irqrestore(&pool->lock, flags);
 	return ret;
 }
 
-int vms_get_params(u32 scope, pid_t pid, u32 vcpu_id, struct vmsched_kv *kv,
-		   unsigned int *n)
+/* vms_mutex held */
+int vms_get_params(const char *name, u32 scope, pid_t pid, u32 vcpu_id,
+		   struct vmsched_kv *kv, unsigned int *n)
 {
 	const struct vmsched_ops *ops;
 	struct vms_instance *in;
 	struct vmsched_vcpu *pv;
 	struct vmsched_vm *pvm;
+	struct vms_pool *pool;
+	struct vms_vm *vm;
 	unsigned int i, cnt = 0;
 	unsigned long flags;
 	u64 *params;
 	int ret, idx = 0;
 
-	lockdep_assert_held(&vms_mutex);
-	in = rcu_dereference_protected(vms_active, lockdep_is_held(&vms_mutex));
+	ret = vms_params_pool(name, scope, pid, NULL, 0, &pool, &vm);
+	if (ret)
+		return ret;
+	in = rcu_dereference_protected(pool->active, lockdep_is_held(&vms_mutex));
 	if (!in)
 		return -ENODEV;
 	ops = in->ops;
-	raw_spin_lock_irqsave(&vms_lock, flags);
-	ret = vms_params_target(in, scope, pid, vcpu_id, &params, &pvm, &pv);
+	raw_spin_lock_irqsave(&pool->lock, flags);
+	ret = vms_params_target(in, scope, vm, vcpu_id, &params, &pvm, &pv);
 	for (i = 0; !ret && i < ops->nr_params; i++) {
 		if (ops->params[i].scope != scope)
 			continue;
@@ -216,7 +262,7 @@ int vms_get_params(u32 scope, pid_t pid, u32 vcpu_id, struct vmsched_kv *kv,
 		idx++;
 		cnt++;
 	}
-	raw_spin_unlock_irqrestore(&vms_lock, flags);
+	raw_spin_unlock_irqrestore(&pool->lock, flags);
 	*n = cnt;
 	return ret;
 }

@@ -125,18 +125,22 @@ EXPORT_SYMBOL_GPL(vmsched_register_policy);
  * vmsched_unregister_policy() - withdraw a policy
  * @ops: a policy registered with vmsched_register_policy()
  *
- * Called from the plugin's module_exit. If @ops is active, the host
- * scheduler takes over first (a live swap to the default: every gated vCPU
+ * Called from the plugin's module_exit. In every pool where @ops is
+ * active, the host scheduler takes over first (a live swap to the default: every gated vCPU
  * is released). When this returns, the core no longer references @ops.
  * May sleep.
  */
 void vmsched_unregister_policy(struct vmsched_ops *ops)
 {
+	struct vms_pool *pool;
+
 	mutex_lock(&vms_mutex);
-	if (vms_active_ops_locked() == ops) {
-		pr_info("policy %s is active and unloading: the host scheduler takes over\n",
-			ops->name);
-		vms_deactivate_locked();
+	list_for_each_entry(pool, &vms_pools, node) {
+		if (vms_active_ops_locked(pool) != ops)
+			continue;
+		pr_info("pool %s: policy %s is active and unloading: the host scheduler takes over\n",
+			pool->name, ops->name);
+		vms_deactivate_locked(pool);
 	}
 	list_del(&ops->list);
 	vms_policy_count--;

@@ -17,7 +17,8 @@
  * gives it back within VMS_STOP_GRACE_NS (track.c) or, at the latest, when
  * its slice ends. A grant is charged the CPU time its thread used (track.c).
  *
- * Every function here runs under vms_lock with IRQs off and never sleeps.
+ * Every function here runs under the lock of the pool of the vCPUs it
+ * touches (vms_vcpu_pool()), with IRQs off, and never sleeps.
  *
  * A policy that leaves a slot idle although vCPUs are queued (a capped VM
  * must wait for its budget) returns NULL from pick_next with the time until
@@ -35,31 +36,25 @@
 #include "policy_call.h"
 
 /*
- * vCPUs holding a grant now and their number, and queued vCPUs in the order
- * they were queued (vms_vcpu.state_node), under vms_lock
+ * the one place a vCPU changes state: keeps its pool's granted and queued
+ * lists (vms_vcpu.state_node) in step
  */
-LIST_HEAD(vms_granted);
-LIST_HEAD(vms_queued);
-unsigned int vms_nr_granted;
-
-/* asks the active instance again when its pick_next asked for it */
-static struct hrtimer vms_repoll_timer;
-
-/* the one place a vCPU changes state: keeps vms_granted and vms_queued in step */
 void vms_set_state(struct vms_vcpu *vc, enum vms_state state)
 {
-	lockdep_assert_held(&vms_lock);
+	struct vms_pool *pool = vms_vcpu_pool(vc);
+
+	lockdep_assert_held(&pool->lock);
 	if (vc->pinned && (vc->state == VMS_QUEUED) != (state == VMS_QUEUED)) {
 		if (state == VMS_QUEUED)
-			vms_nr_queued_pinned++;
+			pool->nr_queued_pinned++;
 		else
-			vms_nr_queued_pinned--;
+			pool->nr_queued_pinned--;
 	}
 	list_del_init(&vc->state_node);
 	if (state == VMS_GRANTED)
-		list_add_tail(&vc->state_node, &vms_granted);
+		list_add_tail(&vc->state_node, &pool->granted);
 	else if (state == VMS_QUEUED)
-		list_add_tail(&vc->state_node, &vms_queued);
+		list_add_tail(&vc->state_node, &pool->queued);
 	vc->state = state;
 }
 
@@ -131,7 +126,7 @@ static void vms_grant(struct vms_vcpu *vc, unsigned int cpu, u64 now, u64 slice)
 	WRITE_ONCE(vc->granted, true);
 	vc->grant_adopted = false;
 	vc->wait_since_ns = 0;
-	vms_nr_granted++;
+	vms_vcpu_pool(vc)->nr_granted++;
 	vc->stats.grants++;
 	vc->stats.wait_ns += waited;
 	if (!vc->in_gate) {
@@ -153,7 +148,7 @@ static void vms_grant(struct vms_vcpu *vc, unsigned int cpu, u64 now, u64 slice)
 /* @vc holds a grant and runs from @now on: arm its slice */
 void vms_slice_start(struct vms_vcpu *vc, u64 now, u64 slice)
 {
-	lockdep_assert_held(&vms_lock);
+	lockdep_assert_held(&vms_vcpu_pool(vc)->lock);
 	vc->slice_ns = 0;
 	if (vc->wake_ns) {
 		/* first run after a halt: from the wake-up to running */
@@ -174,44 +169,40 @@ static struct vms_vcpu *vms_check_vcpu(struct vms_instance *in, struct vmsched_v
 {
 	struct vms_vcpu *vc = pv_to_vcpu(in, v);
 
-	if (!vms_known_vcpu(vc) || !vc->attached[in->slot])
+	if (!vms_known_vcpu(in->pool, vc) || !vc->attached[in->slot])
 		return NULL;
 	return vc->state == state ? vc : NULL;
 }
 
-/* ask the policy again in @delay ns (an earlier request is kept) */
-static void vms_repoll(u64 delay)
+/* ask @pool's policy again in @delay ns (an earlier request is kept) */
+static void vms_repoll(struct vms_pool *pool, u64 delay)
 {
+	struct hrtimer *t = &pool->repoll_timer;
 	ktime_t when;
 
 	delay = clamp_t(u64, delay, VMSCHED_SLICE_MIN_NS, VMSCHED_SLICE_MAX_NS);
 	when = ktime_add_ns(ktime_get(), delay);
-	if (hrtimer_is_queued(&vms_repoll_timer) &&
-	    ktime_before(hrtimer_get_expires(&vms_repoll_timer), when))
+	if (hrtimer_is_queued(t) && ktime_before(hrtimer_get_expires(t), when))
 		return;
-	hrtimer_start(&vms_repoll_timer, when, HRTIMER_MODE_ABS_HARD);
+	hrtimer_start(t, when, HRTIMER_MODE_ABS_HARD);
 }
 
 static enum hrtimer_restart vms_repoll_fn(struct hrtimer *t)
 {
+	struct vms_pool *pool = container_of(t, struct vms_pool, repoll_timer);
 	unsigned long flags;
 
-	raw_spin_lock_irqsave(&vms_lock, flags);
-	vms_dispatch(vms_instance_locked(), ktime_get_ns());
-	raw_spin_unlock_irqrestore(&vms_lock, flags);
+	raw_spin_lock_irqsave(&pool->lock, flags);
+	vms_dispatch(pool, ktime_get_ns());
+	raw_spin_unlock_irqrestore(&pool->lock, flags);
 	return HRTIMER_NORESTART;
 }
 
-void vms_repoll_init(void)
+/* the pool is freed only after hrtimer_cancel() of this timer (pool.c) */
+void vms_repoll_init(struct vms_pool *pool)
 {
-	hrtimer_init(&vms_repoll_timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS_HARD);
-	vms_repoll_timer.function = vms_repoll_fn;
-}
-
-/* at unload, after the last instance is gone: no dispatch can rearm it */
-void vms_repoll_exit(void)
-{
-	hrtimer_cancel(&vms_repoll_timer);
+	hrtimer_init(&pool->repoll_timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS_HARD);
+	pool->repoll_timer.function = vms_repoll_fn;
 }
 
 /*
@@ -220,26 +211,27 @@ void vms_repoll_exit(void)
  * they may run on a later slot. So a round costs one pick_next per grant
  * plus one, or one per free slot while pinned vCPUs wait.
  */
-void vms_dispatch(struct vms_instance *in, u64 now)
+void vms_dispatch(struct vms_pool *pool, u64 now)
 {
+	struct vms_instance *in = vms_instance_locked(pool);
 	struct vmsched_vcpu *v;
 	struct vms_vcpu *vc;
 	unsigned int cpu, to;
 	u64 slice;
 
-	lockdep_assert_held(&vms_lock);
+	lockdep_assert_held(&pool->lock);
 	if (!in)
 		return;
-	cpu = cpumask_first(vms_free_slots);
-	while (cpu < nr_cpu_ids && !list_empty(&vms_queued)) {
+	cpu = cpumask_first(pool->free_slots);
+	while (cpu < nr_cpu_ids && !list_empty(&pool->queued)) {
 		slice = 0;
 		v = vms_op_pick_next(in, cpu, now, &slice);
 		if (!v) {
 			if (slice)
-				vms_repoll(slice);
-			if (!vms_nr_queued_pinned)
+				vms_repoll(pool, slice);
+			if (!pool->nr_queued_pinned)
 				break;
-			cpu = cpumask_next(cpu, vms_free_slots);
+			cpu = cpumask_next(cpu, pool->free_slots);
 			continue;
 		}
 		vc = vms_check_vcpu(in, v, VMS_QUEUED);
@@ -257,7 +249,7 @@ void vms_dispatch(struct vms_instance *in, u64 now)
 		vms_grant(vc, to, now, slice);
 		/* granted elsewhere: @cpu's slot is still free, ask for it again */
 		if (to == cpu)
-			cpu = cpumask_next(cpu, vms_free_slots);
+			cpu = cpumask_next(cpu, pool->free_slots);
 	}
 }
 
@@ -269,14 +261,16 @@ void vms_dispatch(struct vms_instance *in, u64 now)
 bool vms_make_runnable(struct vms_instance *in, struct vms_vcpu *vc, u64 now)
 {
 	struct vmsched_vcpu *victim;
+	struct vms_pool *pool;
 	struct vms_vcpu *vv;
 	unsigned int n = 0;
 
-	lockdep_assert_held(&vms_lock);
 	if (vc->state == VMS_GRANTED)
 		return true;
 	if (!in || !vc->attached[in->slot])
 		return false;
+	pool = in->pool;
+	lockdep_assert_held(&pool->lock);
 	if (vc->state == VMS_QUEUED)
 		return false;
 	if (vc->state == VMS_BLOCKED) {
@@ -295,9 +289,9 @@ bool vms_make_runnable(struct vms_instance *in, struct vms_vcpu *vc, u64 now)
 	vc->queued_ns = now;
 	vms_op_enqueue(in, vc, now, VMSCHED_ENQ_WAKEUP);
 
-	if (!cpumask_intersects(vms_free_slots, vc->cpus) && in->ops->check_preempt) {
+	if (!cpumask_intersects(pool->free_slots, vc->cpus) && in->ops->check_preempt) {
 		/* the grants whose slot it could take */
-		list_for_each_entry(vv, &vms_granted, state_node)
+		list_for_each_entry(vv, &pool->granted, state_node)
 			if (n < nr_cpu_ids && vv->attached[in->slot] &&
 			    vms_slot_usable(vc, vv))
 				in->running[n++] = &vv->pv[in->slot];
@@ -310,7 +304,7 @@ bool vms_make_runnable(struct vms_instance *in, struct vms_vcpu *vc, u64 now)
 			vms_policy_error(in, "check_preempt returned a vCPU that is not running");
 		}
 	}
-	vms_dispatch(in, now);
+	vms_dispatch(pool, now);
 	return vc->state == VMS_GRANTED;
 }
 
@@ -319,7 +313,7 @@ bool vms_make_runnable(struct vms_instance *in, struct vms_vcpu *vc, u64 now)
  * time its thread used and stop the slice. Returns that time. Leaves @vc
  * OUTSIDE; the policy is not told.
  *
- * The timers are only tried: one that already fires waits for vms_lock and
+ * The timers are only tried: one that already fires waits for the lock and
  * then finds no grant to end, or a newer grant whose slice timer is queued
  * again (vms_slice_end), and leaves it alone.
  */
@@ -327,12 +321,11 @@ u64 vms_release_slot(struct vms_vcpu *vc, u64 now)
 {
 	u64 ran = vms_account_cputime(vc);
 
-	lockdep_assert_held(&vms_lock);
 	vc->slice_ns = 0;
 	WRITE_ONCE(vc->granted, false);
 	vms_set_state(vc, VMS_OUTSIDE);
 	vms_slot_put(vc);
-	vms_nr_granted--;
+	vms_vcpu_pool(vc)->nr_granted--;
 	hrtimer_try_to_cancel(&vc->slice_timer);
 	hrtimer_try_to_cancel(&vc->stop_timer);
 	return ran;
@@ -366,9 +359,9 @@ void vms_end_grant(struct vms_instance *in, struct vms_vcpu *vc, u64 now, bool r
 /* @vc halts in the guest: give its slot back, leave the queue */
 void vms_block(struct vms_vcpu *vc, u64 now)
 {
-	struct vms_instance *in = vms_instance_locked();
+	struct vms_pool *pool = vms_vcpu_pool(vc);
+	struct vms_instance *in = vms_instance_locked(pool);
 
-	lockdep_assert_held(&vms_lock);
 	if (vc->state == VMS_GRANTED) {
 		vms_end_grant(in, vc, now, false);
 	} else if (vc->state == VMS_QUEUED) {
@@ -379,7 +372,7 @@ void vms_block(struct vms_vcpu *vc, u64 now)
 	vms_set_state(vc, VMS_BLOCKED);
 	vc->wake_ns = 0;
 	vc->wait_since_ns = 0;
-	vms_dispatch(in, now);
+	vms_dispatch(pool, now);
 }
 
 /*
@@ -392,14 +385,15 @@ static enum hrtimer_restart vms_slice_end(struct hrtimer *t)
 {
 	struct vms_vcpu *vc = container_of(t, struct vms_vcpu, slice_timer);
 	struct vms_instance *in;
+	struct vms_pool *pool;
 	unsigned long flags;
 	bool kick = false, runnable;
 	u64 now;
 
-	raw_spin_lock_irqsave(&vms_lock, flags);
+	pool = vms_pool_lock(vc->vm, &flags);
 	/* read the clock under the lock: statistics snapshots are ordered by it */
 	now = ktime_get_ns();
-	in = vms_instance_locked();
+	in = vms_instance_locked(pool);
 	/* queued again: the grant this run was for ended, a newer one runs */
 	if (vc->state == VMS_GRANTED && in && !hrtimer_is_queued(t)) {
 		/* woken with a grant but not run yet: that thread is runnable */
@@ -407,10 +401,10 @@ static enum hrtimer_restart vms_slice_end(struct hrtimer *t)
 		vms_end_grant(in, vc, now, runnable);
 		if (!runnable)
 			vc->stops++;
-		vms_dispatch(in, now);
+		vms_dispatch(pool, now);
 		kick = runnable && vc->state != VMS_GRANTED;
 	}
-	raw_spin_unlock_irqrestore(&vms_lock, flags);
+	raw_spin_unlock_irqrestore(&pool->lock, flags);
 	/* make it leave the guest and stop at the gate */
 	if (kick)
 		kvm_vcpu_kick(vc->vcpu);

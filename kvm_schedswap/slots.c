@@ -4,9 +4,10 @@
  *
  * Design
  * ------
- * A grant is for the slot of one CPU of the pool (vms_slot_cpus: the first
- * `slots` online CPUs at activation, all of them by default), and a slot is
- * held by one grant at a time. A vCPU may be granted the slots of the CPUs
+ * A grant is for the slot of one CPU of the pool (pool->slot_cpus: its
+ * online CPUs; for the default pool the first `slots` of them if that
+ * module parameter was set at activation), and a slot is held by one grant
+ * at a time. A vCPU may be granted the slots of the CPUs
  * its thread may run on (vc->cpus: its affinity within the pool, as the
  * admin, libvirt or a cpuset set it; every slot if that leaves none, so
  * that a vCPU pinned outside the pool still runs). The core asks the policy
@@ -35,104 +36,28 @@
  *
  * The pool follows CPU hotplug (vms_slots_follow()).
  *
- * Locking: everything here runs under vms_lock, except vms_slots_init()
- * and vms_slots_exit() at load and unload (process context, may sleep:
- * they register the hotplug callbacks).
+ * Locking: everything here runs under the pool's lock, except the hotplug
+ * callbacks (which take it) and their registration at load and unload
+ * (process context, may sleep).
  */
 #include <linux/cpuhotplug.h>
 #include <linux/cpumask.h>
 #include "core.h"
 
-/* the pool's CPUs, those whose slot a grant holds, and the rest; vms_lock */
-static cpumask_var_t vms_slot_cpus, vms_held_slots;
-cpumask_var_t vms_free_slots;
-/* queued vCPUs that may not use every slot, under vms_lock */
-unsigned int vms_nr_queued_pinned;
-
 /*
- * CPU hotplug: the active pool becomes the first `slots` online CPUs again,
- * without @except. A grant on a CPU that left keeps running (Linux moved
- * its thread) to the end of its slice; the slot of a CPU that came online
- * is offered at once. Runs in the hotplug thread with the hotplug lock
- * held, so no activation picks CPUs meanwhile (swap.c holds the lock for
- * reading across its switch); takes vms_lock only, never vms_mutex, which
- * is held around cpus_read_lock().
+ * The CPUs of @pool's slots: its online CPUs but @except (a CPU going
+ * offline, or nr_cpu_ids), at most pool->limit of them if that is set.
+ * Returns how many. The caller holds the CPU hotplug lock or runs in a
+ * hotplug callback, and the pool's lock or vms_mutex (pool->cpus).
  */
-static void vms_slots_follow(unsigned int except)
-{
-	struct vms_instance *in;
-	unsigned long flags;
-
-	raw_spin_lock_irqsave(&vms_lock, flags);
-	in = vms_instance_locked();
-	if (in) {
-		in->sched.nr_slots = vms_slots_pick_cpus(in->cpus, in->limit, except);
-		vms_slots_set(in->cpus);
-		vms_dispatch(in, ktime_get_ns());
-	}
-	raw_spin_unlock_irqrestore(&vms_lock, flags);
-}
-
-static int vms_slots_cpu_online(unsigned int cpu)
-{
-	vms_slots_follow(nr_cpu_ids);
-	return 0;
-}
-
-static int vms_slots_cpu_offline(unsigned int cpu)
-{
-	vms_slots_follow(cpu);
-	return 0;
-}
-
-static int vms_cpuhp_state;
-
-int vms_slots_init(void)
-{
-	int ret = -ENOMEM;
-
-	if (!zalloc_cpumask_var(&vms_slot_cpus, GFP_KERNEL))
-		return ret;
-	if (!zalloc_cpumask_var(&vms_held_slots, GFP_KERNEL))
-		goto err_cpus;
-	if (!zalloc_cpumask_var(&vms_free_slots, GFP_KERNEL))
-		goto err_held;
-	ret = cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN, "vmsched:slots",
-					vms_slots_cpu_online, vms_slots_cpu_offline);
-	if (ret < 0)
-		goto err_free;
-	vms_cpuhp_state = ret;
-	return 0;
-err_free:
-	free_cpumask_var(vms_free_slots);
-err_held:
-	free_cpumask_var(vms_held_slots);
-err_cpus:
-	free_cpumask_var(vms_slot_cpus);
-	return ret;
-}
-
-void vms_slots_exit(void)
-{
-	cpuhp_remove_state_nocalls(vms_cpuhp_state);
-	free_cpumask_var(vms_free_slots);
-	free_cpumask_var(vms_held_slots);
-	free_cpumask_var(vms_slot_cpus);
-}
-
-/*
- * The CPUs of a pool: the first @limit online CPUs (0: all of them) but
- * @except (a CPU going offline, or nr_cpu_ids). Returns how many. The
- * caller holds the CPU hotplug lock or runs in a hotplug callback.
- */
-unsigned int vms_slots_pick_cpus(struct cpumask *cpus, unsigned int limit,
+unsigned int vms_slots_pick_cpus(struct vms_pool *pool, struct cpumask *cpus,
 				 unsigned int except)
 {
 	unsigned int cpu, n = 0;
 
 	cpumask_clear(cpus);
-	for_each_online_cpu(cpu) {
-		if (limit && n == limit)
+	for_each_cpu_and(cpu, pool->cpus, cpu_online_mask) {
+		if (pool->limit && n == pool->limit)
 			break;
 		if (cpu == except)
 			continue;
@@ -142,39 +67,47 @@ unsigned int vms_slots_pick_cpus(struct cpumask *cpus, unsigned int limit,
 	return n;
 }
 
-/* read which of the pool's slots @vc may use; it is neither queued nor granted */
+/*
+ * read which of the pool's slots @vc may use; it is neither queued nor
+ * granted. The thread's affinity is read without the scheduler's locks: one
+ * that changes meanwhile may be read half old, half new on a host of more
+ * than 64 CPUs, and is read again the next time the vCPU queues.
+ */
 void vms_slots_update_vcpu(struct vms_vcpu *vc)
 {
-	lockdep_assert_held(&vms_lock);
-	if (!cpumask_and(vc->cpus, &vc->task->cpus_mask, vms_slot_cpus))
-		cpumask_copy(vc->cpus, vms_slot_cpus);
-	vc->pinned = !cpumask_equal(vc->cpus, vms_slot_cpus);
+	const struct cpumask *pool_cpus = vms_vcpu_pool(vc)->slot_cpus;
+
+	if (!cpumask_and(vc->cpus, &vc->task->cpus_mask, pool_cpus))
+		cpumask_copy(vc->cpus, pool_cpus);
+	vc->pinned = !cpumask_equal(vc->cpus, pool_cpus);
 }
 
 /*
- * The pool's CPUs become @cpus (NULL: none, the host scheduler). Grants
- * keep their slots to the end of their slices, also on a CPU that left the
- * pool; every vCPU without a grant learns which slots it may use.
+ * @pool's slots become its online CPUs but @except (nr_cpu_ids: none).
+ * Grants keep their slots to the end of their slices, also on a CPU that
+ * left the pool; every vCPU without a grant learns which slots it may use.
+ * Returns the number of slots.
  */
-void vms_slots_set(const struct cpumask *cpus)
+unsigned int vms_slots_set(struct vms_pool *pool, unsigned int except)
 {
+	struct vms_instance *in = vms_instance_locked(pool);
+	unsigned int n = vms_slots_pick_cpus(pool, pool->slot_cpus, except);
 	struct vms_vcpu *vc;
 	struct vms_vm *vm;
 
-	lockdep_assert_held(&vms_lock);
-	if (cpus)
-		cpumask_copy(vms_slot_cpus, cpus);
-	else
-		cpumask_clear(vms_slot_cpus);
-	cpumask_andnot(vms_free_slots, vms_slot_cpus, vms_held_slots);
-	vms_nr_queued_pinned = 0;
-	for_each_vms_vcpu(vm, vc) {
+	lockdep_assert_held(&pool->lock);
+	if (in)
+		in->sched.nr_slots = max(n, 1U);	/* policies divide by it */
+	cpumask_andnot(pool->free_slots, pool->slot_cpus, pool->held_slots);
+	pool->nr_queued_pinned = 0;
+	for_each_pool_vcpu(pool, vm, vc) {
 		if (vc->state == VMS_GRANTED)
 			continue;
 		vms_slots_update_vcpu(vc);
 		if (vc->state == VMS_QUEUED && vc->pinned)
-			vms_nr_queued_pinned++;
+			pool->nr_queued_pinned++;
 	}
+	return n;
 }
 
 /* @vc's CPU, as both instances' copies show it to their policies */
@@ -194,38 +127,40 @@ static void vms_slot_show(struct vms_vcpu *vc, int cpu)
  */
 unsigned int vms_slot_choose(struct vms_vcpu *vc, unsigned int cpu)
 {
+	struct vms_pool *pool = vms_vcpu_pool(vc);
 	unsigned int here = task_cpu(vc->task), other;
 
-	lockdep_assert_held(&vms_lock);
-	if (here != cpu && !vms_nr_queued_pinned && cpumask_test_cpu(here, vms_free_slots) &&
-	    cpumask_test_cpu(here, vc->cpus))
+	lockdep_assert_held(&pool->lock);
+	if (here != cpu && !pool->nr_queued_pinned &&
+	    cpumask_test_cpu(here, pool->free_slots) && cpumask_test_cpu(here, vc->cpus))
 		return here;
 	if (cpumask_test_cpu(cpu, vc->cpus))
 		return cpu;
-	other = cpumask_first_and(vms_free_slots, vc->cpus);
+	other = cpumask_first_and(pool->free_slots, vc->cpus);
 	return other < nr_cpu_ids ? other : cpu;
 }
 
 /* @vc is granted the free slot of @cpu */
 void vms_slot_take(struct vms_vcpu *vc, unsigned int cpu)
 {
-	lockdep_assert_held(&vms_lock);
-	__cpumask_clear_cpu(cpu, vms_free_slots);
-	__cpumask_set_cpu(cpu, vms_held_slots);
+	struct vms_pool *pool = vms_vcpu_pool(vc);
+
+	__cpumask_clear_cpu(cpu, pool->free_slots);
+	__cpumask_set_cpu(cpu, pool->held_slots);
 	vms_slot_show(vc, cpu);
 }
 
 /* @vc's grant ended: its slot is free again if its CPU is still the pool's */
 void vms_slot_put(struct vms_vcpu *vc)
 {
+	struct vms_pool *pool = vms_vcpu_pool(vc);
 	int cpu = vc->slot_cpu;
 
-	lockdep_assert_held(&vms_lock);
 	if (cpu < 0)
 		return;
-	__cpumask_clear_cpu(cpu, vms_held_slots);
-	if (cpumask_test_cpu(cpu, vms_slot_cpus))
-		__cpumask_set_cpu(cpu, vms_free_slots);
+	__cpumask_clear_cpu(cpu, pool->held_slots);
+	if (cpumask_test_cpu(cpu, pool->slot_cpus))
+		__cpumask_set_cpu(cpu, pool->free_slots);
 	vms_slot_show(vc, -1);
 }
 
@@ -233,4 +168,63 @@ void vms_slot_put(struct vms_vcpu *vc)
 bool vms_slot_usable(const struct vms_vcpu *vc, const struct vms_vcpu *vv)
 {
 	return vv->slot_cpu >= 0 && cpumask_test_cpu(vv->slot_cpu, vc->cpus);
+}
+
+/*
+ * CPU hotplug: every pool's slots become its online CPUs again, without
+ * @except. A grant on a CPU that left keeps running (Linux moved its
+ * thread) to the end of its slice; the slot of a CPU that came online is
+ * offered at once. A pool other than the default one left without a CPU
+ * hands its VMs to the default pool (pool.c, from a work item). Runs in
+ * the hotplug thread with the hotplug lock held, so no activation reads
+ * CPUs meanwhile (swap.c holds it for reading across its switch); takes
+ * pool locks only, never vms_mutex, which is held around cpus_read_lock().
+ */
+static void vms_slots_follow(unsigned int except)
+{
+	struct vms_pool *pool;
+	unsigned long flags;
+	unsigned int n;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(pool, &vms_pools, node) {
+		raw_spin_lock_irqsave(&pool->lock, flags);
+		n = vms_slots_set(pool, except);
+		vms_dispatch(pool, ktime_get_ns());
+		raw_spin_unlock_irqrestore(&pool->lock, flags);
+		if (!n)
+			vms_pool_cpus_changed(pool, except);
+	}
+	rcu_read_unlock();
+}
+
+static int vms_slots_cpu_online(unsigned int cpu)
+{
+	vms_slots_follow(nr_cpu_ids);
+	return 0;
+}
+
+static int vms_slots_cpu_offline(unsigned int cpu)
+{
+	vms_slots_follow(cpu);
+	return 0;
+}
+
+static int vms_cpuhp_state;
+
+/* at load, after the default pool exists; may sleep */
+int vms_hotplug_init(void)
+{
+	int ret = cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN, "vmsched:slots",
+					    vms_slots_cpu_online, vms_slots_cpu_offline);
+
+	if (ret < 0)
+		return ret;
+	vms_cpuhp_state = ret;
+	return 0;
+}
+
+void vms_hotplug_exit(void)
+{
+	cpuhp_remove_state_nocalls(vms_cpuhp_state);
 }

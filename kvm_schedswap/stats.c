@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kvm_schedswap: statistics helpers. Callers hold vms_lock.
+ * kvm_schedswap: statistics. Callers hold the lock of the pool whose vCPUs
+ * they read, but for the snapshot, which takes each VM's pool lock in turn
+ * while it walks the VMs under RCU (no lock is held across all VMs).
  *
  * Wake-to-run latency is kept as a histogram of log2(ns) buckets per vCPU
  * (no allocation, constant time per sample), with the bounds the uapi
@@ -30,7 +32,7 @@ static u64 vms_add_sat(u64 a, u64 b)
  * @st: the vCPU's statistics
  * @ns: from the end of the halt to running, in ns
  *
- * Context: vms_lock held.
+ * Context: the vCPU's pool lock held.
  */
 void vms_stats_latency(struct vms_stats *st, u64 ns)
 {
@@ -50,7 +52,7 @@ void vms_stats_latency(struct vms_stats *st, u64 ns)
  * @sum: the sum (a VM's vCPUs that ended, or a snapshot's total)
  * @st: what to add
  *
- * Context: vms_lock held, or both private to the caller.
+ * Context: the pool lock of both held, or both private to the caller.
  */
 void vms_stats_add(struct vms_stats *sum, const struct vms_stats *st)
 {
@@ -108,20 +110,20 @@ const char *vms_state_name(enum vms_state state)
 }
 
 /*
- * runnable vCPUs the gate holds back now: in the gate without a grant
- * while a policy is active (one woken to pass, by a grant or because the
- * host scheduler took over, is not counted while it waits for a CPU);
- * vms_lock held
+ * runnable vCPUs of @pool the gate holds back now: in the gate without a
+ * grant while a policy is active (one woken to pass, by a grant or because
+ * the host scheduler took over, is not counted while it waits for a CPU);
+ * the pool's lock held
  */
-unsigned int vms_nr_gated_locked(void)
+unsigned int vms_nr_gated_locked(struct vms_pool *pool)
 {
 	struct vms_vcpu *vc;
 	struct vms_vm *vm;
 	unsigned int n = 0;
 
-	if (!vms_instance_locked())
+	if (!vms_instance_locked(pool))
 		return 0;
-	for_each_vms_vcpu(vm, vc)
+	for_each_pool_vcpu(pool, vm, vc)
 		n += vc->in_gate && !vc->granted && !vc->released;
 	return n;
 }
@@ -146,7 +148,7 @@ static void vms_fill_vcpu(struct vmsched_vcpu_stats *o, const struct vms_vm *vm,
 	o->pid = pid_vnr(vm->tgid);
 	o->vcpu_id = vc->vcpu_id;
 	o->tid = pid_vnr(vc->tpid);
-	o->state = rcu_access_pointer(vms_active) ? vc->state : VMSCHED_VCPU_RUNNING;
+	o->state = rcu_access_pointer(vm->pool->active) ? vc->state : VMSCHED_VCPU_RUNNING;
 	o->run_ns = st.run_ns;
 	o->wait_ns = st.wait_ns;
 	o->grants = st.grants;
@@ -174,6 +176,7 @@ static void vms_fill_vm(struct vmsched_vm_stats *o, const struct vms_vm *vm, u64
 	o->pid = pid_vnr(vm->tgid);
 	o->nr_vcpus = vm->nr_vcpus;
 	memcpy(o->comm, vm->comm, sizeof(o->comm));
+	strscpy(o->pool, vm->pool->name, sizeof(o->pool));
 	list_for_each_entry(vc, &vm->vcpus, vm_node) {
 		vms_vcpu_stats_now(vc, now, &st);
 		vms_stats_add(&sum, &st);
@@ -189,18 +192,26 @@ static void vms_fill_vm(struct vmsched_vm_stats *o, const struct vms_vm *vm, u64
 	memcpy(o->lat_hist, sum.lat_hist, sizeof(o->lat_hist));
 }
 
-/* VMs the caller sees (all of @want's, or all visible if NULL) */
-static void vms_count_locked(const struct pid *want, unsigned int *nvm, unsigned int *nvc)
+/* does the request select @vm: @want's (or any visible), in @pool (or any)? */
+static bool vms_selected(const struct vms_vm *vm, const struct pid *want,
+			 const struct vms_pool *pool)
+{
+	return vms_vm_selected(vm, want) && (!pool || READ_ONCE(vm->pool) == pool);
+}
+
+/* VMs the request selects and their vCPUs, counted under RCU */
+static void vms_count(const struct pid *want, const struct vms_pool *pool, unsigned int *nvm,
+		      unsigned int *nvc)
 {
 	struct vms_vm *vm;
 
 	*nvm = 0;
 	*nvc = 0;
-	list_for_each_entry(vm, &vms_vms, node) {
-		if (!vms_vm_selected(vm, want))
+	list_for_each_entry_rcu(vm, &vms_vms, node) {
+		if (!vms_selected(vm, want, pool))
 			continue;
 		(*nvm)++;
-		*nvc += vm->nr_vcpus;
+		*nvc += READ_ONCE(vm->nr_vcpus);
 	}
 }
 
@@ -236,56 +247,98 @@ static void vms_snapshot_free(struct vms_snapshot *sn)
 #define VMS_SNAPSHOT_TRIES	8
 
 /*
- * Fill the arrays of a VMSCHED_IOC_STATS request. Process context: it
- * allocates the snapshot, fills it under vms_lock, copies it out after.
- * Every entry up to min(total, capacity) is written: if VMs appeared
- * after the arrays were sized, it sizes them again.
+ * the pool a request names, NULL for "" (every pool), ERR_PTR(-ENOENT);
+ * under RCU: the pool is only used within the same read-side section
+ */
+static struct vms_pool *vms_snapshot_pool(const char *name)
+{
+	struct vms_pool *pool;
+
+	if (!name[0])
+		return NULL;
+	pool = vms_find_pool(name);
+	return pool ? pool : ERR_PTR(-ENOENT);
+}
+
+/*
+ * Fill the arrays of a VMSCHED_IOC_STATS request for the VMs of the pool
+ * it names (every pool if none). Process context: it allocates the snapshot, fills it
+ * walking the VMs under RCU with each VM's pool lock held while its entries
+ * are written (its values are those at a time read under that lock, all
+ * before s->now_ns), and copies it out after. Every entry up to
+ * min(total, capacity) is written: if VMs appeared after the arrays were
+ * sized, it sizes them again.
  */
 int vms_stats_snapshot(struct vmsched_stats *s)
 {
-	unsigned int nvm, nvc, ivm = 0, ivc = 0, tries = 0;
+	struct vms_pool *pool;
+	unsigned int nvm, nvc, ivm = 0, ivc = 0, tries = 0, cvc;
 	struct vms_snapshot sn;
+	struct vms_pool *vp;
 	struct pid *want;
-	const struct vms_vcpu *vc;
-	const struct vms_vm *vm;
+	struct vms_vcpu *vc;
+	struct vms_vm *vm;
 	unsigned long flags;
 	int ret;
-	u64 now;
+	u64 now = 0;
 
 	/*
 	 * @s->pid in the caller's pid namespace; a VM of a process it does not
-	 * see is not listed. Looked up under the lock (RCU), every time.
+	 * see is not listed. Looked up under RCU, every time.
 	 */
-	raw_spin_lock_irqsave(&vms_lock, flags);
-	want = vms_caller_pid(s->pid);
-	vms_count_locked(want, &nvm, &nvc);
 	for (;;) {
-		raw_spin_unlock_irqrestore(&vms_lock, flags);
+		rcu_read_lock();
+		want = vms_caller_pid(s->pid);
+		pool = vms_snapshot_pool(s->pool);
+		if (IS_ERR(pool)) {
+			rcu_read_unlock();
+			return PTR_ERR(pool);
+		}
+		vms_count(want, pool, &nvm, &nvc);
+		rcu_read_unlock();
 		ret = vms_snapshot_alloc(&sn, min(nvm, s->vms.count), min(nvc, s->vcpus.count));
 		if (ret)
 			return ret;
-		raw_spin_lock_irqsave(&vms_lock, flags);
+		rcu_read_lock();
 		want = vms_caller_pid(s->pid);
-		vms_count_locked(want, &nvm, &nvc);
+		pool = vms_snapshot_pool(s->pool);
+		if (IS_ERR(pool)) {
+			rcu_read_unlock();
+			vms_snapshot_free(&sn);
+			return PTR_ERR(pool);
+		}
+		ivm = 0;
+		ivc = 0;
+		cvc = 0;
+		list_for_each_entry_rcu(vm, &vms_vms, node) {
+			if (!vms_selected(vm, want, pool))
+				continue;
+			vp = vms_pool_lock(vm, &flags);
+			if (!pool || vp == pool) {
+				now = ktime_get_ns();
+				if (ivm < sn.cvm)
+					vms_fill_vm(&sn.vms[ivm], vm, now);
+				ivm++;
+				list_for_each_entry(vc, &vm->vcpus, vm_node) {
+					if (cvc < sn.cvc)
+						vms_fill_vcpu(&sn.vcs[cvc++], vm, vc, now);
+					ivc++;
+				}
+			}
+			raw_spin_unlock_irqrestore(&vp->lock, flags);
+		}
+		rcu_read_unlock();
+		nvm = ivm;
+		nvc = ivc;
+		/* entries beyond what was sized: size again */
 		if (min(nvm, s->vms.count) <= sn.cvm && min(nvc, s->vcpus.count) <= sn.cvc)
 			break;
 		vms_snapshot_free(&sn);
-		if (++tries == VMS_SNAPSHOT_TRIES) {
-			raw_spin_unlock_irqrestore(&vms_lock, flags);
+		if (++tries == VMS_SNAPSHOT_TRIES)
 			return -EAGAIN;
-		}
 	}
 	now = ktime_get_ns();
-	list_for_each_entry(vm, &vms_vms, node) {
-		if (!vms_vm_selected(vm, want))
-			continue;
-		if (ivm < sn.cvm)
-			vms_fill_vm(&sn.vms[ivm++], vm, now);
-		list_for_each_entry(vc, &vm->vcpus, vm_node)
-			if (ivc < sn.cvc)
-				vms_fill_vcpu(&sn.vcs[ivc++], vm, vc, now);
-	}
-	raw_spin_unlock_irqrestore(&vms_lock, flags);
+	ivm = min(nvm, sn.cvm);
 
 	if (s->pid && !nvm) {
 		ret = -ESRCH;
@@ -293,7 +346,7 @@ int vms_stats_snapshot(struct vmsched_stats *s)
 	}
 	ret = vms_copy_array_out(&s->vms, sn.vms, sizeof(*sn.vms), ivm);
 	if (!ret)
-		ret = vms_copy_array_out(&s->vcpus, sn.vcs, sizeof(*sn.vcs), ivc);
+		ret = vms_copy_array_out(&s->vcpus, sn.vcs, sizeof(*sn.vcs), cvc);
 	s->vms.count = nvm;
 	s->vcpus.count = nvc;
 	s->now_ns = now;

@@ -4,8 +4,11 @@
  *
  * Design
  * ------
+ * Each pool has its own active policy and swaps it on its own: a swap
+ * takes only that pool's lock, so vCPUs of other pools never wait for it.
+ *
  * activate(B) while A is active builds a new instance of B (ops.init may
- * sleep and allocate), then, in one critical section under vms_lock:
+ * sleep and allocate), then, in one critical section under the pool's lock:
  * A is charged for the grants it made, up to now, and forgets every vCPU;
  * every VM and vCPU is attached to B with its current state: queued vCPUs
  * are enqueued in B in the order they waited, vCPUs holding a grant keep it
@@ -28,7 +31,7 @@
  * a work item, because it is detected in atomic context.
  *
  * Locking: everything here runs under vms_mutex; the switch itself under
- * vms_lock. Paths that may sleep: ops.init/exit, synchronize_rcu(),
+ * the pool's lock. Paths that may sleep: ops.init/exit, synchronize_rcu(),
  * allocation of the instance.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -39,29 +42,15 @@
 #include <linux/workqueue.h>
 #include "policy_call.h"
 
-/* swap statistics, under vms_mutex (read without it for status) */
-u64 vms_swaps, vms_last_swap_ns, vms_max_swap_ns;
-u64 vms_watchdog_events, vms_policy_errors;
-char vms_last_ejected[VMSCHED_NAME_LEN];
-
-/*
- * global parameters of the policies' last instances, under vms_mutex: a
- * policy activated again starts from them
- */
-static struct vms_saved_params vms_saved_globals[VMS_SAVED_POLICIES];
-
-/* the last instance slot used: a new one takes the other */
-static unsigned int vms_last_slot = 1;
-
-struct vmsched_ops *vms_active_ops_locked(void)
+struct vmsched_ops *vms_active_ops_locked(struct vms_pool *pool)
 {
 	struct vms_instance *in;
 
-	in = rcu_dereference_protected(vms_active, lockdep_is_held(&vms_mutex));
+	in = rcu_dereference_protected(pool->active, lockdep_is_held(&vms_mutex));
 	return in ? in->ops : NULL;
 }
 
-static struct vms_instance *vms_instance_new(struct vmsched_ops *ops,
+static struct vms_instance *vms_instance_new(struct vms_pool *pool, struct vmsched_ops *ops,
 					     const struct vmsched_kv *kv, unsigned int n)
 {
 	struct vms_instance *in;
@@ -76,23 +65,17 @@ static struct vms_instance *vms_instance_new(struct vmsched_ops *ops,
 	if (!in)
 		return ERR_PTR(-ENOMEM);
 	in->ops = ops;
-	in->slot = vms_last_slot ^ 1;
-	if (!zalloc_cpumask_var(&in->cpus, GFP_KERNEL)) {
+	in->pool = pool;
+	in->slot = pool->last_slot ^ 1;
+	/* the slots as they are now; the switch reads them again (vms_swap_to) */
+	in->sched.cpus = pool->slot_cpus;
+	in->sched.nr_slots = max(cpumask_weight(pool->slot_cpus), 1U);
+	in->running = kcalloc(nr_cpu_ids, sizeof(*in->running), GFP_KERNEL);
+	if (!in->running) {
 		kfree(in);
 		return ERR_PTR(-ENOMEM);
 	}
-	/* the pool: the slots parameter is read at activation */
-	in->limit = READ_ONCE(vms_param_slots);
-	cpus_read_lock();
-	in->sched.nr_slots = vms_slots_pick_cpus(in->cpus, in->limit, nr_cpu_ids);
-	cpus_read_unlock();
-	in->sched.cpus = in->cpus;
-	in->running = kcalloc(nr_cpu_ids, sizeof(*in->running), GFP_KERNEL);
-	if (!in->running) {
-		ret = -ENOMEM;
-		goto err;
-	}
-	vms_params_restore(vms_saved_globals, ops, VMSCHED_SCOPE_GLOBAL, in->sched.params);
+	vms_params_restore(pool->saved_globals, ops, VMSCHED_SCOPE_GLOBAL, in->sched.params);
 	for (i = 0; i < n; i++)
 		in->sched.params[idx[i]] = kv[i].value;
 	/*
@@ -100,9 +83,9 @@ static struct vms_instance *vms_instance_new(struct vmsched_ops *ops,
 	 * the scheduler lock held, IRQs off (a debug kernel's
 	 * lockdep_assert_irqs_disabled() in the policies checks it).
 	 */
-	raw_spin_lock_irqsave(&vms_lock, flags);
+	raw_spin_lock_irqsave(&pool->lock, flags);
 	ret = vms_op_param_changed(in, VMSCHED_SCOPE_GLOBAL, NULL, NULL);
-	raw_spin_unlock_irqrestore(&vms_lock, flags);
+	raw_spin_unlock_irqrestore(&pool->lock, flags);
 	if (ret)
 		goto err;
 	ret = ops->init ? ops->init(&in->sched) : 0;
@@ -111,7 +94,6 @@ static struct vms_instance *vms_instance_new(struct vmsched_ops *ops,
 	return in;
 err:
 	kfree(in->running);
-	free_cpumask_var(in->cpus);
 	kfree(in);
 	return ERR_PTR(ret);
 }
@@ -120,11 +102,10 @@ err:
 static void vms_instance_free(struct vms_instance *in)
 {
 	lockdep_assert_held(&vms_mutex);
-	vms_params_save(vms_saved_globals, in->ops, in->sched.params);
+	vms_params_save(in->pool->saved_globals, in->ops, in->sched.params);
 	if (in->ops->exit)
 		in->ops->exit(&in->sched);
 	kfree(in->running);
-	free_cpumask_var(in->cpus);
 	kfree(in);
 }
 
@@ -161,7 +142,7 @@ static void vms_switch_adopt(struct vms_instance *new, struct vms_vcpu *vc, u64 
 }
 
 /* the host scheduler takes @vc over: it may run */
-static void vms_switch_free(struct vms_vcpu *vc, u64 now)
+void vms_free_vcpu_locked(struct vms_vcpu *vc, u64 now)
 {
 	if (vc->state == VMS_GRANTED) {
 		vms_release_slot(vc, now);
@@ -173,17 +154,19 @@ static void vms_switch_free(struct vms_vcpu *vc, u64 now)
 }
 
 /*
- * The switch from @old to @new (either may be NULL), under vms_lock. Every
- * vCPU keeps its place: granted ones keep their grant, queued ones move to
- * @new's queue in the order they waited, blocked and outside ones stay so.
+ * The switch of @pool from @old to @new (either may be NULL), under the
+ * pool's lock. Every vCPU keeps its place: granted ones keep their grant,
+ * queued ones move to @new's queue in the order they waited, blocked and
+ * outside ones stay so.
  */
-static void vms_switch(struct vms_instance *old, struct vms_instance *new, u64 now)
+static void vms_switch(struct vms_pool *pool, struct vms_instance *old,
+		       struct vms_instance *new, u64 now)
 {
 	struct vms_vcpu *vc;
 	struct vms_vm *vm;
 
-	lockdep_assert_held(&vms_lock);
-	list_for_each_entry(vm, &vms_vms, node) {
+	lockdep_assert_held(&pool->lock);
+	list_for_each_entry(vm, &pool->vms, pool_node) {
 		if (new)
 			vms_attach_vm(new, vm, now);
 		list_for_each_entry(vc, &vm->vcpus, vm_node) {
@@ -192,99 +175,105 @@ static void vms_switch(struct vms_instance *old, struct vms_instance *new, u64 n
 			if (new)
 				vms_switch_adopt(new, vc, now);
 			else
-				vms_switch_free(vc, now);
+				vms_free_vcpu_locked(vc, now);
 		}
 		if (old)
 			vms_detach_vm(old, vm);
 	}
-	vms_slots_set(new ? new->cpus : NULL);
 	/*
 	 * Queued vCPUs join @new in the order they were queued, longest
 	 * waiting first: a swap must not send anyone to the back of the line
 	 * (rebuilt in list order, frequent swaps starved the last VMs).
 	 */
 	if (new)
-		list_for_each_entry(vc, &vms_queued, state_node)
+		list_for_each_entry(vc, &pool->queued, state_node)
 			vms_op_enqueue(new, vc, now, VMSCHED_ENQ_WAKEUP);
-	rcu_assign_pointer(vms_active, new);
+	rcu_assign_pointer(pool->active, new);
 	if (new)
-		vms_dispatch(new, now);
+		vms_dispatch(pool, now);
 	else
-		vms_gate_release_all();
-}
-
-/* from the host scheduler to a policy: everyone passes the gate again */
-static void vms_revoke_all(u64 now)
-{
-	struct vms_vcpu *vc;
-	struct vms_vm *vm;
-
-	for_each_vms_vcpu(vm, vc) {
-		WRITE_ONCE(vc->granted, false);
-		/*
-		 * A thread released by the last deactivation may not have
-		 * left the gate yet: it waits again, so queue it.
-		 */
-		vms_set_state(vc, vc->in_gate ? VMS_QUEUED : VMS_OUTSIDE);
-		vc->queued_ns = now;
-		vc->wait_since_ns = vc->in_gate ? now : 0;
-		vc->wake_ns = 0;
-		/* the policy is charged from now on */
-		vms_track_reset(vc);
-	}
+		vms_gate_release_all(pool);
 }
 
 /*
- * make running vCPUs leave the guest and pass the gate; halted ones pass
- * it when they wake, and a kick would only wake them for nothing
+ * from the host scheduler to a policy: @vc passes the gate again (pool
+ * lock held)
  */
-static void vms_kick_all(void)
+void vms_revoke_vcpu(struct vms_vcpu *vc, u64 now)
+{
+	WRITE_ONCE(vc->granted, false);
+	/*
+	 * A thread released by the last deactivation may not have left the
+	 * gate yet: it waits again, so queue it.
+	 */
+	vms_set_state(vc, vc->in_gate ? VMS_QUEUED : VMS_OUTSIDE);
+	vc->queued_ns = now;
+	vc->wait_since_ns = vc->in_gate ? now : 0;
+	vc->wake_ns = 0;
+	/* the policy is charged from now on */
+	vms_track_reset(vc);
+}
+
+/*
+ * make @pool's running vCPUs leave the guest and pass the gate; halted
+ * ones pass it when they wake, and a kick would only wake them for nothing
+ */
+void vms_kick_all(struct vms_pool *pool)
 {
 	struct vms_vcpu *vc;
 	struct vms_vm *vm;
 	unsigned long flags;
 
-	raw_spin_lock_irqsave(&vms_lock, flags);
-	for_each_vms_vcpu(vm, vc)
+	raw_spin_lock_irqsave(&pool->lock, flags);
+	for_each_pool_vcpu(pool, vm, vc)
 		if (!vc->granted && !kvm_vcpu_is_blocking(vc->vcpu))
 			kvm_vcpu_kick(vc->vcpu);
-	raw_spin_unlock_irqrestore(&vms_lock, flags);
+	raw_spin_unlock_irqrestore(&pool->lock, flags);
 }
 
-static void vms_record_swap(u64 start)
+static void vms_record_swap(struct vms_pool *pool, u64 start)
 {
 	u64 d = ktime_get_ns() - start;
 
-	vms_swaps++;
-	WRITE_ONCE(vms_last_swap_ns, d);
-	if (d > vms_max_swap_ns)
-		WRITE_ONCE(vms_max_swap_ns, d);
+	pool->swaps++;
+	WRITE_ONCE(pool->last_swap_ns, d);
+	if (d > pool->max_swap_ns)
+		WRITE_ONCE(pool->max_swap_ns, d);
 }
 
-/* swap to @new (NULL: host scheduler); vms_mutex held; may sleep */
-static void vms_swap_to(struct vms_instance *new, u64 start)
+/* swap @pool to @new (NULL: host scheduler); vms_mutex held; may sleep */
+static void vms_swap_to(struct vms_pool *pool, struct vms_instance *new, u64 start)
 {
 	struct vms_instance *old;
+	struct vms_vcpu *vc;
+	struct vms_vm *vm;
 	unsigned long flags;
+	unsigned int n;
 	u64 now;
 
-	old = rcu_dereference_protected(vms_active, lockdep_is_held(&vms_mutex));
-	/* no CPU comes or goes between reading the pool and publishing it */
+	old = rcu_dereference_protected(pool->active, lockdep_is_held(&vms_mutex));
+	/* no CPU comes or goes between reading the slots and publishing them */
 	cpus_read_lock();
-	if (new)
-		new->sched.nr_slots = vms_slots_pick_cpus(new->cpus, new->limit, nr_cpu_ids);
-	raw_spin_lock_irqsave(&vms_lock, flags);
+	raw_spin_lock_irqsave(&pool->lock, flags);
 	now = ktime_get_ns();
-	if (!old)
-		vms_revoke_all(now);
-	vms_switch(old, new, now);
-	raw_spin_unlock_irqrestore(&vms_lock, flags);
+	if (!old) {
+		/* the default pool's size: slots= as it is now */
+		if (pool == vms_default_pool)
+			pool->limit = READ_ONCE(vms_param_slots);
+		for_each_pool_vcpu(pool, vm, vc)
+			vms_revoke_vcpu(vc, now);
+	}
+	n = vms_slots_set(pool, nr_cpu_ids);
+	if (new)
+		new->sched.nr_slots = max(n, 1U);
+	vms_switch(pool, old, new, now);
+	raw_spin_unlock_irqrestore(&pool->lock, flags);
 	cpus_read_unlock();
 	if (new)
-		vms_last_slot = new->slot;
-	vms_record_swap(start);
+		pool->last_slot = new->slot;
+	vms_record_swap(pool, start);
 	if (!old)
-		vms_kick_all();
+		vms_kick_all(pool);
 
 	synchronize_rcu();	/* no probe sees the old instance any more */
 	/*
@@ -295,116 +284,114 @@ static void vms_swap_to(struct vms_instance *new, u64 start)
 		vms_instance_free(old);
 }
 
-int vms_activate(const char *name, const struct vmsched_kv *kv, unsigned int n)
+/**
+ * vms_activate() - make a policy @pool's active one, or swap to it live
+ * @pool: the pool
+ * @name: the policy
+ * @kv: global parameters
+ * @n: how many
+ *
+ * Context: process, may sleep; vms_mutex held.
+ * Return: 0 or a negative errno (nothing changed).
+ */
+int vms_activate(struct vms_pool *pool, const char *name, const struct vmsched_kv *kv,
+		 unsigned int n)
 {
 	struct vms_instance *new, *old;
 	struct vmsched_ops *ops;
 	u64 start;
-	int ret;
 
-	mutex_lock(&vms_mutex);
+	lockdep_assert_held(&vms_mutex);
 	start = ktime_get_ns();
 	ops = vms_find_policy(name);
-	if (!ops || !try_module_get(ops->owner)) {
-		ret = -ENOENT;
-		goto out;
-	}
-	old = rcu_dereference_protected(vms_active, lockdep_is_held(&vms_mutex));
+	if (!ops || !try_module_get(ops->owner))
+		return -ENOENT;
+	old = rcu_dereference_protected(pool->active, lockdep_is_held(&vms_mutex));
 	if (old && old->ops == ops) {
 		/* already active: only apply the global parameters */
 		module_put(ops->owner);
-		ret = vms_set_params(VMSCHED_SCOPE_GLOBAL, 0, 0, kv, n);
-		goto out;
+		return vms_set_params(pool->name, VMSCHED_SCOPE_GLOBAL, 0, 0, kv, n);
 	}
-	new = vms_instance_new(ops, kv, n);
+	new = vms_instance_new(pool, ops, kv, n);
 	if (IS_ERR(new)) {
 		module_put(ops->owner);
-		ret = PTR_ERR(new);
-		goto out;
+		return PTR_ERR(new);
 	}
-	vms_swap_to(new, start);
-	pr_info("policy %s active (swap took %llu ns)\n", name, vms_last_swap_ns);
+	vms_swap_to(pool, new, start);
+	pr_info("pool %s: policy %s active (swap took %llu ns)\n", pool->name, name,
+		pool->last_swap_ns);
 	/* the active policy holds no module reference: see the Design above */
 	module_put(ops->owner);
-	ret = 0;
-out:
-	mutex_unlock(&vms_mutex);
-	return ret;
+	return 0;
 }
 
 /* vms_mutex held */
-void vms_deactivate_locked(void)
+void vms_deactivate_locked(struct vms_pool *pool)
 {
 	u64 start = ktime_get_ns();
 	struct vms_instance *old;
 
-	old = rcu_dereference_protected(vms_active, lockdep_is_held(&vms_mutex));
+	old = rcu_dereference_protected(pool->active, lockdep_is_held(&vms_mutex));
 	if (!old)
 		return;
-	vms_swap_to(NULL, start);
-	pr_info("host scheduler active (swap took %llu ns)\n", vms_last_swap_ns);
-}
-
-int vms_deactivate(void)
-{
-	mutex_lock(&vms_mutex);
-	vms_deactivate_locked();
-	mutex_unlock(&vms_mutex);
-	return 0;
+	vms_swap_to(pool, NULL, start);
+	pr_info("pool %s: host scheduler active (swap took %llu ns)\n", pool->name,
+		pool->last_swap_ns);
 }
 
 /* ---- ejection ------------------------------------------------------------ */
 
-static struct vmsched_ops *vms_eject_target;	/* under vms_lock */
-
+/* ejects what vms_eject() asked, in every pool */
 static void vms_eject_fn(struct work_struct *work)
 {
+	struct vms_pool *pool = container_of(work, struct vms_pool, eject_work);
 	struct vmsched_ops *target;
 	unsigned long flags;
 
 	mutex_lock(&vms_mutex);
-	raw_spin_lock_irqsave(&vms_lock, flags);
-	target = vms_eject_target;
-	vms_eject_target = NULL;
-	raw_spin_unlock_irqrestore(&vms_lock, flags);
-	if (target && vms_active_ops_locked() == target) {
-		strscpy(vms_last_ejected, target->name, sizeof(vms_last_ejected));
-		vms_deactivate_locked();
+	raw_spin_lock_irqsave(&pool->lock, flags);
+	target = pool->eject_target;
+	pool->eject_target = NULL;
+	raw_spin_unlock_irqrestore(&pool->lock, flags);
+	if (target && vms_active_ops_locked(pool) == target) {
+		strscpy(pool->last_ejected, target->name, sizeof(pool->last_ejected));
+		vms_deactivate_locked(pool);
 	}
 	mutex_unlock(&vms_mutex);
 }
 
-static DECLARE_WORK(vms_eject_work, vms_eject_fn);
-
-/* is the active policy's ejection scheduled and not yet done? vms_lock held */
-bool vms_eject_pending(void)
+/*
+ * the pool is freed only after its eject work has run or was cancelled
+ * (pool.c: flush_work() without vms_mutex held)
+ */
+void vms_eject_init(struct vms_pool *pool)
 {
-	struct vms_instance *in = vms_instance_locked();
-
-	lockdep_assert_held(&vms_lock);
-	return in && vms_eject_target == in->ops;
+	INIT_WORK(&pool->eject_work, vms_eject_fn);
 }
 
-/* schedule deactivation of the active policy; vms_lock held, atomic */
-void vms_eject(const char *why)
+/* is the active policy's ejection scheduled and not yet done? pool lock held */
+bool vms_eject_pending(struct vms_pool *pool)
 {
-	struct vms_instance *in = vms_instance_locked();
+	struct vms_instance *in = vms_instance_locked(pool);
 
-	if (!in || vms_eject_pending())
+	return in && pool->eject_target == in->ops;
+}
+
+/* schedule deactivation of @pool's active policy; pool lock held, atomic */
+void vms_eject(struct vms_pool *pool, const char *why)
+{
+	struct vms_instance *in = vms_instance_locked(pool);
+
+	if (!in || vms_eject_pending(pool))
 		return;
-	pr_err("ejecting policy %s: %s\n", in->ops->name, why);
-	vms_eject_target = in->ops;
-	schedule_work(&vms_eject_work);
+	pr_err("pool %s: ejecting policy %s: %s\n", pool->name, in->ops->name, why);
+	pool->eject_target = in->ops;
+	schedule_work(&pool->eject_work);
 }
 
 /* a policy callback returned garbage: count, contain (caller), eject */
 void vms_policy_error(struct vms_instance *in, const char *what)
 {
-	vms_policy_errors++;
-	vms_eject(what);
-}
-
-void vms_swap_exit(void)
-{
-	cancel_work_sync(&vms_eject_work);
+	in->pool->policy_errors++;
+	vms_eject(in->pool, what);
 }

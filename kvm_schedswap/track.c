@@ -38,10 +38,10 @@
  * thread cannot be sleeping in the gate when that happens.
  *
  * Context: the sched_switch probe runs inside the scheduler with its run
- * queue lock held and IRQs off: it takes no lock (vms_lock nests outside
+ * queue lock held and IRQs off: it takes no lock (pool locks nest outside
  * the scheduler's locks) and only arms the stop timer, an hrtimer whose
  * base lock the scheduler itself takes under its run queue lock (hrtick).
- * The stop timer runs in hardirq context and takes vms_lock.
+ * The stop timer runs in hardirq context and takes its pool's lock.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -57,13 +57,13 @@ static struct tracepoint *vms_tp_sched_switch;
 
 /*
  * CPU time @vc's thread used since the last call: add it to the vCPU's
- * run_ns and return it, for the policy's charge (vms_lock held)
+ * run_ns and return it, for the policy's charge (its pool's lock held)
  */
 u64 vms_account_cputime(struct vms_vcpu *vc)
 {
 	u64 d = vms_cputime_pending(vc);
 
-	lockdep_assert_held(&vms_lock);
+	lockdep_assert_held(&vms_vcpu_pool(vc)->lock);
 	vc->cpu_mark += d;
 	vc->stats.run_ns += d;
 	return d;
@@ -85,8 +85,9 @@ void vms_track_rethread(struct vms_vcpu *vc)
 {
 	struct task_struct *old = NULL;
 	struct pid *old_pid = NULL;
+	struct vms_pool *pool;
 
-	raw_spin_lock(&vms_lock);
+	pool = vms_pool_lock_irqsoff(vc->vm);
 	if (vc->task != current && !vc->released) {
 		old = vc->task;
 		old_pid = vc->tpid;
@@ -97,7 +98,7 @@ void vms_track_rethread(struct vms_vcpu *vc)
 		vms_track_reset(vc);
 		vc->rethreads++;
 	}
-	raw_spin_unlock(&vms_lock);
+	raw_spin_unlock(&pool->lock);
 	if (old) {
 		pr_debug("vCPU %d of VM %d moved to thread %d\n", vc->vcpu_id, vc->vm->pid,
 			 vc->tid);
@@ -138,18 +139,19 @@ static enum hrtimer_restart vms_stop_timer_fn(struct hrtimer *t)
 {
 	struct vms_vcpu *vc = container_of(t, struct vms_vcpu, stop_timer);
 	struct vms_instance *in;
+	struct vms_pool *pool;
 	unsigned long flags;
 	u64 now;
 
-	raw_spin_lock_irqsave(&vms_lock, flags);
-	in = vms_instance_locked();
+	pool = vms_pool_lock(vc->vm, &flags);
+	in = vms_instance_locked(pool);
 	if (in && vc->state == VMS_GRANTED && !vc->slice_ns && !task_is_running(vc->task)) {
 		now = ktime_get_ns();
 		vms_end_grant(in, vc, now, false);
 		vc->stops++;
-		vms_dispatch(in, now);
+		vms_dispatch(pool, now);
 	}
-	raw_spin_unlock_irqrestore(&vms_lock, flags);
+	raw_spin_unlock_irqrestore(&pool->lock, flags);
 	return HRTIMER_NORESTART;
 }
 

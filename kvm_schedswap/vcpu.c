@@ -52,10 +52,16 @@
 #include "compat.h"
 #include "core.h"
 
-/* vCPUs by struct kvm_vcpu pointer: written under vms_lock, read under RCU */
-static DEFINE_HASHTABLE(vms_vcpu_hash, 10);
-/* the same vCPUs by their own address, under vms_lock (vms_known_vcpu) */
-static DEFINE_HASHTABLE(vms_self_hash, 10);
+/*
+ * vCPUs by struct kvm_vcpu pointer, and the same vCPUs by their own
+ * address (vms_known_vcpu): written under vms_vms_lock, read under RCU.
+ * 8192 buckets each (64 KiB): a host of 10,000 vCPUs has 1.2 per bucket
+ * on average. Not an rhashtable: its inserts take bottom-half locks on
+ * 6.1, and vCPUs are found in the kvm_entry probe with IRQs off.
+ */
+#define VMS_VCPU_HASH_BITS	13
+static DEFINE_HASHTABLE(vms_vcpu_hash, VMS_VCPU_HASH_BITS);
+static DEFINE_HASHTABLE(vms_self_hash, VMS_VCPU_HASH_BITS);
 
 extern struct tracepoint __tracepoint_kvm_entry;
 
@@ -70,25 +76,25 @@ struct vms_vcpu *vms_lookup(struct kvm_vcpu *vcpu)
 }
 
 /*
- * Is @vc a vCPU the core knows? Only addresses are compared: @vc may come
- * from a policy and point anywhere, freed memory included. vms_lock held.
+ * Is @vc a vCPU of @pool? Addresses are compared before anything is read
+ * through @vc: it may come from a policy and point anywhere, freed memory
+ * included. @pool's lock held (IRQs off: an RCU read-side section).
  */
-bool vms_known_vcpu(const struct vms_vcpu *vc)
+bool vms_known_vcpu(const struct vms_pool *pool, const struct vms_vcpu *vc)
 {
 	struct vms_vcpu *x;
 
-	lockdep_assert_held(&vms_lock);
-	hash_for_each_possible(vms_self_hash, x, self_node, (unsigned long)vc)
+	lockdep_assert_held(&pool->lock);
+	hash_for_each_possible_rcu(vms_self_hash, x, self_node, (unsigned long)vc)
 		if (x == vc)
-			return true;
+			return x->vm->pool == pool;
 	return false;
 }
 
 /*
  * Process @nr as the caller of an ioctl names it: in its own pid namespace
  * (a number reused by a new process is a new struct pid, so a VM is never
- * mistaken for another process's). NULL if there is none. Under vms_lock
- * (IRQs off: an RCU read-side section).
+ * mistaken for another process's). NULL if there is none. Under RCU.
  */
 struct pid *vms_caller_pid(pid_t nr)
 {
@@ -104,7 +110,8 @@ bool vms_vm_selected(const struct vms_vm *vm, const struct pid *want)
 }
 
 /*
- * The VM of process @nr (in the caller's pid namespace); vms_lock held.
+ * The VM of process @nr (in the caller's pid namespace); under RCU, or
+ * vms_mutex for a VM that must stay (only the reaper frees VMs, under it).
  * ERR_PTR(-ESRCH) if there is none, ERR_PTR(-ENOTUNIQ) if that process
  * runs several VMs: a pid cannot say which one is meant.
  */
@@ -113,10 +120,9 @@ struct vms_vm *vms_find_vm(pid_t nr)
 	struct pid *want = vms_caller_pid(nr);
 	struct vms_vm *vm, *found = NULL;
 
-	lockdep_assert_held(&vms_lock);
 	if (!want)
 		return ERR_PTR(-ESRCH);
-	list_for_each_entry(vm, &vms_vms, node) {
+	list_for_each_entry_rcu(vm, &vms_vms, node, lockdep_is_held(&vms_mutex)) {
 		if (vm->tgid != want)
 			continue;
 		if (found)
@@ -126,6 +132,7 @@ struct vms_vm *vms_find_vm(pid_t nr)
 	return found ? found : ERR_PTR(-ESRCH);
 }
 
+/* vms_vms_lock held */
 static struct vms_vm *vms_find_kvm(struct kvm *kvm)
 {
 	struct vms_vm *vm;
@@ -139,6 +146,24 @@ static struct vms_vm *vms_find_kvm(struct kvm *kvm)
 static void vms_kick_fn(struct irq_work *w)
 {
 	/* nothing to do: the interrupt itself made the vCPU leave the guest */
+}
+
+static void vms_vcpu_free_masks(struct vms_vcpu *vc)
+{
+	free_cpumask_var(vc->applied_cpus);
+	free_cpumask_var(vc->home_cpus);
+	free_cpumask_var(vc->cpus);
+}
+
+/* the CPU masks of a new vCPU; GFP_ATOMIC, in the probe */
+static bool vms_vcpu_alloc_masks(struct vms_vcpu *vc)
+{
+	if (zalloc_cpumask_var(&vc->cpus, GFP_ATOMIC | __GFP_NOWARN) &&
+	    zalloc_cpumask_var(&vc->home_cpus, GFP_ATOMIC | __GFP_NOWARN) &&
+	    zalloc_cpumask_var(&vc->applied_cpus, GFP_ATOMIC | __GFP_NOWARN))
+		return true;
+	vms_vcpu_free_masks(vc);
+	return false;
 }
 
 /* a new VM: reference its struct kvm; GFP_ATOMIC, in the probe */
@@ -158,6 +183,7 @@ static struct vms_vm *vms_new_vm(struct kvm *kvm)
 	vm->pid = pid_nr(vm->tgid);
 	strscpy(vm->comm, current->group_leader->comm, sizeof(vm->comm));
 	INIT_LIST_HEAD(&vm->vcpus);
+	vm->pool = vms_default_pool;
 	return vm;
 }
 
@@ -170,13 +196,14 @@ struct vms_vcpu *vms_discover(struct kvm_vcpu *vcpu)
 {
 	struct vms_vm *vm, *new_vm = NULL;
 	struct vms_instance *in;
+	struct vms_pool *pool;
 	struct vms_vcpu *vc;
 	u64 now = ktime_get_ns();
 
 	vc = kzalloc(sizeof(*vc), GFP_ATOMIC | __GFP_NOWARN);
 	if (!vc)
 		return NULL;
-	if (!zalloc_cpumask_var(&vc->cpus, GFP_ATOMIC | __GFP_NOWARN)) {
+	if (!vms_vcpu_alloc_masks(vc)) {
 		kfree(vc);
 		return NULL;
 	}
@@ -185,25 +212,31 @@ struct vms_vcpu *vms_discover(struct kvm_vcpu *vcpu)
 	vc->task = current;
 	vc->tid = task_pid_nr(current);
 	vms_vcpu_init_sched(vc);
+	mutex_init(&vc->confine_lock);
 	init_irq_work(&vc->kick, vms_kick_fn);
 	atomic_set(&vc->gate_queued, 0);
 
-	raw_spin_lock(&vms_lock);
+	raw_spin_lock(&vms_vms_lock);
 	vm = vms_find_kvm(vcpu->kvm);
 	if (!vm) {
-		raw_spin_unlock(&vms_lock);
+		raw_spin_unlock(&vms_vms_lock);
 		new_vm = vms_new_vm(vcpu->kvm);
 		if (!new_vm) {
-			free_cpumask_var(vc->cpus);
+			vms_vcpu_free_masks(vc);
 			kfree(vc);
 			return NULL;
 		}
-		raw_spin_lock(&vms_lock);
+		raw_spin_lock(&vms_vms_lock);
 		vm = vms_find_kvm(vcpu->kvm);	/* raced with another vCPU? */
 		if (!vm) {
 			vm = new_vm;
 			new_vm = NULL;
-			list_add_tail(&vm->node, &vms_vms);
+			pool = vm->pool;
+			raw_spin_lock(&pool->lock);
+			list_add_tail_rcu(&vm->node, &vms_vms);
+			list_add_tail(&vm->pool_node, &pool->vms);
+			pool->nr_vms++;
+			raw_spin_unlock(&pool->lock);
 			vms_nr_vms++;
 		}
 	}
@@ -211,18 +244,22 @@ struct vms_vcpu *vms_discover(struct kvm_vcpu *vcpu)
 	get_task_struct(current);
 	vc->tpid = get_pid(task_pid(current));
 	vc->vm = vm;
+	pool = vm->pool;	/* stable: moves take vms_vms_lock */
+	raw_spin_lock(&pool->lock);
 	list_add_tail(&vc->vm_node, &vm->vcpus);
 	vm->nr_vcpus++;
+	pool->nr_vcpus++;
 	vms_nr_vcpus++;
 	hash_add_rcu(vms_vcpu_hash, &vc->hnode, (unsigned long)vcpu);
-	hash_add(vms_self_hash, &vc->self_node, (unsigned long)vc);
-	in = vms_instance_locked();
+	hash_add_rcu(vms_self_hash, &vc->self_node, (unsigned long)vc);
+	in = vms_instance_locked(pool);
 	if (in) {
 		if (!vm->attached[in->slot])
 			vms_attach_vm(in, vm, now);
 		vms_attach_vcpu(in, vc, now);
 	}
-	raw_spin_unlock(&vms_lock);
+	raw_spin_unlock(&pool->lock);
+	raw_spin_unlock(&vms_vms_lock);
 	if (new_vm) {
 		/* lost the race; the reference cannot be the last one here */
 		kvm_put_kvm_no_destroy(new_vm->kvm);
@@ -238,6 +275,7 @@ struct vms_vcpu *vms_discover(struct kvm_vcpu *vcpu)
 static void vms_probe_entry(void *data, VMS_KVM_ENTRY_PROTO)
 {
 	struct vms_instance *in;
+	struct vms_pool *pool;
 	struct vms_vcpu *vc;
 	bool granted;
 
@@ -253,20 +291,27 @@ static void vms_probe_entry(void *data, VMS_KVM_ENTRY_PROTO)
 	}
 	if (unlikely(vc->task != current))
 		vms_track_rethread(vc);
-	/* no policy: the host scheduler decides, nothing more to do */
-	if (likely(!rcu_access_pointer(vms_active)))
+	pool = READ_ONCE(vc->vm->pool);
+	/* on another pool's CPU: the gate narrows its affinity first (confine.c) */
+	if (vms_confine_wanted(vc, pool) && !READ_ONCE(vc->confine_pending)) {
+		WRITE_ONCE(vc->confine_pending, true);
+		vms_gate_request(vc);
+		return;
+	}
+	/* no policy in its pool: the host scheduler decides, nothing more to do */
+	if (likely(!rcu_access_pointer(pool->active)))
 		return;
 	vms_track_here(vc);
 	if (likely(READ_ONCE(vc->granted)))
 		return;
 
 	/* not granted: try to get a slot right here, else stop at the gate */
-	raw_spin_lock(&vms_lock);
-	in = vms_instance_locked();
+	pool = vms_pool_lock_irqsoff(vc->vm);
+	in = vms_instance_locked(pool);
 	granted = !in || vc->released;
 	if (!granted && vc->state != VMS_QUEUED)
 		granted = vms_make_runnable(in, vc, ktime_get_ns());
-	raw_spin_unlock(&vms_lock);
+	raw_spin_unlock(&pool->lock);
 	if (!granted)
 		vms_gate_request(vc);
 }
@@ -275,16 +320,17 @@ static void vms_probe_entry(void *data, VMS_KVM_ENTRY_PROTO)
 static int vms_halt_pre(struct kprobe *p, struct pt_regs *regs)
 {
 	struct kvm_vcpu *vcpu = (struct kvm_vcpu *)regs_get_kernel_argument(regs, 0);
+	struct vms_pool *pool;
 	struct vms_vcpu *vc;
 	unsigned long flags;
 
 	rcu_read_lock();
-	vc = rcu_access_pointer(vms_active) ? vms_lookup(vcpu) : NULL;
-	if (vc) {
-		raw_spin_lock_irqsave(&vms_lock, flags);
-		if (vms_instance_locked())
+	vc = vms_lookup(vcpu);
+	if (vc && rcu_access_pointer(READ_ONCE(vc->vm->pool)->active)) {
+		pool = vms_pool_lock(vc->vm, &flags);
+		if (vms_instance_locked(pool))
 			vms_block(vc, ktime_get_ns());
-		raw_spin_unlock_irqrestore(&vms_lock, flags);
+		raw_spin_unlock_irqrestore(&pool->lock, flags);
 	}
 	rcu_read_unlock();
 	return 0;
@@ -339,14 +385,15 @@ static void vms_free_vcpu(struct rcu_head *rcu)
 
 	put_task_struct(vc->task);
 	put_pid(vc->tpid);
-	free_cpumask_var(vc->cpus);
+	vms_vcpu_free_masks(vc);
 	kfree(vc);
 }
 
 /*
- * Tear down the VMs on @dead, already unlinked from vms_vms. Process
- * context, no locks held: waits for gate work and two RCU grace periods
- * (for all of them at once), and may destroy the VMs.
+ * Tear down the VMs on @dead (linked by pool_node), already unlinked from
+ * vms_vms and their pools. Process context, no locks held: waits for gate
+ * work and two RCU grace periods (for all of them at once), and may
+ * destroy the VMs.
  */
 static void vms_free_vms(struct list_head *dead)
 {
@@ -356,19 +403,19 @@ static void vms_free_vms(struct list_head *dead)
 	if (list_empty(dead))
 		return;
 	synchronize_rcu();	/* no probe finds these vCPUs: none queues gate work */
-	list_for_each_entry(vm, dead, node)
+	list_for_each_entry(vm, dead, pool_node)
 		list_for_each_entry(vc, &vm->vcpus, vm_node) {
 			vms_gate_drain(vc);
 			vms_track_forget(vc);
 		}
 	synchronize_rcu();	/* no sched_switch probe sees them: none arms a timer */
-	list_for_each_entry_safe(vm, vtmp, dead, node) {
+	list_for_each_entry_safe(vm, vtmp, dead, pool_node) {
 		list_for_each_entry_safe(vc, tmp, &vm->vcpus, vm_node) {
 			hrtimer_cancel(&vc->stop_timer);
 			list_del(&vc->vm_node);
 			call_rcu(&vc->rcu, vms_free_vcpu);
 		}
-		list_del(&vm->node);
+		list_del(&vm->pool_node);
 		kvm_put_kvm(vm->kvm);
 		put_pid(vm->tgid);
 		kfree(vm);
@@ -381,46 +428,60 @@ static bool vms_vm_dead(struct vms_vm *vm)
 	return refcount_read(&vm->kvm->users_count) == 1;
 }
 
+/* @vm leaves its pool and the core's lists; vms_vms_lock and the pool's lock held */
+static void vms_unlink_vm(struct vms_pool *pool, struct vms_vm *vm, u64 now)
+{
+	struct vms_instance *in = vms_instance_locked(pool);
+	struct vms_vcpu *vc;
+
+	list_for_each_entry(vc, &vm->vcpus, vm_node) {
+		if (in)
+			vms_detach_vcpu(in, vc, now);
+		vms_set_state(vc, VMS_OUTSIDE);
+		WRITE_ONCE(vc->released, true);
+		if (vc->in_gate)
+			wake_up_process(vc->task);
+		hash_del_rcu(&vc->hnode);
+		hash_del_rcu(&vc->self_node);
+		vms_stats_add(&vm->gone, &vc->stats);
+		vms_nr_vcpus--;
+		pool->nr_vcpus--;
+	}
+	if (in)
+		vms_detach_vm(in, vm);
+	list_del(&vm->pool_node);
+	pool->nr_vms--;
+	list_del_rcu(&vm->node);
+	vms_nr_vms--;
+}
+
 /*
  * Reap dead VMs (@all: every VM, for module unload). vms_mutex held.
- * Detaches them from the active policy under vms_lock, then frees them.
+ * Detaches them from their pools' policies under the pools' locks, then
+ * frees them.
  */
 void vms_reap(bool all)
 {
-	struct vms_instance *in;
 	struct vms_vm *vm, *tmp;
-	struct vms_vcpu *vc;
+	struct vms_pool *pool;
 	unsigned long flags;
 	LIST_HEAD(dead);
 	u64 now;
 
 	lockdep_assert_held(&vms_mutex);
-	raw_spin_lock_irqsave(&vms_lock, flags);
-	in = vms_instance_locked();
+	raw_spin_lock_irqsave(&vms_vms_lock, flags);
 	now = ktime_get_ns();
 	list_for_each_entry_safe(vm, tmp, &vms_vms, node) {
 		if (!all && !vms_vm_dead(vm))
 			continue;
-		list_for_each_entry(vc, &vm->vcpus, vm_node) {
-			if (in)
-				vms_detach_vcpu(in, vc, now);
-			vms_set_state(vc, VMS_OUTSIDE);
-			WRITE_ONCE(vc->released, true);
-			if (vc->in_gate)
-				wake_up_process(vc->task);
-			hash_del_rcu(&vc->hnode);
-			hash_del(&vc->self_node);
-			vms_stats_add(&vm->gone, &vc->stats);
-			vms_nr_vcpus--;
-		}
-		if (in)
-			vms_detach_vm(in, vm);
-		list_move(&vm->node, &dead);
-		vms_nr_vms--;
+		pool = vm->pool;	/* stable under vms_vms_lock */
+		raw_spin_lock(&pool->lock);
+		vms_unlink_vm(pool, vm, now);
+		vms_dispatch(pool, now);
+		raw_spin_unlock(&pool->lock);
+		list_add(&vm->pool_node, &dead);
 	}
-	if (in)
-		vms_dispatch(in, now);
-	raw_spin_unlock_irqrestore(&vms_lock, flags);
+	raw_spin_unlock_irqrestore(&vms_vms_lock, flags);
 
 	vms_free_vms(&dead);
 }

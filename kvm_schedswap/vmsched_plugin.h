@@ -6,26 +6,30 @@
  * to decide which vCPUs may enter the guest and for how long. A policy never
  * touches KVM, never sleeps in a scheduling callback and needs no lock of its
  * own: the core serialises every scheduling callback of an instance under
- * one lock (see "Calling context" below).
+ * one lock, its pool's (see "Calling context" below).
  *
  * Model
  * -----
- * The core owns a pool of slots, one per pCPU of the pool (default: every
- * online CPU). A vCPU that wants to enter the guest must hold a grant; a
+ * The core owns pools of pCPUs (Xen's cpupools: the default pool holds
+ * every online CPU no other pool holds), each with its own active policy
+ * instance: an instance schedules one pool's VMs on that pool's slots, one
+ * per pCPU. A vCPU that wants to enter the guest must hold a grant; a
  * grant occupies the slot of one pCPU for a slice chosen by the policy. A
  * vCPU whose thread may only run on some of the pool's CPUs (the admin's or
  * libvirt's affinity) may only be granted their slots: vmsched_may_run()
  * says which. When the slot of a CPU is free and the policy has runnable
  * vCPUs, the core calls ops.pick_next() for that CPU, grants the returned
- * vCPU and arms its slice timer. When the slice ends, a granted vCPU blocks (guest HLT) or its
- * thread stops, the core calls ops.charge() with the CPU time it used; if the
- * vCPU is still runnable the core hands it back with ops.enqueue(PREEMPTED)
- * and calls ops.pick_next() for the freed slot (which may pick it again:
- * then it simply keeps running).
+ * vCPU and arms its slice timer. When the slice ends, a granted vCPU
+ * blocks (guest HLT) or its thread stops, the core calls ops.charge() with
+ * the CPU time it used; if the vCPU is still runnable the core hands it
+ * back with ops.enqueue(PREEMPTED) and calls ops.pick_next() for the freed
+ * slot (which may pick it again: then it simply keeps running). A VM moved
+ * to another pool leaves the instance as if it ended (its vCPUs are
+ * detached) and joins the other pool's as a new VM.
  *
  * Calling context
  * ---------------
- * Unless a callback says otherwise it is called with the core's scheduler
+ * Unless a callback says otherwise it is called with its pool's scheduler
  * lock held and interrupts disabled: it must not sleep, allocate with
  * anything but GFP_ATOMIC (better: not at all) or call back into the core
  * except through the helpers documented as safe under the lock. Callbacks of

@@ -12,8 +12,12 @@
  * is ejected: the host scheduler takes over, which releases every gated
  * vCPU at once.
  *
- * Context: a delayed work (process context); the scan runs under vms_lock
- * and only schedules the ejection, which runs from its own work item.
+ * Each pool is scanned on its own, under its lock, and only its policy is
+ * ejected.
+ *
+ * Context: a delayed work (process context); the scan walks the pools
+ * under RCU and each under its lock, and only schedules the ejection,
+ * which runs from the pool's work item.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -27,43 +31,43 @@ static DECLARE_DELAYED_WORK(vms_watchdog, vms_watchdog_fn);
 static bool vms_watchdog_stopping;
 
 /*
- * the limit for the active instance: watchdog_ms, or twice the wait the
- * policy declares for its parameters and load if that is longer
+ * the limit for an active instance: watchdog_ms, or twice the wait the
+ * policy declares for its parameters and load if that is longer; its
+ * pool's lock held
  */
 u64 vms_watchdog_limit(struct vms_instance *in)
 {
 	u64 limit = (u64)READ_ONCE(vms_param_watchdog_ms) * NSEC_PER_MSEC;
 
-	lockdep_assert_held(&vms_lock);
 	if (limit && in)
 		limit = max(limit, min(vms_op_max_wait(in), VMS_WATCHDOG_MAX_NS / 2) * 2);
 	return limit;
 }
 
-static void vms_watchdog_scan(void)
+static void vms_watchdog_scan(struct vms_pool *pool)
 {
-	struct vms_instance *in = vms_instance_locked();
+	struct vms_instance *in = vms_instance_locked(pool);
 	u64 now = ktime_get_ns(), limit;
 	struct vms_vcpu *vc;
 	struct vms_vm *vm;
 
 	/* said once: the ejection may wait for a swap in progress */
-	if (!in || vms_eject_pending())
+	if (!in || vms_eject_pending(pool))
 		return;
 	limit = vms_watchdog_limit(in);
 	if (!limit)
 		return;
-	for_each_vms_vcpu(vm, vc) {
+	for_each_pool_vcpu(pool, vm, vc) {
 		if (!vc->in_gate || vc->granted || now - vc->wait_since_ns <= limit)
 			continue;
-		pr_err("watchdog: policy %s left vCPU %d of VM %d (%s) runnable but gated for %llu ms, limit %llu ms (%s%s, %u of %u slots granted)\n",
-		       in->ops->name, vc->vcpu_id, vm->pid, vm->comm,
+		pr_err("watchdog: policy %s left vCPU %d of VM %d (%s) in pool %s runnable but gated for %llu ms, limit %llu ms (%s%s, %u of %u slots granted)\n",
+		       in->ops->name, vc->vcpu_id, vm->pid, vm->comm, pool->name,
 		       div_u64(now - vc->wait_since_ns, NSEC_PER_MSEC),
 		       div_u64(limit, NSEC_PER_MSEC), vms_state_name(vc->state),
-		       vc->attached[in->slot] ? "" : ", not attached", vms_nr_granted,
+		       vc->attached[in->slot] ? "" : ", not attached", pool->nr_granted,
 		       in->sched.nr_slots);
-		vms_watchdog_events++;
-		vms_eject("watchdog: a vCPU waited at the gate too long");
+		pool->watchdog_events++;
+		vms_eject(pool, "watchdog: a vCPU waited at the gate too long");
 		return;
 	}
 }
@@ -71,14 +75,19 @@ static void vms_watchdog_scan(void)
 static void vms_watchdog_fn(struct work_struct *work)
 {
 	unsigned int ms = READ_ONCE(vms_param_watchdog_ms);
+	struct vms_pool *pool;
 	unsigned long flags;
 
-	/* nothing can be gated while the host scheduler rules */
-	if (ms && rcu_access_pointer(vms_active)) {
-		raw_spin_lock_irqsave(&vms_lock, flags);
-		vms_watchdog_scan();
-		raw_spin_unlock_irqrestore(&vms_lock, flags);
+	rcu_read_lock();
+	list_for_each_entry_rcu(pool, &vms_pools, node) {
+		/* nothing can be gated while the host scheduler rules */
+		if (!ms || !rcu_access_pointer(pool->active))
+			continue;
+		raw_spin_lock_irqsave(&pool->lock, flags);
+		vms_watchdog_scan(pool);
+		raw_spin_unlock_irqrestore(&pool->lock, flags);
 	}
+	rcu_read_unlock();
 	if (!READ_ONCE(vms_watchdog_stopping))
 		schedule_delayed_work(&vms_watchdog, VMS_WATCHDOG_PERIOD);
 }

@@ -35,6 +35,8 @@
  *   ENODEV  per-VM/vCPU parameters asked while no policy is active
  *   EBUSY   a swap is in progress (never returned for activate: it waits)
  *   EAGAIN  statistics: VMs kept appearing while the snapshot was sized
+ *   EEXIST  a pool of that name exists
+ *   EBUSY   also: a CPU in another pool, or the default pool's last CPU
  * On any error nothing has changed.
  */
 #ifndef _UAPI_LINUX_VMSCHED_H
@@ -57,7 +59,17 @@
  * 2.0 module clears what a caller passes beyond VER0, so a caller that
  * wants to tell "no sample" from "not exported" reads the minor first.
  */
-#define VMSCHED_ABI_MINOR	1
+/*
+ * 2.2: pools, after Xen's cpupools: sets of pCPUs, each with its own
+ * active policy, parameters and live swap. The pool "default" holds every
+ * online CPU that is in no other pool and every VM not moved to another
+ * pool. struct vmsched_activate, vmsched_params and vmsched_stats gain
+ * @pool, struct vmsched_vm_stats gains the VM's pool (the *_SIZE_VER1 and
+ * VM_STATS_SIZE_VER2 sizes); a caller passing an older size, or an empty
+ * name, means the default pool. VMSCHED_IOC_STATUS shows the default pool
+ * (and the counts of the whole host); VMSCHED_IOC_POOL_LIST shows each.
+ */
+#define VMSCHED_ABI_MINOR	2
 
 #define VMSCHED_NAME_MAX	32	/* names incl. NUL */
 #define VMSCHED_DESC_MAX	96	/* descriptions incl. NUL */
@@ -136,15 +148,20 @@ struct vmsched_activate {
 	__u32 nr_params;	/* <= VMSCHED_MAX_KV */
 	__u32 kv_size;		/* sizeof(struct vmsched_kv) in userspace */
 	__u64 flags;		/* must be 0 */
+	/* 2.2 */
+	char pool[VMSCHED_NAME_MAX];	/* "" or "default": the default pool */
 };
 #define VMSCHED_ACTIVATE_SIZE_VER0	56
+#define VMSCHED_ACTIVATE_SIZE_VER1	88
 
 /*
  * VMSCHED_IOC_SET_PARAMS / VMSCHED_IOC_GET_PARAMS: parameters of the active
  * policy. @scope selects global, one VM (@pid: the VMM's pid) or one vCPU
  * (@pid and @vcpu_id). SET applies all pairs or none. GET fills up to
  * @nr_params pairs (in: capacity, out: number available) with the current
- * values of every parameter of that scope.
+ * values of every parameter of that scope. Global parameters are those of
+ * @pool's active policy; a VM's are those of its own pool's, and a @pool
+ * other than "" that is not the VM's fails with ESRCH.
  */
 struct vmsched_params {
 	__u32 scope;
@@ -154,8 +171,11 @@ struct vmsched_params {
 	__u64 params;		/* user pointer to struct vmsched_kv[] */
 	__u32 kv_size;
 	__u32 flags;		/* must be 0 */
+	/* 2.2 */
+	char pool[VMSCHED_NAME_MAX];
 };
 #define VMSCHED_PARAMS_SIZE_VER0	32
+#define VMSCHED_PARAMS_SIZE_VER1	64
 
 /* VMSCHED_IOC_STATUS */
 struct vmsched_status {
@@ -243,13 +263,17 @@ struct vmsched_vm_stats {
 	 */
 	__u64 lat_sum_ns;
 	__u64 lat_hist[VMSCHED_LAT_BUCKETS];
+	/* 2.2 */
+	char pool[VMSCHED_NAME_MAX];	/* the pool it is in */
 };
 #define VMSCHED_VM_STATS_SIZE_VER0	80
 #define VMSCHED_VM_STATS_SIZE_VER1	408
+#define VMSCHED_VM_STATS_SIZE_VER2	440
 
 /*
- * VMSCHED_IOC_STATS: statistics of one VM (@pid) or all (@pid == 0).
- * Counters are monotonic for the lifetime of a VM and survive swaps.
+ * VMSCHED_IOC_STATS: statistics of one VM (@pid) or all (@pid == 0), of
+ * every pool or (2.2) only those in @pool. Counters are monotonic for the
+ * lifetime of a VM and survive swaps and moves between pools.
  */
 struct vmsched_stats {
 	__s32 pid;
@@ -257,8 +281,89 @@ struct vmsched_stats {
 	struct vmsched_list vms;	/* of struct vmsched_vm_stats */
 	struct vmsched_list vcpus;	/* of struct vmsched_vcpu_stats */
 	__u64 now_ns;			/* out: CLOCK_MONOTONIC of the snapshot */
+	/* 2.2 */
+	char pool[VMSCHED_NAME_MAX];	/* "": every pool */
 };
 #define VMSCHED_STATS_SIZE_VER0		48
+#define VMSCHED_STATS_SIZE_VER1		80
+
+/*
+ * Pools (2.2). A pool name is 1-31 characters of [a-z0-9_-]; "default" is
+ * the default pool, which always exists and keeps at least one CPU. CPU
+ * sets are bitmaps as sched_setaffinity() takes them: bit n of word n / 64
+ * is CPU n; bits past the kernel's CPU count must be zero.
+ */
+#define VMSCHED_POOL_DEFAULT	"default"
+#define VMSCHED_CPU_WORDS	128	/* 8192 CPUs, x86-64's NR_CPUS limit */
+
+/*
+ * VMSCHED_IOC_POOL_CREATE: a pool @name of the CPUs @cpus, taken from the
+ * default pool, with no policy (its VMs, none yet, run under the host
+ * scheduler). EEXIST: the name is taken; EINVAL: a bad name, no CPU, an
+ * offline CPU; EBUSY: a CPU in another pool, or every CPU of the default
+ * pool.
+ */
+struct vmsched_pool_cpus {
+	char name[VMSCHED_NAME_MAX];
+	__u64 cpus[VMSCHED_CPU_WORDS];
+	__u32 flags;		/* must be 0 */
+	__u32 reserved;		/* must be 0 */
+};
+#define VMSCHED_POOL_CPUS_SIZE_VER0	1064
+
+/*
+ * VMSCHED_IOC_POOL_DESTROY: pool @name's VMs and CPUs go back to the
+ * default pool (the VMs' vCPU threads get the affinity they had when they
+ * were moved to it back), then its policy ends. ENOENT: no such pool;
+ * EINVAL: "default" or "". The one exception to "nothing changed": ENOMEM
+ * while moving its VMs leaves those moved in the default pool.
+ * VMSCHED_IOC_POOL_DEACTIVATE: pool @name's VMs go back to the host
+ * scheduler ("" or "default": VMSCHED_IOC_DEACTIVATE).
+ */
+struct vmsched_pool_ref {
+	char name[VMSCHED_NAME_MAX];
+	__u32 flags;		/* must be 0 */
+	__u32 reserved;		/* must be 0 */
+};
+#define VMSCHED_POOL_REF_SIZE_VER0	40
+
+/* one pool, element of VMSCHED_IOC_POOL_LIST (in struct vmsched_list) */
+struct vmsched_pool_info {
+	char name[VMSCHED_NAME_MAX];
+	char active[VMSCHED_NAME_MAX];	/* its policy, "" for the host scheduler */
+	__u32 nr_cpus;		/* CPUs in the pool (its slots) */
+	__u32 nr_vms;		/* VMs in it */
+	__u32 nr_vcpus;
+	__u32 nr_granted;	/* vCPUs holding a grant now */
+	__u32 nr_gated;		/* runnable vCPUs waiting at the gate now */
+	__u32 reserved;
+	__u64 swaps;		/* as in struct vmsched_status, for this pool */
+	__u64 last_swap_ns;
+	__u64 max_swap_ns;
+	__u64 watchdog_events;
+	__u64 watchdog_ns;
+	__u64 policy_errors;
+	char last_ejected[VMSCHED_NAME_MAX];
+	__u64 cpus[VMSCHED_CPU_WORDS];	/* its CPUs */
+};
+#define VMSCHED_POOL_INFO_SIZE_VER0	1192
+
+/*
+ * VMSCHED_IOC_POOL_MOVE: the VM of process @pid moves to pool @pool, live:
+ * it leaves its pool's policy and joins the other's (parameters it had
+ * under that policy in that pool come back). Its vCPU threads may then run
+ * only on the new pool's CPUs: each thread's affinity becomes its
+ * affinity when it joined a pool other than the default one, intersected
+ * with the pool's CPUs; back in the default pool it is that affinity
+ * again. ENOENT: no such pool; ESRCH/ENOTUNIQ: as for parameters; EINVAL:
+ * a vCPU thread may run on none of the pool's CPUs.
+ */
+struct vmsched_pool_move {
+	char pool[VMSCHED_NAME_MAX];
+	__s32 pid;
+	__u32 flags;		/* must be 0 */
+};
+#define VMSCHED_POOL_MOVE_SIZE_VER0	40
 
 /* not in Documentation/userspace-api/ioctl/ioctl-number.rst */
 #define VMSCHED_IOC_MAGIC	0xD6
@@ -272,5 +377,10 @@ struct vmsched_stats {
 #define VMSCHED_IOC_SET_PARAMS		_IOW(VMSCHED_IOC_MAGIC, 0x06, struct vmsched_params)
 #define VMSCHED_IOC_GET_PARAMS		_IOWR(VMSCHED_IOC_MAGIC, 0x07, struct vmsched_params)
 #define VMSCHED_IOC_STATS		_IOWR(VMSCHED_IOC_MAGIC, 0x08, struct vmsched_stats)
+#define VMSCHED_IOC_POOL_CREATE		_IOW(VMSCHED_IOC_MAGIC, 0x09, struct vmsched_pool_cpus)
+#define VMSCHED_IOC_POOL_DESTROY	_IOW(VMSCHED_IOC_MAGIC, 0x0a, struct vmsched_pool_ref)
+#define VMSCHED_IOC_POOL_DEACTIVATE	_IOW(VMSCHED_IOC_MAGIC, 0x0b, struct vmsched_pool_ref)
+#define VMSCHED_IOC_POOL_LIST		_IOWR(VMSCHED_IOC_MAGIC, 0x0c, struct vmsched_list)
+#define VMSCHED_IOC_POOL_MOVE		_IOW(VMSCHED_IOC_MAGIC, 0x0d, struct vmsched_pool_move)
 
 #endif /* _UAPI_LINUX_VMSCHED_H */
