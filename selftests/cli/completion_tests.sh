@@ -6,7 +6,8 @@
 # for -j and, for anything else, text that must never be offered ("no VMs
 # are running"); then against vmsched itself on the fake device.
 #   completion   commands, abbreviations, options; policy, VM and
-#                parameter names from -j output only
+#                parameter names from -j output only; pool subcommands,
+#                -P with pool names from pool list -j
 
 COMPLETION_TESTS=(completion)
 
@@ -23,6 +24,8 @@ case "$*" in
 	echo '[{"active":true,"name":"alpha","description":"no VMs here: \"quoted\" {x} [y], \\ ok"},{"active":false,"name":"beta","description":"b"}]' ;;
 "-j list -v")
 	echo '[{"active":true,"name":"alpha","description":"a, \"name\":\"evil\"","params":[{"name":"slice","scope":"global","unit":"time","min":1,"max":9,"default":5,"help":"time slice"},{"name":"weight","scope":"vm","unit":"integer","min":1,"max":9,"default":5,"help":"share"},{"name":"cap","scope":"vm","unit":"percent","min":0,"max":9,"default":0,"help":"limit"},{"name":"boost","scope":"vcpu","unit":"integer","min":0,"max":1,"default":0,"help":"x"}]},{"active":false,"name":"beta","description":"b","params":[{"name":"quantum","scope":"global","unit":"time","min":1,"max":9,"default":5,"help":"q"},{"name":"prio","scope":"vm","unit":"integer","min":0,"max":7,"default":4,"help":"p"}]}]' ;;
+"-j pool list")
+	echo '[{"name":"default","cpus":"0,2-3","policy":null},{"name":"lat","cpus":"1","policy":"alpha"}]' ;;
 "-j stats -s")
 	echo '{"now_ns":5,"interval_ns":0,"vms":[{"name":"web","pid":100,"cpu_pct":1.00,"vcpus":[{"tid":1001,"vcpu":0,"state":"running"},{"tid":1002,"vcpu":1,"state":"blocked"}]},{"name":"db","pid":200,"vcpus":[{"tid":2001,"vcpu":0,"state":"blocked"}]}]}' ;;
 *)
@@ -61,7 +64,7 @@ t_completion() {
 	PATH="$TMP/stub:$PATH" bash --norc --noprofile -c \
 		". '$BASH_COMPLETION_LIB'; . '$TOOL/vmsched.bash-completion'; complete -p vmsched" |
 		grep -qx 'complete -F _vmsched vmsched' || fail "complete -p vmsched: not _vmsched"
-	want "vmsched " "activate apply deactivate get help list metrics set stats status top version"
+	want "vmsched " "activate apply deactivate get help list metrics pool set stats status top version"
 	want "vmsched st" "stats status"
 	want "vmsched activate " "alpha beta"
 	want "vmsched activate b" "beta"
@@ -88,6 +91,20 @@ t_completion() {
 	want "vmsched set vc web:0 " ""
 	want "vmsched s " ""
 	want "vmsched stat " ""
+	# pools
+	want "vmsched pool " "add del help list move"
+	want "vmsched pool l" "list"
+	want "vmsched pool del " "default lat"
+	want "vmsched pool move " "100 200 db web"
+	want "vmsched pool move web " "default lat"
+	want "vmsched pool add lat 1 " "alpha beta"
+	want "vmsched pool add lat 1 beta " "quantum="
+	want "vmsched pool add lat " ""
+	want "vmsched pool mo " ""
+	want "vmsched -P " "default lat"
+	want "vmsched --pool l" "lat"
+	want "vmsched -P lat set vm " "100 200 db web"
+	want "vmsched stats --p" "--pool --pretty"
 	# options
 	want "vmsched list -" "--help --json --pretty --verbose --version -V -h -j -p -v"
 	want "vmsched apply --c" "--check"

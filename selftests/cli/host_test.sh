@@ -28,6 +28,8 @@
 #                ambiguous and unknown names
 #   top_*        vmsched top in an 80x24 tmux terminal, as a person sees it
 #   apply_*, read_errors   against a fake /dev/vmsched (apply_tests.sh)
+#   pool_*       pools of uapi 2.2 and -P, and a 2.1 module's refusal, against
+#                the fake /dev/vmsched (pool_tests.sh)
 #   metrics_*    the latency histogram of uapi 2.1, from a feed and from the
 #                fake /dev/vmsched against 2.0 and 2.1 (metrics_tests.sh)
 #   completion   bash completion from -j output (completion_tests.sh)
@@ -64,6 +66,8 @@ trap cleanup EXIT
 . "$HERE/apply_tests.sh"
 # shellcheck source=metrics_tests.sh
 . "$HERE/metrics_tests.sh"
+# shellcheck source=pool_tests.sh
+. "$HERE/pool_tests.sh"
 # shellcheck source=completion_tests.sh
 . "$HERE/completion_tests.sh"
 # shellcheck source=libvirt_tests.sh
@@ -73,6 +77,7 @@ trap cleanup EXIT
 # shellcheck source=follow_tests.sh
 . "$HERE/follow_tests.sh"
 TESTS=(units follow perm usage options abbrev json_errors nomodule version apply_check modprobe sync feed_stats metrics "${METRICS_TESTS[@]}" names top_view top_keys top_small_rows "${APPLY_TESTS[@]}" \
+	"${POOL_TESTS[@]}" \
 	"${COMPLETION_TESTS[@]}" "${LIBVIRT_TESTS[@]}" "${HOST_VIEW_TESTS[@]}" \
 	"${FOLLOW_TESTS[@]}")
 [ $# -gt 1 ] && TESTS=("${@:2}")
@@ -267,7 +272,7 @@ t_abbrev() {
 	[ "$RC" = 0 ] && [[ $OUT == *"vmsched:"* ]] || fail "vers: exit $RC: $ERR"
 	run g h
 	[ "$RC" = 0 ] && [[ $OUT == *"vmsched get vm VM"* ]] || fail "g h: exit $RC: $OUT"
-	"$VMSCHED" help | grep -q 'activate, deactivate, set and apply may not' ||
+	"$VMSCHED" help | grep -q 'activate, deactivate, set, pool and apply may not' ||
 		fail "help does not say which commands are not abbreviated"
 }
 
@@ -334,8 +339,10 @@ t_nomodule() {
 
 # ---- versions ------------------------------------------------------------
 t_version() {
-	local v a
+	local v a abi
 	v=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$TOOL/../../dkms.conf")
+	abi=$(awk '$2 == "VMSCHED_ABI_MAJOR" { M = $3 } $2 == "VMSCHED_ABI_MINOR" { m = $3 }
+		   END { print M "." m }' "$TOOL/../../uapi/linux/vmsched.h")
 	[ -n "$v" ] || fail "no PACKAGE_VERSION in dkms.conf"
 	grep -q "^\.TH VMSCHED 8 \"[0-9-]*\" \"vmsched $v\"" "$TOOL/vmsched.8" ||
 		fail "the man page's .TH does not say vmsched $v"
@@ -343,10 +350,10 @@ t_version() {
 		run $a
 		[ "$RC" = 0 ] || fail "$a: exit $RC: $ERR"
 		case $a in
-		*j*) [ "$OUT" = "{\"version\":\"$v\",\"abi\":\"2.1\",\"module\":null}" ] ||
+		*j*) [ "$OUT" = "{\"version\":\"$v\",\"abi\":\"$abi\",\"module\":null}" ] ||
 			[ -e /sys/module/kvm_schedswap ] || fail "$a: $OUT" ;;
 		*) printf '%s\n' "$OUT" | grep -Eq "^vmsched: +$v\$" &&
-		   printf '%s\n' "$OUT" | grep -Eq '^uapi: +2\.1$' || fail "$a: $OUT"
+		   printf '%s\n' "$OUT" | grep -Eq "^uapi: +${abi/./\\.}\$" || fail "$a: $OUT"
 		   [ -e /sys/module/kvm_schedswap ] ||
 			printf '%s\n' "$OUT" | grep -Eq '^kvm_schedswap: +not loaded$' || fail "$a: $OUT" ;;
 		esac

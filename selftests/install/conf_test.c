@@ -117,8 +117,8 @@ static const struct {
 	const char *line;
 	const char *msg;
 } bad[] = {
-	{ "vmm x weight=1", "unknown keyword \"vmm\", expected policy, vm, metrics-textfile "
-	  "or metrics-interval" },
+	{ "vmm x weight=1", "unknown keyword \"vmm\", expected policy, pool, vm, "
+	  "metrics-textfile or metrics-interval" },
 	{ "vm", "vm: missing vm name" },
 	{ "vm db", "vm db: missing KEY=VALUE" },
 	{ "vm c weight", "expected KEY=VALUE, got \"weight\"" },

@@ -14,6 +14,7 @@
 
 #include "apply_follow.h"
 #include "apply_plan.h"
+#include "apply_pools.h"
 #include "apply_undo.h"
 #include "dev.h"
 #include "devwatch.h"
@@ -73,6 +74,11 @@ static void follow_round(const struct conf *c, const struct pdesc *d, struct pid
 
 		if (pidset_has(done, pid))
 			continue;
+		/* a VM of another pool (pool=): moved by apply only, not followed */
+		if (pools_vm_descs(c, d, name) != d) {
+			pidset_add(done, pid);
+			continue;
+		}
 		from = vm_config(c, d, name, &meta, &e);
 		if (!from) {	/* nothing to give it: it has the defaults */
 			pidset_add(done, pid);
@@ -80,7 +86,7 @@ static void follow_round(const struct conf *c, const struct pdesc *d, struct pid
 		}
 		ret = plan_values(d, VMSCHED_SCOPE_VM, &e, kv, &n);
 		if (!ret)
-			ret = dev_set_params(VMSCHED_SCOPE_VM, pid, 0, kv, n);
+			ret = dev_set_params(NULL, VMSCHED_SCOPE_VM, pid, 0, kv, n);
 		if (follow_note(done, reported, pid, ret)) {
 			if (ret)
 				conf_err(c, e.line, "vm %s (pid %d): %s", name, pid, apply_why(ret));

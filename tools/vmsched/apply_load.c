@@ -25,17 +25,17 @@ static const char *missing_str(const struct missing *m, const char *sep, char *b
  * The descriptors of the file's policy into @d, its module loaded if
  * needed, or with @check noted in @missing; 0 or the exit code.
  */
-static int load_policy(const struct conf *c, struct pdesc *d, bool check,
-		       struct missing *missing)
+static int load_policy(const struct conf *c, const struct conf_entry *pe, bool needed,
+		       struct pdesc *d, bool check, struct missing *missing)
 {
-	const char *name = c->policy.name;
+	const char *name = pe->name;
 	char mod[VM_NAME_LEN + 8], mods[2 * sizeof(mod)], why[1024];
 	int ret = missing->core ? -ENOENT : pdesc_load(name, d);
 
 	snprintf(mod, sizeof(mod), "%s_sched", name);
 	if (ret == -ENOENT && !check) {
 		if (modprobe(mod, why, sizeof(why))) {
-			conf_err(c, c->policy.line, "policy \"%s\" is not loaded, and loading "
+			conf_err(c, pe->line, "policy \"%s\" is not loaded, and loading "
 				 "%s failed: %s%s", name, mod, why, modprobe_hint(why));
 			return EXIT_FAIL;
 		}
@@ -43,19 +43,53 @@ static int load_policy(const struct conf *c, struct pdesc *d, bool check,
 	}
 	if (ret == -ENOENT && check) {
 		snprintf(missing->policy, sizeof(missing->policy), "%s", mod);
-		if (!c->policy.nr && !c->nr_vms)
+		if (!needed)
 			return 0;	/* nothing to check against its descriptors */
-		conf_err(c, c->policy.line, "policy \"%s\" is not loaded: apply would load %s; "
+		conf_err(c, pe->line, "policy \"%s\" is not loaded: apply would load %s; "
 			 "its parameters can be checked once it is loaded (modprobe %s)", name,
 			 missing_str(missing, " and ", mods, sizeof(mods)), mod);
 		return EXIT_FAIL;
 	}
 	if (ret == -ENOENT) {
-		conf_err(c, c->policy.line, "policy \"%s\" is not loaded, and module %s "
+		conf_err(c, pe->line, "policy \"%s\" is not loaded, and module %s "
 			 "(loaded) registered no policy of that name", name, mod);
 		return EXIT_FAIL;
 	}
 	return ret ? dev_err("cannot read the policy's parameters", ret) : 0;
+}
+
+/* a VM of pool @p has a vm line */
+static bool pool_has_vms(const struct conf *c, const struct conf_pool *p)
+{
+	unsigned int i;
+
+	for (i = 0; i < c->nr_vms; i++)
+		if (conf_vm_pool(c, &c->vms[i]) == p)
+			return true;
+	return false;
+}
+
+/* pools need a module that has them; the descriptors of their policies */
+static int load_pools(struct conf *c, bool check, struct missing *missing)
+{
+	struct conf_pool *p;
+	unsigned int i;
+
+	if (!c->nr_pools || missing->core)
+		return 0;
+	if (!dev_has_pools()) {
+		conf_err(c, c->pools[0].line, "pool %s: " DEV_NO_POOLS_FMT, c->pools[0].name,
+			 dev_abi_minor());
+		return EXIT_FAIL;
+	}
+	for (i = 0; i < c->nr_pools; i++) {
+		p = &c->pools[i];
+		if (p->policy.name[0] &&
+		    load_policy(c, &p->policy, p->policy.nr || pool_has_vms(c, p), &p->d,
+				check, missing))
+			return EXIT_FAIL;
+	}
+	return 0;
 }
 
 int load_conf(const char *path, struct conf *c, struct pdesc *d, bool check,
@@ -83,7 +117,10 @@ int load_conf(const char *path, struct conf *c, struct pdesc *d, bool check,
 	}
 	if (!missing->core && dev_fd() < 0)
 		goto bad;
-	if (strcmp(c->policy.name, CONF_NONE) && load_policy(c, d, check, missing))
+	if (strcmp(c->policy.name, CONF_NONE) &&
+	    load_policy(c, &c->policy, c->policy.nr || c->nr_vms, d, check, missing))
+		goto bad;
+	if (load_pools(c, check, missing))
 		goto bad;
 	errs = conf_validate(c, d);
 	if (!errs)

@@ -40,7 +40,7 @@ int undo_save_policy(struct undo *u)
 
 	if (ret || !u->policy[0])
 		return ret;
-	ret = dev_get_params(VMSCHED_SCOPE_GLOBAL, 0, 0, &u->globals, &u->nr_globals);
+	ret = dev_get_params(NULL, VMSCHED_SCOPE_GLOBAL, 0, 0, &u->globals, &u->nr_globals);
 	return ret ? dev_err("cannot read the global parameters", ret) : 0;
 }
 
@@ -50,7 +50,7 @@ int undo_save_vm(struct undo *u, pid_t pid, const char *name)
 
 	if (u->nr_vms == UNDO_MAX_VMS)
 		return -ENOSPC;
-	ret = dev_get_params(VMSCHED_SCOPE_VM, pid, 0, &u->vm[u->nr_vms].kv,
+	ret = dev_get_params(NULL, VMSCHED_SCOPE_VM, pid, 0, &u->vm[u->nr_vms].kv,
 			     &u->vm[u->nr_vms].n);
 	if (ret)
 		return ret;
@@ -74,7 +74,8 @@ unsigned int undo_rollback(struct undo *u, bool activated, const struct conf *c,
 	int ret;
 
 	for (i = u->nr_vms; i-- > 0;) {
-		ret = dev_set_params(VMSCHED_SCOPE_VM, u->vm[i].pid, 0, u->vm[i].kv, u->vm[i].n);
+		ret = dev_set_params(NULL, VMSCHED_SCOPE_VM, u->vm[i].pid, 0, u->vm[i].kv,
+				     u->vm[i].n);
 		if (!ret || ret == -ESRCH)	/* put back, or the VM is gone */
 			continue;
 		conf_err(c, 0, "rollback: vm %s (pid %d): cannot put back %s: %s (errno %d)",
@@ -88,7 +89,7 @@ unsigned int undo_rollback(struct undo *u, bool activated, const struct conf *c,
 	if (strcmp(u->policy, d->policy))
 		d = &none;	/* another policy's keys: values without units */
 	if (u->policy[0]) {
-		ret = dev_activate(u->policy, u->globals, u->nr_globals);
+		ret = dev_activate(NULL, u->policy, u->globals, u->nr_globals);
 		if (ret) {
 			conf_err(c, 0, "rollback: cannot make policy %s active again with %s: "
 				 "%s (errno %d)", u->policy,
@@ -97,7 +98,7 @@ unsigned int undo_rollback(struct undo *u, bool activated, const struct conf *c,
 			fails++;
 		}
 	} else {
-		ret = dev_deactivate();
+		ret = dev_deactivate(NULL);
 		if (ret) {
 			conf_err(c, 0, "rollback: cannot deactivate the policy again (the host "
 				 "scheduler ran before): %s (errno %d)", strerror(-ret), -ret);

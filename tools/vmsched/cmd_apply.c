@@ -25,6 +25,7 @@
 #include "apply_follow.h"
 #include "apply_load.h"
 #include "apply_plan.h"
+#include "apply_pools.h"
 #include "apply_undo.h"
 #include "conf.h"
 #include "dev.h"
@@ -84,7 +85,7 @@ static int apply_vm(const struct conf *c, const struct pdesc *d, const struct co
 		undo_drop_vm(u);	/* at the defaults already */
 		return VM_SKIPPED;
 	}
-	ret = dev_set_params(VMSCHED_SCOPE_VM, pid, 0, kv, n);
+	ret = dev_set_params(NULL, VMSCHED_SCOPE_VM, pid, 0, kv, n);
 	if (ret)
 		undo_drop_vm(u);	/* all or nothing: unchanged */
 	if (ret == -ESRCH)
@@ -116,9 +117,10 @@ static bool running(const struct snap *s, const char *name)
  * keys to the defaults), the others back to the defaults; @dry: only list
  * the VMs that have a configuration. 0 or the exit code.
  */
-static int apply_vms(const struct conf *c, const struct pdesc *d, const struct snap *s,
+static int apply_vms(const struct conf *c, const struct pdesc *d0, const struct snap *s,
 		     struct undo *u, bool dry, struct pidset *done)
 {
+	const struct pdesc *d;
 	struct vmsched_kv kv[VMSCHED_MAX_KV];
 	struct conf_entry meta, merged;
 	const char *from, *name;
@@ -130,6 +132,9 @@ static int apply_vms(const struct conf *c, const struct pdesc *d, const struct s
 		pid_t pid = s->vms[j].s.pid;
 
 		name = s->vms[j].name;
+		d = pools_vm_descs(c, d0, name);	/* its pool's policy */
+		if (!d)
+			continue;	/* a pool without a policy: no parameters */
 		from = vm_config(c, d, name, &meta, &merged);
 		conf_args_str(&merged, args, sizeof(args));
 		if (dry) {
@@ -157,9 +162,9 @@ static int apply_vms(const struct conf *c, const struct pdesc *d, const struct s
 
 /* after a failure: put back what was changed, say whether that worked */
 static void undo_all(const struct conf *c, const struct pdesc *d, struct undo *u,
-		     bool activated)
+		     bool activated, struct pool_undo *pu)
 {
-	unsigned int fails = undo_rollback(u, activated, c, d);
+	unsigned int fails = undo_rollback(u, activated, c, d) + pools_rollback(pu, c);
 
 	out_kv_str("result", "result", fails ? "failed, rollback incomplete" :
 		   "failed, rolled back");
@@ -181,6 +186,7 @@ int apply_conf(const struct conf *c, const struct pdesc *d, bool dry,
 {
 	bool none = !strcmp(c->policy.name, CONF_NONE);
 	struct vmsched_kv gkv[VMSCHED_MAX_KV];
+	struct pool_undo pu = { 0 };
 	struct undo u = { 0 };
 	char args[1024];
 	struct snap s = { 0 };
@@ -202,10 +208,21 @@ int apply_conf(const struct conf *c, const struct pdesc *d, bool dry,
 	out_kv_str("params", "params", conf_args_str(&c->policy, args, sizeof(args)));
 	if (dry)
 		print_missing(m);
+	ret = m->core ? 0 : pools_apply(c, &pu, dry);
+	if (ret) {
+		undo_all(c, d, &u, false, &pu);
+		goto out;
+	}
 	if (!dry && none && u.policy[0])
-		ret = dev_deactivate();
+		ret = dev_deactivate(NULL);
 	else if (!dry && !none)
-		ret = dev_activate(c->policy.name, gkv, gn);
+		ret = dev_activate(NULL, c->policy.name, gkv, gn);
+	if (ret && pu.n) {
+		conf_err(c, c->policy.line, "policy %s: %s", c->policy.name, apply_why(ret));
+		undo_all(c, d, &u, false, &pu);
+		ret = EXIT_FAIL;
+		goto out;
+	}
 	if (ret) {
 		conf_err(c, c->policy.line, "policy %s: %s; nothing was changed",
 			 c->policy.name, apply_why(ret));
@@ -217,25 +234,29 @@ int apply_conf(const struct conf *c, const struct pdesc *d, bool dry,
 	if (!dry && strcmp(u.policy, c->policy.name))
 		nanosleep(&(struct timespec){ .tv_nsec = 200 * 1000000L }, NULL);
 	/* no core, or no policy: no VM has parameters */
-	ret = m->core || none ? 0 : snap_take(&s, 0);
+	ret = m->core || (none && !dev_has_pools()) ? 0 : snap_take(&s, 0);
 	if (ret) {
 		dev_err("cannot list VMs", ret);
 		if (!dry)
-			undo_all(c, d, &u, true);
-		out_obj_end();
-		undo_free(&u);
-		return EXIT_FAIL;
+			undo_all(c, d, &u, true, &pu);
+		ret = EXIT_FAIL;
+		goto out;
 	}
-	out_table_begin("vms", vm_cols, 5, 0);
-	ret = apply_vms(c, d, &s, &u, dry, done);
-	out_table_end();
+	ret = pools_move_vms(c, &s, &pu, dry);
+	if (!ret) {
+		out_table_begin("vms", vm_cols, 5, 0);
+		ret = apply_vms(c, d, &s, &u, dry, done);
+		out_table_end();
+	}
 	if (ret)
-		undo_all(c, d, &u, true);
+		undo_all(c, d, &u, true, &pu);
 	else
 		out_kv_str("result", "result", dry ? "valid, nothing changed" : "applied");
+out:
 	out_obj_end();
 	snap_free(&s);
 	undo_free(&u);
+	pools_undo_free(&pu);
 	return ret;
 }
 

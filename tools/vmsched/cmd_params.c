@@ -11,6 +11,7 @@
 #include "main.h"
 #include "output.h"
 #include "params.h"
+#include "pools.h"
 #include "units.h"
 #include "vm_lookup.h"
 #include "vm_source.h"
@@ -23,7 +24,32 @@ struct target {
 	unsigned int vcpu;
 	char name[VM_NAME_LEN];
 	char policy[VMSCHED_NAME_MAX];
+	char pool[VMSCHED_NAME_MAX];	/* the pool whose policy it is */
 };
+
+static int no_policy(unsigned int scope, const char *pool)
+{
+	if (pool_is_default(pool))
+		return op_err("no policy is active: %s parameters belong to a policy "
+			      "(vmsched activate POLICY first)", scope_name(scope));
+	return op_err("no policy is active in pool %s: %s parameters belong to a policy "
+		      "(vmsched -P %s activate POLICY first)", pool, scope_name(scope), pool);
+}
+
+/* is a policy active in any pool? (a pool list that cannot be read: yes) */
+static bool any_pool_policy(void)
+{
+	struct vmsched_pool_info *p;
+	unsigned int i, n;
+	bool any = false;
+
+	if (pools_load(&p, &n))
+		return true;
+	for (i = 0; i < n && !any; i++)
+		any = p[i].active[0] != '\0';
+	free(p);
+	return any;
+}
 
 /* VM or VM:N to a target; the policy must be active; 0 or exit code */
 static int resolve_target(unsigned int scope, const char *arg, struct target *t)
@@ -43,21 +69,44 @@ static int resolve_target(unsigned int scope, const char *arg, struct target *t)
 		*colon = '\0';
 		t->vcpu = n;
 	}
-	ret = active_policy(t->policy);
+	/* with pools and no -P: the policy of the pool the VM is in */
+	if (!opt.pool && dev_has_pools()) {
+		/* said at once, before looking for the VM, which may wait for it */
+		if (!any_pool_policy())
+			return no_policy(scope, NULL);
+		ret = vm_resolve(vm, &t->pid, t->name, sizeof(t->name));
+		if (ret)
+			return ret;
+		ret = vm_pool(t->pid, t->pool);
+		if (ret == -ESRCH)
+			return op_err("VM %s (pid %d) is gone", t->name, t->pid);
+		if (ret)
+			return dev_err("cannot read the VM's pool", ret);
+		ret = pool_policy(t->pool, t->policy);
+		if (ret)
+			return ret;
+		return t->policy[0] ? 0 : no_policy(scope, t->pool);
+	}
+	snprintf(t->pool, sizeof(t->pool), "%s", opt.pool ? opt.pool : "");
+	ret = pool_policy(opt.pool, t->policy);
 	if (ret)
 		return ret;
 	/* before looking for the VM, which may wait for it to show up */
 	if (!t->policy[0])
-		return op_err("no policy is active: %s parameters belong to a policy "
-			      "(vmsched activate POLICY first)", scope_name(scope));
+		return no_policy(scope, opt.pool);
 	return vm_resolve(vm, &t->pid, t->name, sizeof(t->name));
 }
 
 /* errors of SET/GET that concern the target */
 static int target_err(const struct target *t, const char *what, int err)
 {
+	char pool[VMSCHED_NAME_MAX];
+
 	if (err == -ESRCH && t->scope == VMSCHED_SCOPE_VCPU)
 		return op_err("%s: VM %s (pid %d) has no vCPU %u", what, t->name, t->pid, t->vcpu);
+	if (err == -ESRCH && opt.pool && !vm_pool(t->pid, pool) && strcmp(pool, t->pool))
+		return op_err("%s: VM %s (pid %d) is in pool %s, not in pool %s", what, t->name,
+			      t->pid, pool, t->pool);
 	if (err == -ESRCH)
 		return op_err("%s: VM %s (pid %d) is gone", what, t->name, t->pid);
 	if (err == -ENODEV)
@@ -104,7 +153,7 @@ static int do_set_scope(unsigned int scope, int argc, char **argv)
 	ret = parse_kv_args(&d, scope, argc - 1, argv + 1, kv, &n);
 	if (ret)
 		goto out;
-	ret = dev_set_params(scope, t.pid, t.vcpu, kv, n);
+	ret = dev_set_params(opt.pool, scope, t.pid, t.vcpu, kv, n);
 	if (ret == -ERANGE)
 		ret = report_range(&d, kv, n);
 	else if (ret == -ENOENT)	/* the policy changed under us */
@@ -172,7 +221,7 @@ static int do_get_scope(unsigned int scope, int argc, char **argv)
 	ret = load_target(scope, argv[0], &t, &d);
 	if (ret)
 		return ret;
-	ret = dev_get_params(scope, t.pid, t.vcpu, &kv, &n);
+	ret = dev_get_params(opt.pool, scope, t.pid, t.vcpu, &kv, &n);
 	if (ret) {
 		pdesc_free(&d);
 		return target_err(&t, "get", ret);
@@ -210,7 +259,7 @@ int do_set(int argc, char **argv)
 		{ NULL, NULL, 0, false, NULL, NULL },
 	};
 
-	return cmd_select(cmds, argc, argv, "set", help_set);
+	return cmd_select(cmds, argc, argv, "set", "vm or vcpu", help_set);
 }
 
 int do_get(int argc, char **argv)
@@ -220,5 +269,5 @@ int do_get(int argc, char **argv)
 		{ NULL, NULL, 0, false, NULL, NULL },
 	};
 
-	return cmd_select(cmds, argc, argv, "get", help_get);
+	return cmd_select(cmds, argc, argv, "get", "vm or vcpu", help_get);
 }

@@ -12,6 +12,8 @@
 #include "main.h"
 #include "output.h"
 #include "params.h"
+#include "pools.h"
+#include "cpulist.h"
 #include "units.h"
 
 static const struct out_col policy_cols[] = {
@@ -116,6 +118,28 @@ int do_list(int argc, char **argv)
 	return status;
 }
 
+int activate_report(const char *pool, const char *policy, const struct pdesc *d,
+		    const struct vmsched_kv *kv, unsigned int n, int err)
+{
+	char where[64];
+
+	/* ENOENT: the policy, or the pool (gone since it was checked) */
+	if (err == -ENOENT && !pool_is_default(pool) && dev_has_pools() &&
+	    pool_info(pool, &(struct vmsched_pool_info){ 0 }) == -ENOENT)
+		return report_no_pool(pool);
+	if (err == -ENOENT)
+		return report_unknown_policy(policy);
+	if (err == -ERANGE)
+		return report_range(d, kv, n);
+	if (err == -EINVAL && n)
+		return op_err("activate %s%s: the policy refused these parameters", policy,
+			      in_pool(pool, where, sizeof(where)));
+	char what[80];
+
+	snprintf(what, sizeof(what), "activate%s", in_pool(pool, where, sizeof(where)));
+	return dev_err(what, err);
+}
+
 int do_activate(int argc, char **argv)
 {
 	struct vmsched_kv kv[VMSCHED_MAX_KV];
@@ -125,6 +149,9 @@ int do_activate(int argc, char **argv)
 
 	if (argc < 1)
 		return usage_err("activate: missing POLICY, try vmsched list");
+	ret = pool_check(opt.pool);
+	if (ret)
+		return ret;
 	if (strlen(argv[0]) >= VMSCHED_NAME_MAX)
 		return report_unknown_policy(argv[0]);
 	if (argc > 1) {
@@ -137,15 +164,9 @@ int do_activate(int argc, char **argv)
 		if (ret)
 			goto out;
 	}
-	ret = dev_activate(argv[0], kv, n);
-	if (ret == -ENOENT)
-		ret = report_unknown_policy(argv[0]);
-	else if (ret == -ERANGE)
-		ret = report_range(&d, kv, n);
-	else if (ret == -EINVAL && n)
-		ret = op_err("activate %s: the policy refused these parameters", argv[0]);
-	else if (ret)
-		ret = dev_err("activate", ret);
+	ret = dev_activate(opt.pool, argv[0], kv, n);
+	if (ret)
+		ret = activate_report(opt.pool, argv[0], &d, kv, n, ret);
 	else
 		p_done();
 out:
@@ -160,7 +181,12 @@ int do_deactivate(int argc, char **argv)
 	(void)argv;
 	if (argc)
 		return usage_err("deactivate takes no arguments");
-	ret = dev_deactivate();
+	ret = pool_check(opt.pool);
+	if (ret)
+		return ret;
+	ret = dev_deactivate(opt.pool);
+	if (ret == -ENOENT)
+		return report_no_pool(opt.pool);
 	if (ret)
 		return dev_err("deactivate", ret);
 	p_done();
@@ -176,7 +202,7 @@ static int status_params(const char *policy)
 	int ret = pdesc_load(policy, &d);
 
 	if (!ret) {
-		ret = dev_get_params(VMSCHED_SCOPE_GLOBAL, 0, 0, &kv, &n);
+		ret = dev_get_params(opt.pool, VMSCHED_SCOPE_GLOBAL, 0, 0, &kv, &n);
 		if (ret)
 			pdesc_free(&d);
 	}
@@ -193,44 +219,78 @@ static int status_params(const char *policy)
 	return EXIT_OK;
 }
 
-int do_status(int argc, char **argv)
+/* the status block; @p: of that pool (status -P), else of the default one */
+static int print_status(struct vmsched_status *st, const struct vmsched_pool_info *p)
 {
 	static const struct out_col active_col = { "active", "policy", 0, O_STR };
 	static const struct out_col ejected_col = { "last_ejected", "last ejected", 0, O_STR };
-	struct vmsched_status st;
-	int ret, status = EXIT_OK;
+	char cpus[256];
+	int status = EXIT_OK;
 
-	(void)argv;
-	if (argc)
-		return usage_err("status takes no arguments");
-	ret = dev_status(&st);
-	if (ret)
-		return dev_err("cannot read the status", ret);
-	st.active[VMSCHED_NAME_MAX - 1] = '\0';
-	st.last_ejected[VMSCHED_NAME_MAX - 1] = '\0';
+	st->active[VMSCHED_NAME_MAX - 1] = '\0';
+	st->last_ejected[VMSCHED_NAME_MAX - 1] = '\0';
 	out_obj_begin(NULL, NULL);
-	if (st.active[0]) {
-		out_kv(&active_col, CELL_STR(st.active));
-		status = status_params(st.active);
+	if (p) {
+		out_kv_str("pool", "pool", p->name);
+		out_kv_str("cpus", "CPUs", cpulist_format(p->cpus, cpus, sizeof(cpus)));
+	}
+	if (st->active[0]) {
+		out_kv(&active_col, CELL_STR(st->active));
+		status = status_params(st->active);
 	} else if (out_json()) {
 		out_kv(&active_col, (struct out_cell){ 0 });
 	} else {
 		out_kv(&active_col, CELL_STR("none (host scheduler)"));
 	}
-	out_kv_u64("policies", "policies loaded", st.nr_policies);
-	out_kv_u64("vms", "VMs", st.nr_vms);
-	out_kv_u64("vcpus", "vCPUs", st.nr_vcpus);
-	out_kv_u64("slots", "slots (pCPUs)", st.nr_slots);
-	out_kv_u64("granted", "vCPUs granted", st.nr_granted);
-	out_kv_u64("gated", "vCPUs waiting", st.nr_gated);
-	out_kv_u64("swaps", "swaps", st.swaps);
-	out_kv_time("last_swap_ns", "last swap took", st.last_swap_ns);
-	out_kv_time("max_swap_ns", "longest swap", st.max_swap_ns);
-	out_kv_u64("watchdog_events", "watchdog events", st.watchdog_events);
-	out_kv_time("watchdog_ns", "watchdog limit", st.watchdog_ns);
-	out_kv(&ejected_col, st.last_ejected[0] ? CELL_STR(st.last_ejected)
-					       : (struct out_cell){ 0 });
-	out_kv_u64("policy_errors", "policy errors", st.policy_errors);
+	if (!p)
+		out_kv_u64("policies", "policies loaded", st->nr_policies);
+	out_kv_u64("vms", "VMs", st->nr_vms);
+	out_kv_u64("vcpus", "vCPUs", st->nr_vcpus);
+	out_kv_u64("slots", "slots (pCPUs)", st->nr_slots);
+	out_kv_u64("granted", "vCPUs granted", st->nr_granted);
+	out_kv_u64("gated", "vCPUs waiting", st->nr_gated);
+	out_kv_u64("swaps", "swaps", st->swaps);
+	out_kv_time("last_swap_ns", "last swap took", st->last_swap_ns);
+	out_kv_time("max_swap_ns", "longest swap", st->max_swap_ns);
+	out_kv_u64("watchdog_events", "watchdog events", st->watchdog_events);
+	out_kv_time("watchdog_ns", "watchdog limit", st->watchdog_ns);
+	out_kv(&ejected_col, st->last_ejected[0] ? CELL_STR(st->last_ejected)
+						: (struct out_cell){ 0 });
+	out_kv_u64("policy_errors", "policy errors", st->policy_errors);
 	out_obj_end();
 	return status;
+}
+
+/* status -P POOL: the pool's line of POOL_LIST */
+static int pool_status(void)
+{
+	struct vmsched_pool_info p;
+	struct vmsched_status st;
+	int ret = pool_check(opt.pool);
+
+	if (ret)
+		return ret;
+	ret = pool_info(opt.pool, &p);
+	if (ret == -ENOENT)
+		return report_no_pool(opt.pool);
+	if (ret)
+		return dev_err("cannot list the pools", ret);
+	pool_status_of(&p, &st);
+	return print_status(&st, &p);
+}
+
+int do_status(int argc, char **argv)
+{
+	struct vmsched_status st;
+	int ret;
+
+	(void)argv;
+	if (argc)
+		return usage_err("status takes no arguments");
+	if (!pool_is_default(opt.pool))
+		return pool_status();
+	ret = dev_status(&st);
+	if (ret)
+		return dev_err("cannot read the status", ret);
+	return print_status(&st, NULL);
 }

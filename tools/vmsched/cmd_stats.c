@@ -12,6 +12,7 @@
 #include "dev.h"
 #include "main.h"
 #include "output.h"
+#include "pools.h"
 #include "rates.h"
 #include "stats.h"
 #include "units.h"
@@ -46,7 +47,7 @@ const char *vcpu_state_name(unsigned int state)
 static const struct out_col vm_cols[] = {
 	RATE_COLS("name", "NAME", -11, "pid", "PID"),
 	{ "comm", NULL, 0, O_STR }, { "nr_vcpus", NULL, 0, O_U64 },
-	{ "rq_wait_ns", NULL, 0, O_U64 },
+	{ "rq_wait_ns", NULL, 0, O_U64 }, { "pool", NULL, 0, O_STR },	/* uapi 2.2 */
 };
 
 static const struct out_col vcpu_cols[] = {
@@ -86,7 +87,7 @@ static void print_core_vms(const struct snap *prev, const struct snap *cur)
 {
 	unsigned int i, j;
 
-	out_table_begin("vms", vm_cols, NR_RATE_COLS + 3, 0);
+	out_table_begin("vms", vm_cols, NR_RATE_COLS + 3 + cur->have_pools, 0);
 	for (i = 0; i < cur->nr_vms; i++) {
 		const struct snap_vm *vm = &cur->vms[i];
 		struct out_cell c[NR_RATE_COLS + 4];
@@ -101,6 +102,7 @@ static void print_core_vms(const struct snap *prev, const struct snap *cur)
 		c[NR_RATE_COLS + 1] = CELL_U64(vm->s.nr_vcpus);
 		vm_host_rate(prev, cur, vm, &h);
 		c[NR_RATE_COLS + 2] = rq_wait_cell(&h);
+		c[NR_RATE_COLS + 3] = CELL_STR(snap_vm_pool(vm));
 		out_row_begin(c);
 		out_table_begin("vcpus", vcpu_cols, NR_RATE_COLS + 4, OUT_NOHEADER);
 		for (j = 0; j < vm->nr_vcpus; j++) {
@@ -182,6 +184,10 @@ int do_stats(int argc, char **argv)
 		return usage_err("stats takes at most one VM");
 	if ((opt.given & OPT_INTERVAL) && opt.since_start)
 		return usage_err("stats: -i and -s exclude each other");
+	ret = pool_check(opt.pool);
+	if (ret)
+		return ret;
+	snap_pool = opt.pool;
 	if (argc) {
 		ret = vm_resolve(argv[0], &pid, name, sizeof(name));
 		if (ret)

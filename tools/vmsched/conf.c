@@ -48,6 +48,7 @@ void conf_free(struct conf *c)
 		for (k = 0; k < c->vms[i].nr; k++)
 			free(c->vms[i].args[k]);
 	free(c->vms);
+	conf_pools_free(c);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -117,6 +118,16 @@ static int parse_entry(struct conf *c, struct conf_entry *e, unsigned int line,
 	for (k = 2; k < n; k++) {
 		char *eq = strchr(w[k], '=');
 
+		if (e->scope == VMSCHED_SCOPE_VM && !strncmp(w[k], "pool=", 5)) {
+			if (e->pool[0] || !w[k][5] || strlen(w[k] + 5) >= sizeof(e->pool)) {
+				conf_err(c, line, "vm %s: %s", w[1], e->pool[0] ? "pool= is given "
+					 "twice" : "bad pool= (a pool name of 1 to 31 characters)");
+				errs++;
+			} else {
+				snprintf(e->pool, sizeof(e->pool), "%s", w[k] + 5);
+			}
+			continue;
+		}
 		if (!eq || eq == w[k] || !eq[1]) {
 			conf_err(c, line, "expected KEY=VALUE, got \"%s\"", w[k]);
 			errs++;
@@ -183,8 +194,12 @@ int conf_parse(struct conf *c, const char *path, FILE *f)
 			errs += conf_metrics_line(c, line, w, n);
 			continue;
 		}
+		if (!strcmp(w[0], "pool")) {
+			errs += conf_pool_line(c, line, w, n);
+			continue;
+		}
 		if (strcmp(w[0], "policy") && strcmp(w[0], "vm")) {
-			conf_err(c, line, "unknown keyword \"%s\", expected policy, vm, "
+			conf_err(c, line, "unknown keyword \"%s\", expected policy, pool, vm, "
 				 "metrics-textfile or metrics-interval", w[0]);
 			errs++;
 			continue;
@@ -218,6 +233,8 @@ int conf_parse(struct conf *c, const char *path, FILE *f)
 		conf_err(c, 0, "no policy line: add \"policy NAME\" (or \"policy none\")");
 		errs++;
 	}
+	if (!errs)
+		errs += conf_pools_check(c);
 	return errs;
 }
 
@@ -282,23 +299,26 @@ int conf_check_entry(const struct conf *c, struct conf_entry *e, const struct pd
 
 int conf_validate(struct conf *c, const struct pdesc *d)
 {
+	bool none = !strcmp(c->policy.name, CONF_NONE);
 	unsigned int i;
-	int errs = 0;
+	int errs = conf_pools_validate(c);
 
-	if (!strcmp(c->policy.name, CONF_NONE)) {
-		if (c->policy.nr) {
-			conf_err(c, c->policy.line, "policy none takes no parameters");
-			errs++;
-		}
-		if (c->nr_vms) {
-			conf_err(c, c->vms[0].line, "vm %s: per-VM parameters need a policy, "
-				 "not \"policy none\"", c->vms[0].name);
-			errs++;
-		}
-		return errs;
+	if (none && c->policy.nr) {
+		conf_err(c, c->policy.line, "policy none takes no parameters");
+		errs++;
 	}
-	errs += conf_check_entry(c, &c->policy, d);
-	for (i = 0; i < c->nr_vms; i++)
-		errs += conf_check_entry(c, &c->vms[i], d);
+	if (!none)
+		errs += conf_check_entry(c, &c->policy, d);
+	for (i = 0; i < c->nr_vms; i++) {
+		if (conf_vm_pool(c, &c->vms[i]))
+			continue;	/* checked against its pool's policy */
+		if (!none) {
+			errs += conf_check_entry(c, &c->vms[i], d);
+		} else if (c->vms[i].nr) {
+			conf_err(c, c->vms[i].line, "vm %s: per-VM parameters need a policy, "
+				 "not \"policy none\"", c->vms[i].name);
+			return errs + 1;
+		}
+	}
 	return errs;
 }

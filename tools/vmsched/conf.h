@@ -5,7 +5,12 @@
  *
  *   # comment (also after a blank at the end of a line)
  *   policy NAME [KEY=VALUE]...     exactly once; "policy none": host scheduler
- *   vm NAME KEY=VALUE...           at most once per VM name
+ *                                  (of the default pool)
+ *   pool NAME cpus=LIST [policy=P] [KEY=VALUE]...
+ *                                  a pool of pCPUs (uapi 2.2), with policy P
+ *                                  and its global parameters (conf_pools.c)
+ *   vm NAME [pool=P] KEY=VALUE...  at most once per VM name; pool=P: the VM
+ *                                  is in pool P, KEY=VALUE are for its policy
  *   metrics-textfile PATH|off      where apply -f writes the metrics
  *   metrics-interval TIME          how often (conf_metrics.c)
  *
@@ -42,6 +47,16 @@ struct conf_entry {
 	unsigned int nr;		/* KEY=VALUE arguments */
 	char *args[VMSCHED_MAX_KV];	/* as written */
 	struct vmsched_kv kv[VMSCHED_MAX_KV];	/* after conf_validate() */
+	char pool[VMSCHED_NAME_MAX];	/* vm: pool=, "" if not given */
+};
+
+/* one "pool" line */
+struct conf_pool {
+	unsigned int line;
+	char name[VMSCHED_NAME_MAX];
+	__u64 cpus[VMSCHED_CPU_WORDS];
+	struct conf_entry policy;	/* .name: policy=, "" for none; its globals */
+	struct pdesc d;			/* the policy's descriptors (apply_load.c) */
 };
 
 struct conf {
@@ -49,6 +64,8 @@ struct conf {
 	struct conf_entry policy;	/* .line 0: no policy line */
 	struct conf_entry *vms;
 	unsigned int nr_vms;
+	struct conf_pool *pools;
+	unsigned int nr_pools;
 	unsigned int metrics_line;	/* of metrics-textfile, 0: none */
 	char metrics_path[PATH_MAX];	/* "" with a line: off */
 	unsigned int interval_line;	/* of metrics-interval, 0: none */
@@ -63,6 +80,17 @@ int conf_check_entry(const struct conf *c, struct conf_entry *e, const struct pd
 void conf_free(struct conf *c);
 /* the vm entry for VM @name, or NULL */
 const struct conf_entry *conf_find_vm(const struct conf *c, const char *name);
+/* conf_pools.c: a pool line (@w[0] is "pool"); errors */
+int conf_pool_line(struct conf *c, unsigned int line, char **w, int n);
+/* after parsing: pools' CPUs do not overlap, vm lines name pools that exist */
+int conf_pools_check(const struct conf *c);
+/* validate each pool's globals and the vm lines of its VMs; errors */
+int conf_pools_validate(struct conf *c);
+/* pool @name's line, NULL if none (the default pool has none) */
+struct conf_pool *conf_find_pool(const struct conf *c, const char *name);
+/* the pool of vm line @e (NULL: the default pool) */
+struct conf_pool *conf_vm_pool(const struct conf *c, const struct conf_entry *e);
+void conf_pools_free(struct conf *c);
 /* conf_metrics.c: the defaults; a metrics-* line (@w[0] names it); errors */
 void conf_metrics_init(struct conf *c);
 int conf_metrics_line(struct conf *c, unsigned int line, char **w, int n);

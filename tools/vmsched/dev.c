@@ -88,6 +88,45 @@ static int xioctl(unsigned long cmd, void *arg)
 	return ioctl(fd, cmd, arg) ? -errno : 0;
 }
 
+/* @cmd with the struct size @size encoded instead of this header's */
+static unsigned long ioc_sized(unsigned long cmd, size_t size)
+{
+	return (cmd & ~((unsigned long)_IOC_SIZEMASK << _IOC_SIZESHIFT)) |
+	       ((unsigned long)size << _IOC_SIZESHIFT);
+}
+
+bool dev_has_pools(void)
+{
+	return dev_try_open() >= 0 && abi_minor >= 2;
+}
+
+bool pool_is_default(const char *pool)
+{
+	return !pool || !*pool || !strcmp(pool, VMSCHED_POOL_DEFAULT);
+}
+
+/*
+ * a call that names @pool in a struct of @size bytes (@old before 2.2):
+ * the pool's field only for a module that knows it; -EOPNOTSUPP for
+ * another pool than the default one on an older module
+ */
+static int pooled(unsigned long cmd, void *arg, size_t old, char *field, const char *pool)
+{
+	if (dev_fd() < 0)
+		return DEV_REPORTED;
+	if (abi_minor < 2) {
+		if (!pool_is_default(pool))
+			return -EOPNOTSUPP;
+		return xioctl(ioc_sized(cmd, old), arg);
+	}
+	if (pool && *pool) {
+		if (strlen(pool) >= VMSCHED_NAME_MAX)
+			return -ENOENT;
+		snprintf(field, VMSCHED_NAME_MAX, "%s", pool);
+	}
+	return xioctl(cmd, arg);
+}
+
 int dev_err(const char *what, int err)
 {
 	char why[256];
@@ -105,6 +144,8 @@ int dev_err(const char *what, int err)
 		return op_err("%s: a policy swap is in progress, try again", what);
 	case ENOTTY:
 		return op_err("%s: not supported by the loaded kvm_schedswap (older ABI?)", what);
+	case EOPNOTSUPP:
+		return op_err("%s: " DEV_NO_POOLS_FMT, what, abi_minor);
 	case E2BIG:
 		return op_err("%s: the loaded kvm_schedswap is older than vmsched and refused "
 			      "a field it does not know", what);
@@ -184,7 +225,8 @@ int dev_policy_params(const char *policy, struct vmsched_param_info **out, unsig
 			 (void **)out, n);
 }
 
-int dev_activate(const char *policy, const struct vmsched_kv *kv, unsigned int n)
+int dev_activate(const char *pool, const char *policy, const struct vmsched_kv *kv,
+		 unsigned int n)
 {
 	struct vmsched_activate a = {
 		.params = (uintptr_t)kv,
@@ -195,12 +237,65 @@ int dev_activate(const char *policy, const struct vmsched_kv *kv, unsigned int n
 	if (strlen(policy) >= sizeof(a.name))
 		return -ENOENT;
 	snprintf(a.name, sizeof(a.name), "%s", policy);
-	return xioctl(VMSCHED_IOC_ACTIVATE, &a);
+	return pooled(VMSCHED_IOC_ACTIVATE, &a, VMSCHED_ACTIVATE_SIZE_VER0, a.pool, pool);
 }
 
-int dev_deactivate(void)
+static int pool_ref(unsigned long cmd, const char *pool)
 {
-	return xioctl(VMSCHED_IOC_DEACTIVATE, NULL);
+	struct vmsched_pool_ref r = { 0 };
+
+	if (strlen(pool) >= sizeof(r.name))
+		return -ENOENT;
+	snprintf(r.name, sizeof(r.name), "%s", pool);
+	return dev_has_pools() || dev_fd() < 0 ? xioctl(cmd, &r) : -EOPNOTSUPP;
+}
+
+int dev_deactivate(const char *pool)
+{
+	if (pool_is_default(pool))
+		return xioctl(VMSCHED_IOC_DEACTIVATE, NULL);
+	return pool_ref(VMSCHED_IOC_POOL_DEACTIVATE, pool);
+}
+
+int dev_pool_create(const char *name, const __u64 *cpus)
+{
+	struct vmsched_pool_cpus c = { 0 };
+
+	if (strlen(name) >= sizeof(c.name))
+		return -EINVAL;
+	snprintf(c.name, sizeof(c.name), "%s", name);
+	memcpy(c.cpus, cpus, sizeof(c.cpus));
+	return dev_has_pools() || dev_fd() < 0 ? xioctl(VMSCHED_IOC_POOL_CREATE, &c)
+					       : -EOPNOTSUPP;
+}
+
+int dev_pool_destroy(const char *name)
+{
+	return pool_ref(VMSCHED_IOC_POOL_DESTROY, name);
+}
+
+int dev_pool_list(struct vmsched_pool_info **out, unsigned int *n)
+{
+	struct vmsched_list l = { 0 };
+
+	*out = NULL;
+	*n = 0;
+	if (dev_fd() < 0)
+		return DEV_REPORTED;
+	if (!dev_has_pools())
+		return -EOPNOTSUPP;
+	return dev_array(VMSCHED_IOC_POOL_LIST, &l, &l, sizeof(**out), 8, (void **)out, n);
+}
+
+int dev_pool_move(const char *pool, pid_t pid)
+{
+	struct vmsched_pool_move m = { .pid = pid };
+
+	if (strlen(pool) >= sizeof(m.pool))
+		return -ENOENT;
+	snprintf(m.pool, sizeof(m.pool), "%s", pool);
+	return dev_has_pools() || dev_fd() < 0 ? xioctl(VMSCHED_IOC_POOL_MOVE, &m)
+					       : -EOPNOTSUPP;
 }
 
 int dev_status(struct vmsched_status *st)
@@ -209,7 +304,7 @@ int dev_status(struct vmsched_status *st)
 	return xioctl(VMSCHED_IOC_STATUS, st);
 }
 
-int dev_set_params(unsigned int scope, pid_t pid, unsigned int vcpu,
+int dev_set_params(const char *pool, unsigned int scope, pid_t pid, unsigned int vcpu,
 		   const struct vmsched_kv *kv, unsigned int n)
 {
 	struct vmsched_params p = {
@@ -221,10 +316,10 @@ int dev_set_params(unsigned int scope, pid_t pid, unsigned int vcpu,
 		.kv_size = sizeof(*kv),
 	};
 
-	return xioctl(VMSCHED_IOC_SET_PARAMS, &p);
+	return pooled(VMSCHED_IOC_SET_PARAMS, &p, VMSCHED_PARAMS_SIZE_VER0, p.pool, pool);
 }
 
-int dev_get_params(unsigned int scope, pid_t pid, unsigned int vcpu,
+int dev_get_params(const char *pool, unsigned int scope, pid_t pid, unsigned int vcpu,
 		   struct vmsched_kv **out, unsigned int *n)
 {
 	unsigned int cap = VMSCHED_MAX_KV;
@@ -245,7 +340,7 @@ int dev_get_params(unsigned int scope, pid_t pid, unsigned int vcpu,
 		if (!kv)
 			return -ENOMEM;
 		p.params = (uintptr_t)kv;
-		ret = xioctl(VMSCHED_IOC_GET_PARAMS, &p);
+		ret = pooled(VMSCHED_IOC_GET_PARAMS, &p, VMSCHED_PARAMS_SIZE_VER0, p.pool, pool);
 		if (ret) {
 			free(kv);
 			return ret;
@@ -275,7 +370,8 @@ static void spread(void *buf, unsigned int n, size_t esz, size_t full)
 	}
 }
 
-int dev_stats(pid_t pid, uint64_t *now_ns, struct vmsched_vm_stats **vms, unsigned int *nr_vms,
+int dev_stats(const char *pool, pid_t pid, uint64_t *now_ns, struct vmsched_vm_stats **vms,
+	      unsigned int *nr_vms,
 	      struct vmsched_vcpu_stats **vcpus, unsigned int *nr_vcpus)
 {
 	unsigned int cap_vm = 32, cap_vcpu = 128;
@@ -290,6 +386,8 @@ int dev_stats(pid_t pid, uint64_t *now_ns, struct vmsched_vm_stats **vms, unsign
 	if (dev_abi_minor() < 1) {
 		vm_sz = VMSCHED_VM_STATS_SIZE_VER0;
 		vcpu_sz = VMSCHED_VCPU_STATS_SIZE_VER0;
+	} else if (dev_abi_minor() < 2) {
+		vm_sz = VMSCHED_VM_STATS_SIZE_VER1;
 	}
 	for (tries = 0; tries < MAX_TRIES; tries++) {
 		struct vmsched_stats s = { .pid = pid };
@@ -302,7 +400,14 @@ int dev_stats(pid_t pid, uint64_t *now_ns, struct vmsched_vm_stats **vms, unsign
 			return -ENOMEM;
 		s.vms = (struct vmsched_list){ (uintptr_t)*vms, cap_vm, vm_sz };
 		s.vcpus = (struct vmsched_list){ (uintptr_t)*vcpus, cap_vcpu, vcpu_sz };
-		ret = xioctl(VMSCHED_IOC_STATS, &s);
+		/* "" is every pool here; before 2.2 every VM is in the default one */
+		if (pool && *pool && abi_minor >= 2)
+			ret = pooled(VMSCHED_IOC_STATS, &s, 0, s.pool, pool);
+		else if (pool && *pool && !pool_is_default(pool))
+			ret = -EOPNOTSUPP;
+		else
+			ret = xioctl(abi_minor >= 2 ? VMSCHED_IOC_STATS :
+				     ioc_sized(VMSCHED_IOC_STATS, VMSCHED_STATS_SIZE_VER0), &s);
 		if (ret)
 			break;
 		if (s.vms.count <= cap_vm && s.vcpus.count <= cap_vcpu) {

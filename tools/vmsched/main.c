@@ -15,21 +15,26 @@
 static const struct cmd commands[] = {
 	{ "list", do_list, OPT_COMMON | OPT_VERBOSE, false,
 	  "list [-v]", "loaded policies, * = the active one" },
-	{ "activate", do_activate, OPT_COMMON, true,
+	{ "activate", do_activate, OPT_COMMON | OPT_POOL, true,
 	  "activate POLICY [KEY=VALUE]...", "switch live to POLICY (global params)" },
-	{ "deactivate", do_deactivate, OPT_COMMON, true,
+	{ "deactivate", do_deactivate, OPT_COMMON | OPT_POOL, true,
 	  "deactivate", "back to the host scheduler" },
-	{ "status", do_status, OPT_COMMON, false,
+	{ "status", do_status, OPT_COMMON | OPT_POOL, false,
 	  "status", "active policy, parameters, VMs, swaps" },
-	{ "set", do_set, OPT_COMMON, true,
+	{ "set", do_set, OPT_COMMON | OPT_POOL, true,
 	  "set vm VM KEY=VALUE...\nset vcpu VM:N KEY=VALUE...",
 	  "set per-VM parameters\nset per-vCPU parameters" },
-	{ "get", do_get, OPT_COMMON, false,
+	{ "get", do_get, OPT_COMMON | OPT_POOL, false,
 	  "get vm VM\nget vcpu VM:N", "show per-VM parameters\nshow per-vCPU parameters" },
-	{ "stats", do_stats, OPT_COMMON | OPT_INTERVAL | OPT_SINCE, false,
+	{ "stats", do_stats, OPT_COMMON | OPT_INTERVAL | OPT_SINCE | OPT_POOL, false,
 	  "stats [VM] [-i TIME | -s]", "run/wait time, CPU share, latency" },
-	{ "top", do_top, OPT_COMMON | OPT_DELAY | OPT_BATCH | OPT_ITER, false,
+	{ "top", do_top, OPT_COMMON | OPT_DELAY | OPT_BATCH | OPT_ITER | OPT_POOL, false,
 	  "top [-d SECONDS] [-b] [-n N]", "live view of VMs sorted by CPU share" },
+	{ "pool", do_pool, OPT_COMMON, true,
+	  "pool add NAME CPULIST [POLICY [KEY=VALUE]...]\npool del NAME\npool list\n"
+	  "pool move VM POOL",
+	  "a pool of pCPUs, optionally with a policy\nits CPUs and VMs back to default\n"
+	  "pools: CPUs, policy, VMs\nmove a VM live to POOL" },
 	{ "apply", do_apply, OPT_COMMON | OPT_CHECK | OPT_FOLLOW | OPT_INTERVAL, true,
 	  "apply [FILE] [-c|-f [-i TIME]]",
 	  "make the host match FILE (/etc/vmsched.conf)" },
@@ -48,7 +53,10 @@ static const char grammar[] =
 	"  VALUE   := { TIME | INTEGER | PERCENT }   as the key's unit says (list -v)\n"
 	"  TIME    := NUMBER{ ns | us | ms | s }     e.g. 500us, 2ms, 1.5s\n"
 	"  PERCENT := INTEGER[%]         percent of one CPU (150 = one and a half)\n"
-	"  OPTIONS := { -j|--json | -p|--pretty | -h|--help | -V|--version }\n";
+	"  CPULIST := { CPU | CPU-CPU },...   pCPUs, e.g. 2-3 or 4,6,8-11\n"
+	"  POOL    := NAME               a pool of pCPUs (pool list); -P POOL: activate,\n"
+	"                                deactivate, status, set, get, stats, top act on it\n"
+	"  OPTIONS := { -j|--json | -p|--pretty | -h|--help | -V|--version | -P|--pool POOL }\n";
 
 /* print the usage lines of @only (all commands if NULL) */
 static void print_usage(FILE *f, const struct cmd *only)
@@ -75,8 +83,9 @@ static void help_to(FILE *f)
 	fprintf(f, "Usage: vmsched [OPTIONS] COMMAND [ARGS]\n\n");
 	print_usage(f, NULL);
 	fprintf(f, "\n%s\n", grammar);
-	fprintf(f, "Commands that change nothing, and get's vm and vcpu, may be abbreviated when\n"
-	       "unambiguous (l, vers, g vm 42); activate, deactivate, set and apply may not.\n"
+	fprintf(f, "Commands that change nothing, get's vm and vcpu and pool's list may be\n"
+	       "abbreviated when unambiguous (l, vers, g vm 42, pool l);\n"
+	       "activate, deactivate, set, pool and apply may not.\n"
 	       "Exit status: 0 success, 1 the operation failed, 2 usage error.\n"
 	       "See vmsched(8).\n");
 }
@@ -104,6 +113,7 @@ static int help_for(const char *name)
 
 int help_set(void) { return help_for("set"); }
 int help_get(void) { return help_for("get"); }
+int help_pool(void) { return help_for("pool"); }
 
 void p_done(void)
 {
@@ -157,15 +167,15 @@ static const struct cmd *cmd_find(const struct cmd *cmds, const char *word, cons
 }
 
 int cmd_select(const struct cmd *cmds, int argc, char **argv, const char *group,
-	       int (*help)(void))
+	       const char *objects, int (*help)(void))
 {
 	const struct cmd *c;
 
 	if (argc < 1) {
 		if (opt.help)
 			return help();
-		return usage_err("%s: missing object (vm or vcpu), try vmsched %s help", group,
-				 group);
+		return usage_err("%s: missing object (%s), try vmsched %s help", group,
+				 objects, group);
 	}
 	if (opt.help || is_prefix(argv[0], "help"))
 		return help();
@@ -211,7 +221,7 @@ static int run(int argc, char **argv)
 	if (ret)
 		return ret;
 	/* set/get take "help" and -h at their own level */
-	if (c->func != do_set && c->func != do_get &&
+	if (c->func != do_set && c->func != do_get && c->func != do_pool &&
 	    (opt.help || (argc > 1 && !strcmp(argv[1], "help"))))
 		return help_for(c->name);
 	return c->func(argc - 1, argv + 1);

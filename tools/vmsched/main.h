@@ -29,6 +29,7 @@ enum {
 	OPT_FOLLOW	= 1 << 10,	/* apply -f */
 	OPT_VERSION	= 1 << 11,	/* -V: the version command */
 	OPT_TEXTFILE	= 1 << 12,	/* metrics -t PATH */
+	OPT_POOL	= 1 << 13,	/* -P POOL: the pool a command acts on */
 	OPT_COMMON	= OPT_JSON | OPT_PRETTY | OPT_HELP,
 };
 
@@ -37,6 +38,7 @@ struct options {
 	u64 interval_ns;	/* stats -i, top -d, apply -f -i */
 	long iterations;	/* top -n, 0 = forever */
 	const char *textfile;	/* metrics -t */
+	const char *pool;	/* -P, NULL: the default pool (stats, top: all VMs) */
 	unsigned int given;	/* OPT_* seen on the command line */
 };
 extern struct options opt;
@@ -54,10 +56,11 @@ struct cmd {
 bool is_prefix(const char *pfx, const char *str);
 /*
  * Run the object of @group (set or get) that argv[0] names in @cmds (its
- * name, or an unambiguous prefix if it changes nothing), or @help.
+ * name, or an unambiguous prefix if it changes nothing), or @help;
+ * @objects names them for the error of a missing one ("vm or vcpu").
  */
 int cmd_select(const struct cmd *cmds, int argc, char **argv, const char *group,
-	       int (*help)(void));
+	       const char *objects, int (*help)(void));
 
 /* JSON mode: a successful command without output prints null (as bpftool) */
 void p_done(void);
@@ -75,8 +78,10 @@ int do_version(int argc, char **argv);
 int do_help(int argc, char **argv);
 int do_apply(int argc, char **argv);
 int do_metrics(int argc, char **argv);
+int do_pool(int argc, char **argv);
 
 int help_set(void);
 int help_get(void);
+int help_pool(void);
 
 #endif

@@ -10,10 +10,12 @@
  */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "main.h"
 #include "metrics.h"
+#include "pools.h"
 #include "prom.h"
 
 /* a family of one field of a struct: struct vmsched_status or _vm_stats */
@@ -91,7 +93,7 @@ static char *vm_labels(char *buf, size_t len, const struct snap_vm *vm)
 
 	snprintf(pid, sizeof(pid), "%d", vm->s.pid);
 	return prom_labels(buf, len, (const char *const[]){ "vm", vm->name, "pid", pid,
-			   "pool", METRICS_POOL, NULL });
+			   "pool", snap_vm_pool(vm), NULL });
 }
 
 static void build_info(FILE *f, const struct snap *s, const char *version)
@@ -113,40 +115,100 @@ static void build_info(FILE *f, const struct snap *s, const char *version)
 	prom_u64(f, "vmsched_up", NULL, NULL, !!s);
 }
 
-static void pool_status(FILE *f, const struct vmsched_status *st, const char *pool)
+/* a pool as the metrics see it: its label, its status if it was read */
+struct pool_view {
+	char label[PROM_LABELS_LEN];
+	const char *name;
+	bool have_status;
+	struct vmsched_status st;
+};
+
+/* the pools of @s (uapi 2.2), else the default pool of the status; count */
+static unsigned int pool_views(const struct snap *s, struct pool_view **out)
+{
+	unsigned int i, n = s->nr_pools ? s->nr_pools : 1;
+	struct pool_view *v = calloc(n, sizeof(*v));
+
+	if (!v)
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (s->nr_pools) {
+			v[i].name = s->pools[i].name;
+			v[i].have_status = true;
+			pool_status_of(&s->pools[i], &v[i].st);
+		} else {
+			v[i].name = METRICS_POOL;
+			v[i].have_status = s->have_status;
+			v[i].st = s->st;
+		}
+		prom_labels(v[i].label, sizeof(v[i].label),
+			    (const char *const[]){ "pool", v[i].name, NULL });
+	}
+	*out = v;
+	return n;
+}
+
+static void pool_status(FILE *f, const struct pool_view *v, unsigned int n)
 {
 	char pl[PROM_LABELS_LEN], policy[VMSCHED_NAME_MAX + 1];
-	unsigned int i;
+	unsigned int i, k;
 
-	snprintf(policy, sizeof(policy), "%.*s", VMSCHED_NAME_MAX, st->active);
 	prom_family(f, "vmsched_pool_policy_info", "gauge",
 		    "The pool's active policy (none: the host scheduler).");
-	prom_u64(f, "vmsched_pool_policy_info", pool, prom_labels(pl, sizeof(pl),
-		 (const char *const[]){ "policy", policy[0] ? policy : "none", NULL }), 1);
+	for (k = 0; k < n; k++) {
+		if (!v[k].have_status)
+			continue;
+		snprintf(policy, sizeof(policy), "%.*s", VMSCHED_NAME_MAX, v[k].st.active);
+		prom_u64(f, "vmsched_pool_policy_info", v[k].label, prom_labels(pl, sizeof(pl),
+			 (const char *const[]){ "policy", policy[0] ? policy : "none", NULL }), 1);
+	}
 	for (i = 0; i < ARRAY_LEN(pool_families); i++) {
 		prom_family(f, pool_families[i].name, pool_families[i].type,
 			    pool_families[i].help);
-		field_sample(f, &pool_families[i], pool, st);
+		for (k = 0; k < n; k++)
+			if (v[k].have_status)
+				field_sample(f, &pool_families[i], v[k].label, &v[k].st);
 	}
 }
 
-static void pool_vcpus(FILE *f, const struct snap *s, const char *pool)
+/* the pool of @vm among @v, or n */
+static unsigned int view_of(const struct pool_view *v, unsigned int n, const struct snap_vm *vm)
 {
-	unsigned int n[NR_STATES] = { 0 }, i;
+	unsigned int k;
+
+	for (k = 0; k < n && strcmp(v[k].name, snap_vm_pool(vm)); k++)
+		;
+	return k;
+}
+
+static void pool_vcpus(FILE *f, const struct snap *s, const struct pool_view *v, unsigned int n)
+{
+	unsigned int (*nr)[NR_STATES + 1] = calloc(n + 1, sizeof(*nr)), i, j, k;
 	char sl[64];
 
-	for (i = 0; i < s->nr_vcpus; i++)
-		if (s->vcpus[i].s.state < NR_STATES)
-			n[s->vcpus[i].s.state]++;
+	if (!nr)
+		return;
+	for (i = 0; i < s->nr_vms; i++) {	/* [k][NR_STATES]: VMs */
+		const struct snap_vm *vm = &s->vms[i];
+
+		k = view_of(v, n, vm);
+		nr[k][NR_STATES]++;
+		for (j = 0; j < vm->nr_vcpus; j++)
+			if (s->vcpus[vm->first_vcpu + j].s.state < NR_STATES)
+				nr[k][s->vcpus[vm->first_vcpu + j].s.state]++;
+	}
 	prom_family(f, "vmsched_pool_vms", "gauge", "VMs known to kvm_schedswap.");
-	prom_u64(f, "vmsched_pool_vms", pool, NULL, s->nr_vms);
+	for (k = 0; k < n; k++)
+		prom_u64(f, "vmsched_pool_vms", v[k].label, NULL, nr[k][NR_STATES]);
 	prom_family(f, "vmsched_pool_vcpus", "gauge",
 		    "vCPUs by state: running (granted, or no policy), queued (runnable, "
 		    "waiting at the gate), blocked (halted), outside (in the VMM).");
-	for (i = 0; i < NR_STATES; i++) {
-		snprintf(sl, sizeof(sl), "state=\"%s\"", state_names[i]);
-		prom_u64(f, "vmsched_pool_vcpus", pool, sl, n[i]);
-	}
+	for (k = 0; k < n; k++)
+		for (i = 0; i < NR_STATES; i++) {
+			snprintf(sl, sizeof(sl), "state=\"%s\"", state_names[i]);
+			prom_u64(f, "vmsched_pool_vcpus", v[k].label, sl, nr[k][i]);
+		}
+	free(nr);
 }
 
 static void vms(FILE *f, const struct snap *s)
@@ -287,15 +349,17 @@ static void vm_latency(FILE *f, const struct snap *s)
 
 void metrics_print(FILE *f, const struct snap *s, const char *version)
 {
-	char pool[64];
+	struct pool_view *v = NULL;
+	unsigned int n;
 
 	build_info(f, s, version);
 	if (!s)
 		return;
-	snprintf(pool, sizeof(pool), "pool=\"%s\"", METRICS_POOL);
+	n = pool_views(s, &v);
 	if (s->have_status)
-		pool_status(f, &s->st, pool);
-	pool_vcpus(f, s, pool);
+		pool_status(f, v, n);
+	pool_vcpus(f, s, v, n);
+	free(v);
 	vms(f, s);
 	/* a 2.0 module exports no buckets: the quantiles of each vCPU */
 	if (s->have_hist)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * vmsched's metrics in the Prometheus text format, from one statistics
- * snapshot: the pool (the active policy, swaps, watchdog ejections, policy
+ * snapshot: each pool (the active policy, swaps, watchdog ejections, policy
  * errors, vCPUs by state), every VM (CPU time, wait, grants, preemptions,
  * a histogram of its wake-to-run latency) and every vCPU (its thread's
  * schedstat: CPU time, run-queue wait, timeslices; from a module of uapi
@@ -16,7 +16,7 @@
 
 #include "snap.h"
 
-#define METRICS_POOL	"default"	/* the one pool of kvm_schedswap */
+#define METRICS_POOL	"default"	/* the one pool before uapi 2.2 */
 
 /*
  * Print the metrics of @s; @s NULL: kvm_schedswap is not loaded, only

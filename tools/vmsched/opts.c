@@ -11,6 +11,7 @@
 
 #include "main.h"
 #include "opts.h"
+#include "pools.h"
 #include "units.h"
 
 struct options opt = { .interval_ns = NSEC_PER_SEC };
@@ -34,6 +35,7 @@ static const struct {
 	{ 'c', "check", OPT_CHECK, false },
 	{ 'f', "follow", OPT_FOLLOW, false },
 	{ 't', "textfile", OPT_TEXTFILE, true },
+	{ 'P', "pool", OPT_POOL, true },
 };
 #define NR_OPTDEFS (sizeof(optdefs) / sizeof(optdefs[0]))
 
@@ -102,6 +104,12 @@ static void set_opt(size_t k, const char *val, const char *spelled)
 		opt.textfile = val;
 		if (!*val)
 			bad("%s needs a file name", spelled);
+		break;
+	case OPT_POOL:
+		opt.pool = val;
+		if (!pool_name_ok(val))
+			bad("bad pool name \"%s\" for %s: 1 to %d characters of a-z, 0-9, _ and -",
+			    val, spelled, VMSCHED_NAME_MAX - 1);
 		break;
 	case OPT_INTERVAL:
 	case OPT_DELAY:

@@ -38,6 +38,12 @@ int report_range(const struct pdesc *d, const struct vmsched_kv *kv, unsigned in
 void print_param_values(const struct pdesc *d, struct vmsched_kv *kv, unsigned int n);
 /* "policy X is not loaded; loaded policies: ..." */
 int report_unknown_policy(const char *name);
+/*
+ * ACTIVATE of @policy with @n pairs @kv (@d their descriptors) in @pool
+ * failed with @err: say why, return the exit code
+ */
+int activate_report(const char *pool, const char *policy, const struct pdesc *d,
+		    const struct vmsched_kv *kv, unsigned int n, int err);
 /* the name of the active policy ("" if none); 0 or exit code */
 int active_policy(char *name);
 

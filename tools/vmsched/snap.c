@@ -12,8 +12,11 @@
 
 #include "dev.h"
 #include "errors.h"
+#include "pools.h"
 #include "snap.h"
 #include "vm_lookup.h"
+
+const char *snap_pool;
 
 /* ---- feed format: one table of keys per record type -------------------- */
 
@@ -39,7 +42,7 @@ static const struct feed_key vm_keys[] = {
 	VMK("preempt", s.preemptions, K_U64), VMK("wakeups", s.wakeups, K_U64),
 	VMK("p99", s.lat_p99_ns, K_U64), VMK("max", s.lat_max_ns, K_U64),
 	VMK("sum", s.lat_sum_ns, K_U64), VMK("hist", s.lat_hist, K_HIST),
-	VMK("start", start_ns, K_U64), { NULL, 0, 0, 0 }
+	VMK("start", start_ns, K_U64), VMK("pool", s.pool, K_STR), { NULL, 0, 0, 0 }
 };
 
 static const struct feed_key vcpu_keys[] = {
@@ -58,6 +61,19 @@ static const struct feed_key status_keys[] = {
 	STK("granted", nr_granted, K_U32), STK("gated", nr_gated, K_U32),
 	STK("watchdog", watchdog_events, K_U64), STK("errors", policy_errors, K_U64),
 	STK("max_swap", max_swap_ns, K_U64), { NULL, 0, 0, 0 }
+};
+
+#define PLK(n, f, k)	{ n, offsetof(struct vmsched_pool_info, f), k, \
+			  sizeof(((struct vmsched_pool_info *)0)->f) }
+
+static const struct feed_key pool_keys[] = {
+	PLK("name", name, K_STR), PLK("policy", active, K_STR), PLK("cpus", nr_cpus, K_U32),
+	PLK("vms", nr_vms, K_U32), PLK("vcpus", nr_vcpus, K_U32),
+	PLK("granted", nr_granted, K_U32), PLK("gated", nr_gated, K_U32),
+	PLK("swaps", swaps, K_U64), PLK("last_swap", last_swap_ns, K_U64),
+	PLK("max_swap", max_swap_ns, K_U64), PLK("watchdog", watchdog_events, K_U64),
+	PLK("watchdog_ns", watchdog_ns, K_U64), PLK("errors", policy_errors, K_U64),
+	{ NULL, 0, 0, 0 }
 };
 
 #define VRK(n, f, k)	{ n, offsetof(struct vmsched_version, f), k, \
@@ -232,6 +248,10 @@ static int feed_parse(char *line, struct snap *s)
 			keys = version_keys;
 			obj = &s->ver;
 			s->have_version = true;
+		} else if (!strcmp(rec, "pool")) {
+			s->pools = grow(s->pools, s->nr_pools, sizeof(*s->pools));
+			keys = pool_keys;
+			obj = &s->pools[s->nr_pools++];
 		} else if (!strcmp(rec, "vm")) {
 			s->vms = grow(s->vms, s->nr_vms, sizeof(*s->vms));
 			keys = vm_keys;
@@ -341,7 +361,7 @@ static int dev_take(struct snap *s, pid_t pid)
 	unsigned int i;
 	int ret;
 
-	ret = dev_stats(pid, &s->now_ns, &vms, &s->nr_vms, &vcpus, &s->nr_vcpus);
+	ret = dev_stats(snap_pool, pid, &s->now_ns, &vms, &s->nr_vms, &vcpus, &s->nr_vcpus);
 	if (ret)
 		return ret;
 	s->vms = calloc(s->nr_vms ? s->nr_vms : 1, sizeof(*s->vms));
@@ -363,7 +383,16 @@ static int dev_take(struct snap *s, pid_t pid)
 	free(vms);
 	free(vcpus);
 	s->have_status = !dev_status(&s->st);
+	if (!pool_is_default(snap_pool)) {	/* the pool's, not the default one's */
+		struct vmsched_pool_info p;
+
+		s->have_status = !pool_info(snap_pool, &p);
+		if (s->have_status)
+			pool_status_of(&p, &s->st);
+	}
 	s->have_version = !dev_version(&s->ver);
+	if (s->have_version && s->ver.minor >= 2 && pools_load(&s->pools, &s->nr_pools))
+		s->nr_pools = 0;
 	return 0;
 }
 
@@ -383,6 +412,8 @@ static void record(const struct snap *s)
 		feed_put(f, "status", status_keys, &s->st);
 	if (s->have_version)
 		feed_put(f, "version", version_keys, &s->ver);
+	for (i = 0; i < s->nr_pools; i++)
+		feed_put(f, "pool", pool_keys, &s->pools[i]);
 	for (i = 0; i < s->nr_vms; i++)
 		feed_put(f, "vm", vm_keys, &s->vms[i]);
 	for (i = 0; i < s->nr_vcpus; i++)
@@ -446,6 +477,7 @@ int snap_take(struct snap *s, pid_t pid)
 		return ret;
 	}
 	s->have_hist = s->have_version && s->ver.minor >= 1;
+	s->have_pools = s->have_version && s->ver.minor >= 2;
 	qsort(s->vms, s->nr_vms, sizeof(*s->vms), cmp_vm);
 	qsort(s->vcpus, s->nr_vcpus, sizeof(*s->vcpus), cmp_vcpu);
 	for (i = 0, j = 0; i < s->nr_vms; i++) {
@@ -459,6 +491,7 @@ int snap_take(struct snap *s, pid_t pid)
 		vm->nr_vcpus = j - vm->first_vcpu;
 		if (!vm->name[0])
 			vm_name(vm->s.pid, vm->s.comm, vm->name, sizeof(vm->name));
+		vm->s.pool[VMSCHED_NAME_MAX - 1] = '\0';
 	}
 	return 0;
 }
@@ -467,9 +500,11 @@ void snap_free(struct snap *s)
 {
 	free(s->vms);
 	free(s->vcpus);
+	free(s->pools);
 	s->vms = NULL;
 	s->vcpus = NULL;
-	s->nr_vms = s->nr_vcpus = 0;
+	s->pools = NULL;
+	s->nr_vms = s->nr_vcpus = s->nr_pools = 0;
 }
 
 const struct snap_vm *snap_find(const struct snap *s, pid_t pid)
@@ -485,4 +520,9 @@ const struct snap_vm *snap_find(const struct snap *s, pid_t pid)
 bool snap_host_view(const struct snap *s)
 {
 	return s->have_status && !s->st.active[0];
+}
+
+const char *snap_vm_pool(const struct snap_vm *vm)
+{
+	return vm->s.pool[0] ? vm->s.pool : VMSCHED_POOL_DEFAULT;
 }

@@ -24,6 +24,7 @@
 static const struct out_col host_vm_cols[] = {
 	HOST_COLS("name", "NAME", -11, "pid", "PID"),
 	{ "comm", NULL, 0, O_STR }, { "nr_vcpus", NULL, 0, O_U64 },
+	{ "pool", NULL, 0, O_STR },	/* uapi 2.2 */
 };
 
 static const struct out_col host_vcpu_cols[] = {
@@ -77,12 +78,12 @@ static void vm_host_total(const struct snap *s, const struct snap_vm *vm, struct
 
 void print_host_vms(const struct snap *prev, const struct snap *cur)
 {
-	struct out_cell c[NR_HOST_COLS + 2];
+	struct out_cell c[NR_HOST_COLS + 3];
 	struct sched_times tot;
 	struct rate r;
 	unsigned int i, j;
 
-	out_table_begin("vms", host_vm_cols, NR_HOST_COLS + 2, 0);
+	out_table_begin("vms", host_vm_cols, NR_HOST_COLS + 2 + cur->have_pools, 0);
 	for (i = 0; i < cur->nr_vms; i++) {
 		const struct snap_vm *vm = &cur->vms[i];
 
@@ -93,6 +94,7 @@ void print_host_vms(const struct snap *prev, const struct snap *cur)
 		host_cells(c, &r, &tot);
 		c[NR_HOST_COLS] = CELL_STR(vm->s.comm);
 		c[NR_HOST_COLS + 1] = CELL_U64(vm->s.nr_vcpus);
+		c[NR_HOST_COLS + 2] = CELL_STR(snap_vm_pool(vm));
 		out_row_begin(c);
 		out_table_begin("vcpus", host_vcpu_cols, NR_HOST_COLS + 2, OUT_NOHEADER);
 		for (j = 0; j < vm->nr_vcpus; j++) {

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "dev.h"
+#include "pools.h"
 #include "main.h"
 #include "rates.h"
 #include "stats.h"
@@ -168,8 +169,11 @@ static void render(struct screen *s, const struct snap *prev, const struct snap 
 	s->n = 0;
 	strftime(clock, sizeof(clock), "%H:%M:%S", localtime(&now));
 	if (cur->have_status) {
-		add(s, "vmsched top - %s - policy: %s - swaps: %llu (last %s) - watchdog: %llu",
-		    clock, st->active[0] ? st->active : "none (host)",
+		add(s, "vmsched top - %s - %s%s%spolicy: %s - swaps: %llu (last %s) - watchdog: %llu",
+		    clock, pool_is_default(snap_pool) ? "" : "pool ",
+		    pool_is_default(snap_pool) ? "" : snap_pool,
+		    pool_is_default(snap_pool) ? "" : " ",
+		    st->active[0] ? st->active : "none (host)",
 		    (unsigned long long)st->swaps, fmt_time_short(st->last_swap_ns, t1),
 		    (unsigned long long)st->watchdog_events);
 		add(s, "VMs: %u  vCPUs: %u  slots: %u (%u granted, %u waiting)  %s %s",
@@ -355,6 +359,10 @@ int do_top(int argc, char **argv)
 		return usage_err("top needs a terminal; use top -b for batch output");
 	if (!(opt.given & OPT_DELAY))
 		opt.interval_ns = NSEC_PER_SEC;
+	ret = pool_check(opt.pool);
+	if (ret)
+		return ret;
+	snap_pool = opt.pool;
 	ret = snap_take(&cur, 0);
 	if (ret)
 		return dev_err("cannot read statistics", ret);

@@ -18,23 +18,38 @@ const char *conf_file(void)
 	return f && *f ? f : VMSCHED_CONF_FILE;
 }
 
-/* @c from the file, if it parses, is valid and names policy @d; else empty */
-static void read_conf(struct conf *c, const struct pdesc *d)
+/*
+ * @c from the file, if it parses, is valid and gives VM @vm's pool policy
+ * @d (the default pool's: the policy line); else empty. VM @vm's line, or
+ * NULL.
+ */
+static const struct conf_entry *read_conf(struct conf *c, const struct pdesc *d,
+					  const char *vm)
 {
 	FILE *f = fopen(conf_file(), "r");
+	const struct conf_pool *p;
+	struct conf_entry *e = NULL;
 	int errs = 1;
 
 	memset(c, 0, sizeof(*c));
 	if (!f)
-		return;
+		return NULL;
 	errs = conf_parse(c, conf_file(), f);
 	fclose(f);
-	if (!errs && !strcmp(c->policy.name, d->policy))
-		errs = conf_validate(c, d);
-	else
-		errs = 1;
-	if (errs)
-		conf_free(c);
+	if (!errs) {
+		e = (struct conf_entry *)conf_find_vm(c, vm);
+		p = conf_vm_pool(c, e);
+		if (strcmp(p ? p->policy.name : c->policy.name, d->policy))
+			errs = 1;
+		else if (!c->nr_pools)
+			errs = conf_validate(c, d);
+		else if (e)	/* the pools' other policies are not at hand */
+			errs = conf_check_entry(c, e, d);
+	}
+	if (!errs)
+		return e;
+	conf_free(c);
+	return NULL;
 }
 
 void vm_sources(const char *vm, const struct pdesc *d, const struct vmsched_kv *kv,
@@ -50,8 +65,7 @@ void vm_sources(const char *vm, const struct pdesc *d, const struct vmsched_kv *
 	uint64_t want;
 
 	conf_quiet(true);
-	read_conf(&c, d);
-	file = conf_find_vm(&c, vm);
+	file = read_conf(&c, d, vm);
 	ms = meta_load(vm, d, &meta, why, sizeof(why));
 	conf_quiet(false);
 	snprintf(lv, lvlen, "%s", ms == META_FOUND ? "vmsched metadata used" :
