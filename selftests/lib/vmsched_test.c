@@ -679,11 +679,16 @@ const char *const kernel_splat_regex =
 
 int kernel_splats(void)
 {
+	return kernel_log_count(kernel_splat_regex);
+}
+
+int kernel_log_count(const char *ere)
+{
 	char cmd[1024];
 	FILE *p;
 	int n = -1;
 
-	snprintf(cmd, sizeof(cmd), "dmesg | grep -Ec '%s'", kernel_splat_regex);
+	snprintf(cmd, sizeof(cmd), "dmesg | grep -Ec '%s'", ere);
 	p = popen(cmd, "r");
 	if (!p)
 		return -1;

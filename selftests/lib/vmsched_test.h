@@ -165,6 +165,8 @@ int vms_get_params(int fd, unsigned int scope, pid_t pid, unsigned int vcpu_id,
 int write_file(const char *path, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* lines in the kernel log that runners treat as a splat (BUG, WARNING, ...) */
 int kernel_splats(void);
+/* lines in the kernel log that match extended regex @ere (no single quote); -1 on error */
+int kernel_log_count(const char *ere);
 /* the kernel log's splat pattern (extended regex), as the VM runner uses it */
 extern const char *const kernel_splat_regex;
 

@@ -9,11 +9,13 @@
  * the same kinds, names that are valid, empty, unterminated or unknown,
  * counts and element sizes at every boundary, parameter keys and values at
  * and beyond their ranges, scopes, pids and vCPU ids of live and absent VMs.
- * Meanwhile a second thread swaps policies (t_fifo, t_fifo2 and the real
- * policies, and back to the host scheduler) every 50-100 ms and two
- * workload VMs run. A swap waits for an RCU grace period, so the fuzzer's
- * own successful activations stop at FUZZ_SWAPS (later ones are made
- * invalid) to keep the run near 20 s.
+ * Pools are fuzzed too: names, CPU sets, moves of the two VMs; the pools
+ * the fuzzer made are destroyed at the end. Meanwhile a second thread
+ * swaps policies (t_fifo, t_fifo2 and the real policies, and back to the
+ * host scheduler) every 50-100 ms in the default pool and two workload VMs
+ * run. A swap waits for an RCU grace period, so the fuzzer's
+ * own successful activations stop at FUZZ_SWAPS and its pool changes at
+ * FUZZ_POOL_CHANGES (later ones are made invalid) to keep the run short.
  *
  * Checked for every call:
  *   - the errno is one uapi/linux/vmsched.h documents;
@@ -47,7 +49,10 @@
 #define MAX_IOC_SIZE	((1 << _IOC_SIZEBITS) - 1)
 #define HOLE_PAGES	6		/* PROT_NONE pages */
 #define FUZZ_SWAPS	300		/* successful swap calls of the fuzzer, at most */
-#define NR_KNOWN_CMDS	9
+#define FUZZ_POOL_CHANGES	100	/* and pool changes (a grace period, affinities) */
+#define NR_KNOWN_CMDS	14
+/* fill_struct() writes whole structs: struct vmsched_pool_cpus is the largest */
+#define LARGEST_STRUCT	((sizeof(struct vmsched_pool_cpus) + 63) & ~63ul)
 
 static const char *const policy_pool[] = { "t_fifo", "t_fifo2", "rr", "bvt", "fair" };
 static const char *swap_names[8];
@@ -66,6 +71,7 @@ static char *data_area;		/* ARG_PAGES read-write, then a guard page */
 static char *ro_page;		/* one read-only page of zeros */
 static char *hole;		/* HOLE_PAGES inaccessible pages (PROT_NONE) */
 static unsigned long fuzz_swaps;	/* activations/deactivations the fuzzer made */
+static unsigned long fuzz_pool_changes;	/* pools made, destroyed, deactivated; VMs moved */
 
 /* ---- random numbers ------------------------------------------------------ */
 
@@ -129,7 +135,7 @@ static char *make_ptr(enum ptr_kind k, char *area, size_t size)
 
 	switch (k) {
 	case P_GOOD:	/* room for the largest struct even if @size is short */
-		size = size < 256 ? 256 : size;
+		size = size < LARGEST_STRUCT ? LARGEST_STRUCT : size;
 		return size <= ARG_PAGES * PAGE ? end - ((size + 63) & ~63ul) - 64 * pick(4) :
 						   area;
 	case P_NULL:
@@ -230,6 +236,39 @@ static void fill_list(struct vmsched_list *l)
 	l->entry_size = pick(2) ? 0 : edge_u32();
 }
 
+/* a pool name: mostly "" (the default pool) or one the fuzzer creates */
+static void fill_pool_name(char *name)
+{
+	static const char *const pool[] = {
+		"", "default", "fz", "fz2", "rr", "Fz", "fz ", "nonexistent",
+	};
+
+	if (pick(4)) {
+		memset(name, 0, VMSCHED_NAME_MAX);
+		strcpy(name, ONE_OF(pool));
+	} else {
+		fill_name(name);
+	}
+}
+
+/* a CPU set: mostly one or both of the test VM's CPUs, at times none or absurd */
+static void fill_cpus(__u64 *cpus)
+{
+	memset(cpus, 0, VMSCHED_CPU_WORDS * sizeof(*cpus));
+	switch (pick(8)) {
+	case 0:
+		break;
+	case 1:
+		cpus[VMSCHED_CPU_WORDS - 1] = 1ULL << 63;
+		break;
+	case 2:
+		memset(cpus, 0xff, VMSCHED_CPU_WORDS * sizeof(*cpus));
+		break;
+	default:
+		cpus[0] = 1 + pick(3);
+	}
+}
+
 static pid_t fuzz_pid(void)
 {
 	static const pid_t pool[] = { 0, 1, -1, -2147483647 - 1, 2147483647, 4194304 };
@@ -272,6 +311,7 @@ static void fill_struct(unsigned int nr, char *buf)
 		a->nr_params = pick(3) ? pick(VMSCHED_MAX_KV + 2) : edge_u32();
 		a->kv_size = pick(3) ? sizeof(struct vmsched_kv) : edge_u32();
 		a->flags = pick(20) ? 0 : edge_u64();
+		fill_pool_name(a->pool);
 		fill_kv(a->params, k, a->nr_params, a->kv_size);
 		break;
 	}
@@ -286,6 +326,7 @@ static void fill_struct(unsigned int nr, char *buf)
 		p->nr_params = pick(3) ? pick(VMSCHED_MAX_KV + 2) : edge_u32();
 		p->kv_size = pick(3) ? sizeof(struct vmsched_kv) : edge_u32();
 		p->flags = pick(20) ? 0 : edge_u32();
+		fill_pool_name(p->pool);
 		if (nr == 6)
 			fill_kv(p->params, k, p->nr_params, p->kv_size);
 		break;
@@ -297,6 +338,36 @@ static void fill_struct(unsigned int nr, char *buf)
 		s->flags = pick(20) ? 0 : edge_u32();
 		fill_list(&s->vms);
 		fill_list(&s->vcpus);
+		fill_pool_name(s->pool);
+		break;
+	}
+	case 9: {
+		struct vmsched_pool_cpus *pc = (void *)buf;
+
+		fill_pool_name(pc->name);
+		fill_cpus(pc->cpus);
+		pc->flags = pick(20) ? 0 : edge_u32();
+		pc->reserved = pick(20) ? 0 : edge_u32();
+		break;
+	}
+	case 10:
+	case 11: {
+		struct vmsched_pool_ref *r = (void *)buf;
+
+		fill_pool_name(r->name);
+		r->flags = pick(20) ? 0 : edge_u32();
+		r->reserved = pick(20) ? 0 : edge_u32();
+		break;
+	}
+	case 12:
+		fill_list((void *)buf);
+		break;
+	case 13: {
+		struct vmsched_pool_move *m = (void *)buf;
+
+		fill_pool_name(m->pool);
+		m->pid = fuzz_pid();
+		m->flags = pick(20) ? 0 : edge_u32();
 		break;
 	}
 	}
@@ -319,6 +390,11 @@ static const struct known_cmd known[NR_KNOWN_CMDS] = {
 	{ VMSCHED_IOC_SET_PARAMS, VMSCHED_PARAMS_SIZE_VER0 },
 	{ VMSCHED_IOC_GET_PARAMS, VMSCHED_PARAMS_SIZE_VER0 },
 	{ VMSCHED_IOC_STATS, VMSCHED_STATS_SIZE_VER0 },
+	{ VMSCHED_IOC_POOL_CREATE, VMSCHED_POOL_CPUS_SIZE_VER0 },
+	{ VMSCHED_IOC_POOL_DESTROY, VMSCHED_POOL_REF_SIZE_VER0 },
+	{ VMSCHED_IOC_POOL_DEACTIVATE, VMSCHED_POOL_REF_SIZE_VER0 },
+	{ VMSCHED_IOC_POOL_LIST, VMSCHED_LIST_SIZE_VER0 },
+	{ VMSCHED_IOC_POOL_MOVE, VMSCHED_POOL_MOVE_SIZE_VER0 },
 };
 
 struct call {
@@ -425,15 +501,30 @@ static void make_call(struct call *c)
 			 _IOC_SIZE(c->cmd) >= VMSCHED_ACTIVATE_SIZE_VER0)
 			((struct vmsched_activate *)c->arg)->flags |= 1;
 	}
+	/* the same for pool changes: a flag makes them invalid */
+	if (fuzz_pool_changes >= FUZZ_POOL_CHANGES && _IOC_TYPE(c->cmd) == VMSCHED_IOC_MAGIC &&
+	    (c->kind == P_GOOD || c->kind == P_ODD)) {
+		nr = _IOC_NR(c->cmd);
+		if (nr == 9 && _IOC_SIZE(c->cmd) >= VMSCHED_POOL_CPUS_SIZE_VER0)
+			((struct vmsched_pool_cpus *)c->arg)->flags |= 1;
+		else if ((nr == 10 || nr == 11) && _IOC_SIZE(c->cmd) >= VMSCHED_POOL_REF_SIZE_VER0)
+			((struct vmsched_pool_ref *)c->arg)->flags |= 1;
+		else if (nr == 13 && _IOC_SIZE(c->cmd) >= VMSCHED_POOL_MOVE_SIZE_VER0)
+			((struct vmsched_pool_move *)c->arg)->flags |= 1;
+	}
 	c->expect = oracle(c);
 }
 
 /* ---- state that a rejected call must not change -------------------------- */
 
+#define MAX_POOLS	4
+
 struct state {
 	struct vmsched_status st;
 	struct vmsched_policy_info pol[16];
 	unsigned int npol;
+	struct vmsched_pool_info pools[MAX_POOLS];
+	unsigned int npools;
 	int pret[5];
 	struct vmsched_kv kv[5][VMSCHED_MAX_KV];
 };
@@ -448,6 +539,17 @@ static void snapshot(struct state *s)
 	vms_status(vms_fd, &s->st);
 	vms_ioctl(vms_fd, VMSCHED_IOC_LIST_POLICIES, &l);
 	s->npol = l.count;
+	l = (struct vmsched_list){ .buf = (unsigned long)s->pools, .count = MAX_POOLS,
+				   .entry_size = sizeof(s->pools[0]) };
+	vms_ioctl(vms_fd, VMSCHED_IOC_POOL_LIST, &l);
+	s->npools = l.count;
+	/* what moves by itself: VMs found, grants, gated vCPUs */
+	for (i = 0; i < MAX_POOLS; i++) {
+		s->pools[i].nr_vms = 0;
+		s->pools[i].nr_vcpus = 0;
+		s->pools[i].nr_granted = 0;
+		s->pools[i].nr_gated = 0;
+	}
 	s->pret[0] = vms_get_params(vms_fd, VMSCHED_SCOPE_GLOBAL, 0, 0, s->kv[0], VMSCHED_MAX_KV);
 	for (i = 0; i < 2; i++) {
 		s->pret[1 + 2 * i] = vms_get_params(vms_fd, VMSCHED_SCOPE_VM, vm_pids[i], 0,
@@ -482,6 +584,8 @@ static const char *state_diff(const struct state *a, const struct state *b)
 		return "policy errors";
 	if (x->nr_slots != y->nr_slots || x->watchdog_ns != y->watchdog_ns)
 		return "pool or watchdog limit";
+	if (a->npools != b->npools || memcmp(a->pools, b->pools, sizeof(a->pools)))
+		return "pools (names, CPUs, policies, counters)";
 	for (i = 0; i < 5; i++) {
 		if (a->pret[i] == -ESRCH && b->pret[i] >= 0)
 			continue;	/* discovered meanwhile */
@@ -571,6 +675,8 @@ static const char *errno_name(int e)
 	case ESRCH: return "ESRCH";
 	case ENODEV: return "ENODEV";
 	case EBUSY: return "EBUSY";
+	case EEXIST: return "EEXIST";
+	case ENOTUNIQ: return "ENOTUNIQ";
 	default: return NULL;
 	}
 }
@@ -650,6 +756,10 @@ static void fuzz(void)
 		if (!e && _IOC_TYPE(c.cmd) == VMSCHED_IOC_MAGIC &&
 		    (_IOC_NR(c.cmd) == 3 || _IOC_NR(c.cmd) == 4))
 			fuzz_swaps++;
+		if (!e && _IOC_TYPE(c.cmd) == VMSCHED_IOC_MAGIC &&
+		    (_IOC_NR(c.cmd) == 9 || _IOC_NR(c.cmd) == 10 || _IOC_NR(c.cmd) == 11 ||
+		     _IOC_NR(c.cmd) == 13))
+			fuzz_pool_changes++;
 		if (e && (e > 255 || !errno_name(e)) && undocumented++ < 5)
 			ktap_info("call %lu: cmd %#x kind %d: undocumented errno %d (%s)",
 				  calls, c.cmd, c.kind, e, strerror(e));
@@ -681,8 +791,8 @@ static void fuzz(void)
 	}
 	ktap_info("%lu calls in %lld ms (%lu succeeded, %lu rejected), %d distinct errnos:%s",
 		  calls, now_ms() - t0, succeeded, rejected, distinct, line);
-	ktap_info("%lu calls checked against the expected errno, %lu wrong; %lu activations by the fuzzer, %lu swaps by the swapper",
-		  oracle_checked, wrong, fuzz_swaps, atomic_load(&swaps_done));
+	ktap_info("%lu calls checked against the expected errno, %lu wrong; %lu activations and %lu pool changes by the fuzzer, %lu swaps by the swapper",
+		  oracle_checked, wrong, fuzz_swaps, fuzz_pool_changes, atomic_load(&swaps_done));
 	CHECK(undocumented == 0, "%lu calls failed with an undocumented errno", undocumented);
 	CHECK(wrong == 0, "%lu calls gave another errno than the command implies", wrong);
 	CHECK(changed == 0, "%lu rejected calls changed state", changed);
@@ -690,6 +800,41 @@ static void fuzz(void)
 	CHECK(succeeded > NR_CALLS / 50, "only %lu calls succeeded", succeeded);
 	CHECK(atomic_load(&swaps_done) > 50, "only %lu swaps", atomic_load(&swaps_done));
 	CHECK(fuzz_swaps >= FUZZ_SWAPS, "only %lu activations by the fuzzer", fuzz_swaps);
+}
+
+/*
+ * the pools the fuzzer made go; none had a watchdog event or a policy
+ * error, and the default pool has every CPU again
+ */
+static void destroy_fuzz_pools(void)
+{
+	struct vmsched_pool_info p[MAX_POOLS];
+	struct vmsched_list l = { .buf = (unsigned long)p, .count = MAX_POOLS,
+				  .entry_size = sizeof(p[0]) };
+	struct vmsched_pool_ref r;
+	unsigned int i, n;
+	int ret;
+
+	ret = vms_ioctl(vms_fd, VMSCHED_IOC_POOL_LIST, &l);
+	CHECK(ret == 0, "pool list: %s", strerror(-ret));
+	n = ret ? 0 : l.count;
+	ktap_info("%u pools after fuzzing", n);
+	for (i = 0; i < n && i < MAX_POOLS; i++) {
+		CHECK(p[i].watchdog_events == 0 && p[i].policy_errors == 0,
+		      "pool %s: watchdog %llu errors %llu", p[i].name,
+		      (unsigned long long)p[i].watchdog_events,
+		      (unsigned long long)p[i].policy_errors);
+		if (!strcmp(p[i].name, VMSCHED_POOL_DEFAULT))
+			continue;
+		memset(&r, 0, sizeof(r));
+		strcpy(r.name, p[i].name);
+		ret = vms_ioctl(vms_fd, VMSCHED_IOC_POOL_DESTROY, &r);
+		CHECK(ret == 0, "destroy pool %s: %s", r.name, strerror(-ret));
+	}
+	l.count = MAX_POOLS;
+	ret = vms_ioctl(vms_fd, VMSCHED_IOC_POOL_LIST, &l);
+	CHECK(ret == 0 && l.count == 1 && p[0].nr_cpus == (unsigned int)sysconf(_SC_NPROCESSORS_ONLN),
+	      "after the pools went: %u pools, the default one of %u CPUs", l.count, p[0].nr_cpus);
 }
 
 int main(void)
@@ -731,6 +876,7 @@ int main(void)
 	fuzz();
 	atomic_store(&stop_swapper, true);
 	pthread_join(th, NULL);
+	destroy_fuzz_pools();
 	ktap_case_done("fuzz_rejects_cleanly");
 	test_huge_element_size();
 

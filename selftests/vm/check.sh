@@ -7,12 +7,13 @@
 #      install, make deb, DKMS)
 #   2. the VM runner's self-test (6.12), beside the host-side tests
 #   3. the in-guest suite (selftests/run_kselftest.sh) on Debian 6.1 and 6.12
-#   4. the end-to-end group with real QEMU guests (selftests/e2e) on both
+#   4. pools at scale (reliability/pools_load) in a boot with 8 CPUs, on both
+#   5. the end-to-end group with real QEMU guests (selftests/e2e) on both
 # Ends with "N passed, N failed, N skipped" over all groups; exit status 0
 # only if nothing failed.
 #
 #   check.sh [--kernels "6.1 6.12"] [--tests PATTERN] [--vm-only] [--slow]
-# --vm-only: only the groups that boot a test VM (3 and 4);
+# --vm-only: only the groups that boot a test VM (3 to 5);
 # --slow: four times the time limits, workload lifetimes and waits, for a
 # debug kernel (make check-debug).
 set -uo pipefail
@@ -21,12 +22,15 @@ set -uo pipefail
 KERNELS="6.1 6.12"
 TEST_ARGS=()
 E2E_MATCH=0
+SMP8_TEST=reliability/pools_load	# the suite VMs' 2 CPUs are too few: run_vm.sh leaves it out
+SMP8_MATCH=0
 HOST=1
 VM_ARGS=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernels) KERNELS=$2; shift ;;
 	--tests) TEST_ARGS+=(--tests "$2"); case e2e/qemu_guests in *"$2"*) E2E_MATCH=1 ;; esac
+		case "$SMP8_TEST ${SMP8_TEST/\//:}" in *"$2"*) SMP8_MATCH=1 ;; esac
 		shift ;;
 	--vm-only) HOST=0 ;;
 	--slow) VM_ARGS+=(--timeout 3600 --test-timeout 2400 --time-scale 4) ;;
@@ -35,7 +39,8 @@ while [ $# -gt 0 ]; do
 	shift
 done
 E2E=1	# the end-to-end group runs unless --tests selects other tests only
-[ ${#TEST_ARGS[@]} = 0 ] || E2E=$E2E_MATCH
+SMP8=1	# so does the 8-CPU group
+[ ${#TEST_ARGS[@]} = 0 ] || { E2E=$E2E_MATCH; SMP8=$SMP8_MATCH; }
 
 mkdir -p "$BUILD"
 PASS=0 FAIL=0 SKIP=0
@@ -123,6 +128,20 @@ groups_parallel() {
 	done
 }
 
+# groups side by side ("NAME CMD..." per argument) on a machine with two or
+# more CPUs, else one after the other
+groups_run() {
+	local spec
+	if [ "$(nproc)" -ge 2 ]; then
+		groups_parallel "$@"
+		return
+	fi
+	for spec in "$@"; do
+		# shellcheck disable=SC2086
+		group $spec
+	done
+}
+
 # build once per kernel, for the runner's self-test and the suites
 for k in $KERNELS; do
 	kdir=$(kernel_dir "$k")
@@ -166,14 +185,18 @@ for k in $KERNELS; do
 	specs+=("vm-$k $SRC/selftests/vm/run_vm.sh --kernel $k --no-build
 		 ${VM_ARGS[*]+"${VM_ARGS[*]}"} ${TEST_ARGS[*]+"${TEST_ARGS[*]}"}")
 done
-if [ "$(nproc)" -ge 2 ]; then
-	groups_parallel "${specs[@]}"
-else
-	for spec in "${specs[@]}"; do
-		# shellcheck disable=SC2086
-		group $spec
-	done
-fi
+groups_run "${specs[@]}"
+
+# pools at scale need 8 CPUs: a boot of their own per kernel, after the
+# suite VMs (single-threaded TCG: one host thread each, side by side)
+specs=()
+for k in $KERNELS; do
+	[ $SMP8 = 1 ] || break
+	# its own console log: the suite VM's of this kernel stays
+	specs+=("smp8-$k $SRC/selftests/vm/run_vm.sh --kernel $k --no-build --smp 8
+		 --log $BUILD/smp8-$k-console.log ${VM_ARGS[*]+"${VM_ARGS[*]}"} --tests $SMP8_TEST")
+done
+[ ${#specs[@]} = 0 ] || groups_run "${specs[@]}"
 
 # real QEMU guests need QEMU in the initramfs: a boot of their own, one
 # kernel after the other (multi-threaded TCG: two host threads each)

@@ -159,6 +159,8 @@ else
 	# the e2e group needs QEMU and the guest kit: not run in boots without
 	# them unless asked for (then its skip fails the run)
 	[ $WITH_QEMU = 1 ] || [ ${#TESTS[@]} -gt 0 ] || args="$args -x e2e/"
+	# the pools at scale need 4 CPUs or more: make check gives it a boot of 8
+	[ "$SMP" -ge 4 ] || args="$args -x reliability/pools_load"
 	echo "/selftests/run_kselftest.sh$args" > "$ROOT/vmsched.cmd"
 fi
 

@@ -4,7 +4,9 @@
 # `make soak`: the long runs, not part of `make check`. Per kernel, one VM
 # boot that runs reliability/load at full length (16 VMs, 64 vCPUs, 4 racing
 # threads for 30 s) and reliability/soak (mixed load and swaps, counters
-# checked every second, 10 minutes).
+# checked every second, 10 minutes), then a boot with 8 CPUs that runs
+# reliability/pools_load for 30 s (4 pools of 2 CPUs, 32 vCPUs, swaps in
+# every pool at once and moves between them).
 # --host-only: the same churning VMs with none of our modules (soak -H), the
 # control run for a hang: if it hangs too, the emulated machine does.
 #
@@ -35,5 +37,10 @@ for k in $KERNELS; do
 	fi
 	"$SRC/selftests/vm/run_vm.sh" --kernel "$k" --timeout $((SECONDS_SOAK + 900)) \
 		--guest-cmd "$cmd" || rc=1
+	# pools at scale: none of our modules in the control run
+	[ -z "$SOAK_ARGS" ] || continue
+	"$SRC/selftests/vm/run_vm.sh" --kernel "$k" --no-build --smp 8 --timeout 900 \
+		--log "$BUILD/soak-smp8-$k-console.log" \
+		--guest-cmd "/selftests/reliability/pools_load --seconds 30" || rc=1
 done
 exit $rc
