@@ -114,6 +114,7 @@ struct vms_saved_params {
 struct vms_vm {
 	struct list_head node;		/* vms_vms: vms_vms_lock, RCU for readers */
 	struct list_head pool_node;	/* pool->vms, under pool->lock */
+	bool unlinked;			/* reaped: RCU readers skip it (pool->lock) */
 	struct vms_pool *pool;		/* its pool: see Locking */
 	struct kvm *kvm;		/* reference held until reaped */
 	struct pid *tgid;		/* VMM process, reference held */

@@ -314,7 +314,7 @@ int vms_stats_snapshot(struct vmsched_stats *s)
 			if (!vms_selected(vm, want, pool))
 				continue;
 			vp = vms_pool_lock(vm, &flags);
-			if (!pool || vp == pool) {
+			if ((!pool || vp == pool) && !vm->unlinked) {
 				now = ktime_get_ns();
 				if (ivm < sn.cvm)
 					vms_fill_vm(&sn.vms[ivm], vm, now);

@@ -449,6 +449,8 @@ static void vms_unlink_vm(struct vms_pool *pool, struct vms_vm *vm, u64 now)
 	}
 	if (in)
 		vms_detach_vm(in, vm);
+	/* its vCPUs' statistics are in vm->gone now: a snapshot must not add them twice */
+	vm->unlinked = true;
 	list_del(&vm->pool_node);
 	pool->nr_vms--;
 	list_del_rcu(&vm->node);
