@@ -252,8 +252,13 @@ static void vms_swap_to(struct vms_pool *pool, struct vms_instance *new, u64 sta
 	u64 now;
 
 	old = rcu_dereference_protected(pool->active, lockdep_is_held(&vms_mutex));
-	/* no CPU comes or goes between reading the slots and publishing them */
-	cpus_read_lock();
+	/*
+	 * No CPU comes or goes between reading the slots and publishing them.
+	 * Tried first: cpus_read_lock() is a voluntary preemption point, and
+	 * on a busy host the swap would wait a time slice there.
+	 */
+	if (!cpus_read_trylock())
+		cpus_read_lock();
 	raw_spin_lock_irqsave(&pool->lock, flags);
 	now = ktime_get_ns();
 	if (!old) {
@@ -262,8 +267,12 @@ static void vms_swap_to(struct vms_pool *pool, struct vms_instance *new, u64 sta
 			pool->limit = READ_ONCE(vms_param_slots);
 		for_each_pool_vcpu(pool, vm, vc)
 			vms_revoke_vcpu(vc, now);
+		/* and what each vCPU may use of them, not followed without a policy */
+		n = vms_slots_set(pool, nr_cpu_ids);
+	} else {
+		/* from policy to policy the slots stay (hotplug and pools change them at once) */
+		n = cpumask_weight(pool->slot_cpus);
 	}
-	n = vms_slots_set(pool, nr_cpu_ids);
 	if (new)
 		new->sched.nr_slots = max(n, 1U);
 	vms_switch(pool, old, new, now);
