@@ -531,8 +531,9 @@ static const char *lat_hist_json(const struct workload *w, int *len)
 static int latency_summary(const struct workload *lat, struct lat_summary *sum)
 {
 	static struct lat_bucket b[WL_HIST_BUCKETS];
-	long long wakeups = workload_get(lat, "wakeups", -1);
-	long long overruns = workload_get(lat, "overruns", -1);
+	/* the VM's one vCPU's counts; the window is the VM's (top level) */
+	long long wakeups = workload_get(lat, "wakeups", 0);
+	long long overruns = workload_get(lat, "overruns", 0);
 	long long window = workload_get(lat, "duration_ns", -1);
 	const char *hist;
 	int n, len;
