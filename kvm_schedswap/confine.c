@@ -90,16 +90,6 @@ void vms_confine_commit(struct vms_vcpu *vc, const struct task_struct *task,
 	vc->confine_failed = false;
 }
 
-/*
- * Does @vc's thread, entering the guest on this CPU, run outside its pool?
- * kvm_entry probe, IRQs off: one load while a single pool exists.
- */
-bool vms_confine_wanted(const struct vms_vcpu *vc, const struct vms_pool *pool)
-{
-	return unlikely(READ_ONCE(vms_nr_pools) > 1) && !READ_ONCE(vc->confine_failed) &&
-	       !cpumask_test_cpu(smp_processor_id(), pool->cpus);
-}
-
 /**
  * vms_confine_thread() - give a vCPU thread its affinity in a pool
  * @vc: the vCPU

@@ -279,7 +279,7 @@ bool vms_pool_name_valid(const char *name);
 int vms_pool_create(const char *name, const struct cpumask *cpus);
 int vms_pool_destroy(const char *name);
 int vms_pool_move(pid_t pid, const char *name);
-void vms_pool_cpus_changed(struct vms_pool *pool, unsigned int except);
+void vms_pool_cpus_changed(struct vms_pool *pool);
 
 /* confine.c: a pool's vCPU threads run on its CPUs */
 struct vms_thread {
@@ -292,7 +292,16 @@ bool vms_confine_mask(const struct vms_vcpu *vc, const struct task_struct *task,
 		      const struct vms_pool *pool, struct cpumask *mask);
 void vms_confine_commit(struct vms_vcpu *vc, const struct task_struct *task,
 			const struct cpumask *mask);
-bool vms_confine_wanted(const struct vms_vcpu *vc, const struct vms_pool *pool);
+
+/*
+ * Does @vc's thread, entering the guest on this CPU, run outside its pool?
+ * kvm_entry probe, IRQs off: one load while a single pool exists.
+ */
+static inline bool vms_confine_wanted(const struct vms_vcpu *vc, const struct vms_pool *pool)
+{
+	return unlikely(READ_ONCE(vms_nr_pools) > 1) && !READ_ONCE(vc->confine_failed) &&
+	       !cpumask_test_cpu(smp_processor_id(), pool->cpus);
+}
 void vms_confine_thread(struct vms_vcpu *vc, struct task_struct *task, struct vms_pool *to,
 			struct cpumask *mask);
 void vms_confine_self(struct vms_vcpu *vc);
@@ -384,7 +393,7 @@ void vms_eject(struct vms_pool *pool, const char *why);
 bool vms_eject_pending(struct vms_pool *pool);
 void vms_eject_init(struct vms_pool *pool);
 void vms_revoke_vcpu(struct vms_vcpu *vc, u64 now);
-void vms_free_vcpu_locked(struct vms_vcpu *vc, u64 now);
+void vms_release_vcpu(struct vms_vcpu *vc, u64 now);
 void vms_kick_all(struct vms_pool *pool);
 
 /* params.c */

@@ -215,7 +215,7 @@ static void vms_move_locked(struct vms_vm *vm, struct vms_pool *from, struct vms
 	list_for_each_entry(vc, &vm->vcpus, vm_node) {
 		if (oin)
 			vms_detach_vcpu(oin, vc, now);
-		vms_free_vcpu_locked(vc, now);	/* out of @from's lists */
+		vms_release_vcpu(vc, now);	/* out of @from's lists */
 	}
 	if (oin)
 		vms_detach_vm(oin, vm);
@@ -241,10 +241,11 @@ static void vms_move_locked(struct vms_vm *vm, struct vms_pool *from, struct vms
 	}
 	vms_dispatch(from, now);
 	vms_dispatch(to, now);
-	/* running ones leave the guest and pass @to's gate */
-	list_for_each_entry(vc, &vm->vcpus, vm_node)
-		if (nin && !vc->granted && !kvm_vcpu_is_blocking(vc->vcpu))
-			kvm_vcpu_kick(vc->vcpu);
+	/* running ones without a grant leave the guest and pass @to's gate */
+	if (nin)
+		list_for_each_entry(vc, &vm->vcpus, vm_node)
+			if (!vc->granted && !kvm_vcpu_is_blocking(vc->vcpu))
+				kvm_vcpu_kick(vc->vcpu);
 	vms_pools_unlock2(from, to);
 	raw_spin_unlock_irqrestore(&vms_vms_lock, flags);
 }
@@ -425,10 +426,10 @@ static void vms_rescue_fn(struct work_struct *work)
 static DECLARE_WORK(vms_rescue_work, vms_rescue_fn);
 
 /*
- * @pool has no slot left after @except went offline (hotplug callback:
+ * @pool has no slot left after a CPU went offline (hotplug callback:
  * atomic as far as vms_mutex goes); its VMs move from a work item
  */
-void vms_pool_cpus_changed(struct vms_pool *pool, unsigned int except)
+void vms_pool_cpus_changed(struct vms_pool *pool)
 {
 	if (pool != vms_default_pool)
 		schedule_work(&vms_rescue_work);
@@ -467,9 +468,19 @@ void vms_pools_exit(void)
 			vms_pool_destroy(pool->name);
 }
 
+/*
+ * at unload, after the hotplug callbacks are gone and every VM was reaped:
+ * no work may run this module's text after it, and every pool goes (also
+ * one vms_pools_exit() could not destroy)
+ */
 void vms_pools_free(void)
 {
-	list_del_rcu(&vms_default_pool->node);
-	vms_pool_free(vms_default_pool);
+	struct vms_pool *pool, *tmp;
+
+	cancel_work_sync(&vms_rescue_work);
+	list_for_each_entry_safe(pool, tmp, &vms_pools, node) {
+		list_del_rcu(&pool->node);
+		vms_pool_free(pool);
+	}
 	vms_default_pool = NULL;
 }

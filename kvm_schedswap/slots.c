@@ -193,7 +193,7 @@ static void vms_slots_follow(unsigned int except)
 		vms_dispatch(pool, ktime_get_ns());
 		raw_spin_unlock_irqrestore(&pool->lock, flags);
 		if (!n)
-			vms_pool_cpus_changed(pool, except);
+			vms_pool_cpus_changed(pool);
 	}
 	rcu_read_unlock();
 }

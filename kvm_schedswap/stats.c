@@ -199,22 +199,6 @@ static bool vms_selected(const struct vms_vm *vm, const struct pid *want,
 	return vms_vm_selected(vm, want) && (!pool || READ_ONCE(vm->pool) == pool);
 }
 
-/* VMs the request selects and their vCPUs, counted under RCU */
-static void vms_count(const struct pid *want, const struct vms_pool *pool, unsigned int *nvm,
-		      unsigned int *nvc)
-{
-	struct vms_vm *vm;
-
-	*nvm = 0;
-	*nvc = 0;
-	list_for_each_entry_rcu(vm, &vms_vms, node) {
-		if (!vms_selected(vm, want, pool))
-			continue;
-		(*nvm)++;
-		*nvc += READ_ONCE(vm->nr_vcpus);
-	}
-}
-
 /* the snapshot's arrays: sized from one count, filled under a later lock */
 struct vms_snapshot {
 	struct vmsched_vm_stats *vms;
@@ -261,96 +245,89 @@ static struct vms_pool *vms_snapshot_pool(const char *name)
 }
 
 /*
- * Fill the arrays of a VMSCHED_IOC_STATS request for the VMs of the pool
- * it names (every pool if none). Process context: it allocates the snapshot, fills it
- * walking the VMs under RCU with each VM's pool lock held while its entries
- * are written (its values are those at a time read under that lock, all
- * before s->now_ns), and copies it out after. Every entry up to
- * min(total, capacity) is written: if VMs appeared after the arrays were
- * sized, it sizes them again.
+ * Walk the VMs request @s selects, under RCU and each under its pool's lock
+ * while its entries are written (its values are those at a time read under
+ * that lock), into @sn as far as it has room; *@nvm and *@nvc: how many VMs
+ * and vCPUs there are. 0, or -ENOENT for a pool that does not exist.
  */
-int vms_stats_snapshot(struct vmsched_stats *s)
+static int vms_snapshot_walk(const struct vmsched_stats *s, struct vms_snapshot *sn,
+			     unsigned int *nvm, unsigned int *nvc)
 {
-	struct vms_pool *pool;
-	unsigned int nvm, nvc, ivm = 0, ivc = 0, tries = 0, cvc;
-	struct vms_snapshot sn;
-	struct vms_pool *vp;
-	struct pid *want;
+	struct vms_pool *pool, *vp;
 	struct vms_vcpu *vc;
 	struct vms_vm *vm;
 	unsigned long flags;
-	int ret;
-	u64 now = 0;
+	struct pid *want;
+	int ret = 0;
+	u64 now;
 
-	/*
-	 * @s->pid in the caller's pid namespace; a VM of a process it does not
-	 * see is not listed. Looked up under RCU, every time.
-	 */
-	for (;;) {
-		rcu_read_lock();
-		want = vms_caller_pid(s->pid);
-		pool = vms_snapshot_pool(s->pool);
-		if (IS_ERR(pool)) {
-			rcu_read_unlock();
-			return PTR_ERR(pool);
+	*nvm = 0;
+	*nvc = 0;
+	rcu_read_lock();
+	/* @s->pid in the caller's pid namespace: a VM it does not see is not listed */
+	want = vms_caller_pid(s->pid);
+	pool = vms_snapshot_pool(s->pool);
+	if (IS_ERR(pool)) {
+		ret = PTR_ERR(pool);
+		goto out;
+	}
+	list_for_each_entry_rcu(vm, &vms_vms, node) {
+		if (!vms_selected(vm, want, pool))
+			continue;
+		vp = vms_pool_lock(vm, &flags);
+		if ((!pool || vp == pool) && !vm->unlinked) {
+			now = ktime_get_ns();
+			if (*nvm < sn->cvm)
+				vms_fill_vm(&sn->vms[*nvm], vm, now);
+			(*nvm)++;
+			list_for_each_entry(vc, &vm->vcpus, vm_node) {
+				if (*nvc < sn->cvc)
+					vms_fill_vcpu(&sn->vcs[*nvc], vm, vc, now);
+				(*nvc)++;
+			}
 		}
-		vms_count(want, pool, &nvm, &nvc);
-		rcu_read_unlock();
+		raw_spin_unlock_irqrestore(&vp->lock, flags);
+	}
+out:
+	rcu_read_unlock();
+	return ret;
+}
+
+/*
+ * Fill the arrays of a VMSCHED_IOC_STATS request for the VMs of the pool
+ * it names (every pool if none). Process context: it counts, allocates the
+ * snapshot, fills it (vms_snapshot_walk(): no lock is held across all VMs,
+ * all values are from before s->now_ns) and copies it out. Every entry up
+ * to min(total, capacity) is written: if VMs appeared after the arrays
+ * were sized, it sizes them again.
+ */
+int vms_stats_snapshot(struct vmsched_stats *s)
+{
+	struct vms_snapshot sn = { 0 };
+	unsigned int nvm, nvc, tries = 0;
+	int ret;
+
+	ret = vms_snapshot_walk(s, &sn, &nvm, &nvc);	/* counts only: no room */
+	while (!ret) {
 		ret = vms_snapshot_alloc(&sn, min(nvm, s->vms.count), min(nvc, s->vcpus.count));
 		if (ret)
 			return ret;
-		rcu_read_lock();
-		want = vms_caller_pid(s->pid);
-		pool = vms_snapshot_pool(s->pool);
-		if (IS_ERR(pool)) {
-			rcu_read_unlock();
-			vms_snapshot_free(&sn);
-			return PTR_ERR(pool);
-		}
-		ivm = 0;
-		ivc = 0;
-		cvc = 0;
-		list_for_each_entry_rcu(vm, &vms_vms, node) {
-			if (!vms_selected(vm, want, pool))
-				continue;
-			vp = vms_pool_lock(vm, &flags);
-			if ((!pool || vp == pool) && !vm->unlinked) {
-				now = ktime_get_ns();
-				if (ivm < sn.cvm)
-					vms_fill_vm(&sn.vms[ivm], vm, now);
-				ivm++;
-				list_for_each_entry(vc, &vm->vcpus, vm_node) {
-					if (cvc < sn.cvc)
-						vms_fill_vcpu(&sn.vcs[cvc++], vm, vc, now);
-					ivc++;
-				}
-			}
-			raw_spin_unlock_irqrestore(&vp->lock, flags);
-		}
-		rcu_read_unlock();
-		nvm = ivm;
-		nvc = ivc;
-		/* entries beyond what was sized: size again */
-		if (min(nvm, s->vms.count) <= sn.cvm && min(nvc, s->vcpus.count) <= sn.cvc)
+		ret = vms_snapshot_walk(s, &sn, &nvm, &nvc);
+		if (ret || (min(nvm, s->vms.count) <= sn.cvm && min(nvc, s->vcpus.count) <= sn.cvc))
 			break;
 		vms_snapshot_free(&sn);
 		if (++tries == VMS_SNAPSHOT_TRIES)
 			return -EAGAIN;
 	}
-	now = ktime_get_ns();
-	ivm = min(nvm, sn.cvm);
-
-	if (s->pid && !nvm) {
+	if (!ret && s->pid && !nvm)
 		ret = -ESRCH;
-		goto out;
-	}
-	ret = vms_copy_array_out(&s->vms, sn.vms, sizeof(*sn.vms), ivm);
 	if (!ret)
-		ret = vms_copy_array_out(&s->vcpus, sn.vcs, sizeof(*sn.vcs), cvc);
+		ret = vms_copy_array_out(&s->vms, sn.vms, sizeof(*sn.vms), min(nvm, sn.cvm));
+	if (!ret)
+		ret = vms_copy_array_out(&s->vcpus, sn.vcs, sizeof(*sn.vcs), min(nvc, sn.cvc));
 	s->vms.count = nvm;
 	s->vcpus.count = nvc;
-	s->now_ns = now;
-out:
+	s->now_ns = ktime_get_ns();
 	vms_snapshot_free(&sn);
 	return ret;
 }

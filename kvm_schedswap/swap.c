@@ -142,7 +142,7 @@ static void vms_switch_adopt(struct vms_instance *new, struct vms_vcpu *vc, u64 
 }
 
 /* the host scheduler takes @vc over: it may run */
-void vms_free_vcpu_locked(struct vms_vcpu *vc, u64 now)
+void vms_release_vcpu(struct vms_vcpu *vc, u64 now)
 {
 	if (vc->state == VMS_GRANTED) {
 		vms_release_slot(vc, now);
@@ -175,7 +175,7 @@ static void vms_switch(struct vms_pool *pool, struct vms_instance *old,
 			if (new)
 				vms_switch_adopt(new, vc, now);
 			else
-				vms_free_vcpu_locked(vc, now);
+				vms_release_vcpu(vc, now);
 		}
 		if (old)
 			vms_detach_vm(old, vm);

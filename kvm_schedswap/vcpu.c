@@ -16,8 +16,8 @@
  * Both hooks are registered while the core is loaded: registering them
  * patches kernel text, which stalled a loaded host for seconds in our tests,
  * so activation must not do it. With no policy active the probe looks the
- * vCPU up (an RCU hash lookup by address) and returns; the halt probe
- * returns after one load of the active pointer. The benchmark's overhead
+ * vCPU up (an RCU hash lookup by address) and returns; so does the halt
+ * probe, after a look at its pool's active pointer. The benchmark's overhead
  * scenario measures that cost.
  *
  * VMs end when their VMM closes the VM and vCPU file descriptors (normally
@@ -228,24 +228,21 @@ struct vms_vcpu *vms_discover(struct kvm_vcpu *vcpu)
 		}
 		raw_spin_lock(&vms_vms_lock);
 		vm = vms_find_kvm(vcpu->kvm);	/* raced with another vCPU? */
-		if (!vm) {
-			vm = new_vm;
-			new_vm = NULL;
-			pool = vm->pool;
-			raw_spin_lock(&pool->lock);
-			list_add_tail_rcu(&vm->node, &vms_vms);
-			list_add_tail(&vm->pool_node, &pool->vms);
-			pool->nr_vms++;
-			raw_spin_unlock(&pool->lock);
-			vms_nr_vms++;
-		}
+	}
+	pool = vm ? vm->pool : new_vm->pool;	/* stable: moves take vms_vms_lock */
+	raw_spin_lock(&pool->lock);
+	if (!vm) {
+		vm = new_vm;
+		new_vm = NULL;
+		list_add_tail_rcu(&vm->node, &vms_vms);
+		list_add_tail(&vm->pool_node, &pool->vms);
+		pool->nr_vms++;
+		vms_nr_vms++;
 	}
 	/* only this thread (it holds vcpu->mutex in KVM_RUN) discovers @vcpu */
 	get_task_struct(current);
 	vc->tpid = get_pid(task_pid(current));
 	vc->vm = vm;
-	pool = vm->pool;	/* stable: moves take vms_vms_lock */
-	raw_spin_lock(&pool->lock);
 	list_add_tail(&vc->vm_node, &vm->vcpus);
 	vm->nr_vcpus++;
 	pool->nr_vcpus++;

@@ -58,6 +58,19 @@ void ktap_skip_all(const char *fmt, ...)
 	exit(KSFT_SKIP);
 }
 
+void ktap_fail_all(const char *name, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("TAP version 13\n1..1\n# ");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\nnot ok 1 %s\n", name);
+	fflush(stdout);
+	exit(KSFT_FAIL);
+}
+
 void ktap_info(const char *fmt, ...)
 {
 	va_list ap;

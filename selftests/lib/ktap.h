@@ -23,6 +23,9 @@ void ktap_plan(int n);
 void ktap_result(bool ok, const char *name);
 void ktap_skip(const char *name, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void ktap_skip_all(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+/* the test cannot run what it needs: one failed case with the reason, exit 1 */
+void ktap_fail_all(const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3), noreturn));
 void ktap_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int ktap_finish(void);
 
